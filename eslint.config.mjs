@@ -1,0 +1,59 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist',
+      'dist-server',
+      'miniprogram_dist',
+      'coverage',
+      'node_modules',
+      'examples/miniprogram/miniprogram_npm',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'wx', message: 'Only src/bindings/ may touch wx (ARCHITECTURE.md decision 5).' },
+      ],
+    },
+  },
+  {
+    // The core never reads the clock or randomness directly (ARCHITECTURE.md decision 4).
+    files: ['src/**/*.ts'],
+    ignores: ['src/bindings/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Inject a scheduler instead (decision 4).' },
+        { object: 'Math', property: 'random', message: 'Inject a random source instead (decision 4).' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='setTimeout']", message: 'Use a scheduler (decision 4).' },
+        { selector: "CallExpression[callee.name='setInterval']", message: 'Use a scheduler (decision 4).' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

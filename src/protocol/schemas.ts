@@ -1,0 +1,348 @@
+/**
+ * Valibot schemas of every frame of protocol v1. This file is the executable form of
+ * docs/protocol.md; the TypeScript frame types are inferred from it (./frames.ts), so the two
+ * cannot drift apart. Objects are parsed leniently (unknown keys are dropped, not refused) so an
+ * older peer can read a newer peer's frames.
+ */
+import * as v from 'valibot';
+import { RTC_ERROR_CODE_LIST, type RtcErrorCode } from '../errors';
+import { ID_PATTERN, LIMITS, PROTOCOL_VERSION } from './limits';
+
+// ── scalars ────────────────────────────────────────────────────────────
+
+const id = (max: number) =>
+  v.pipe(v.string(), v.minLength(1), v.maxLength(max), v.regex(ID_PATTERN, 'bad characters'));
+
+/** A room id. */
+export const RoomIdSchema = id(LIMITS.maxRoomIdLength);
+/** A user id. */
+export const UserIdSchema = id(LIMITS.maxUserIdLength);
+/** A stream id: `user:kind`. */
+export const StreamIdSchema = v.pipe(
+  v.string(),
+  v.minLength(3),
+  v.maxLength(LIMITS.maxUserIdLength + 8),
+  v.regex(/^[A-Za-z0-9_.@+-]+:(main|screen)$/, 'not user:main or user:screen'),
+);
+/** A positive integer request id. */
+export const RequestIdSchema = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(1),
+  v.maxValue(LIMITS.maxRequestId),
+);
+/** A push sequence number (0 before the first push). */
+export const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const UrlSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxUrlLength));
+const ReasonSchema = v.pipe(v.string(), v.maxLength(LIMITS.maxReasonLength));
+const SessionIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+const MillisSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(24 * 3600 * 1000));
+
+/** `broadcaster` may publish; `audience` only subscribes (Agora's setRole). */
+export const RoleSchema = v.picklist(['broadcaster', 'audience']);
+/** The camera/mic stream or the screen share of a user. */
+export const StreamKindSchema = v.picklist(['main', 'screen']);
+
+const AttributeKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxAttributeKeyLength));
+const AttributeValueSchema = v.pipe(v.string(), v.maxLength(LIMITS.maxAttributeValueLength));
+const AttributesSchema = v.record(AttributeKeySchema, AttributeValueSchema);
+const AttributeKeysSchema = v.pipe(
+  v.array(AttributeKeySchema),
+  v.minLength(1),
+  v.maxLength(LIMITS.maxAttributesPerRequest),
+);
+
+/** The error object of failed acks and error pushes. */
+export const ErrorObjectSchema = v.object({
+  code: v.picklist(RTC_ERROR_CODE_LIST as [RtcErrorCode, ...RtcErrorCode[]]),
+  reason: ReasonSchema,
+});
+
+// ── entities ───────────────────────────────────────────────────────────
+
+/** A user in the room as others see them. */
+export const PeerInfoSchema = v.object({
+  user: UserIdSchema,
+  role: RoleSchema,
+  visible: v.boolean(),
+  businessId: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxBusinessIdLength))),
+});
+
+/** A published stream. `audioMuted`/`videoMuted` are the owner's mute bits. */
+export const StreamInfoSchema = v.object({
+  id: StreamIdSchema,
+  user: UserIdSchema,
+  kind: StreamKindSchema,
+  audio: v.boolean(),
+  video: v.boolean(),
+  small: v.boolean(),
+  audioMuted: v.boolean(),
+  videoMuted: v.boolean(),
+});
+
+/** One subscription of this session, with its play URL and local (receiver) mute bits. */
+export const SubscriptionInfoSchema = v.object({
+  stream: StreamIdSchema,
+  url: UrlSchema,
+  audio: v.boolean(),
+  video: v.boolean(),
+  small: v.boolean(),
+  audioMuted: v.boolean(),
+  videoMuted: v.boolean(),
+});
+
+/** One stream this session publishes, with its push URL. */
+export const PublicationInfoSchema = v.object({
+  stream: StreamInfoSchema,
+  url: UrlSchema,
+});
+
+/** Heartbeat settings the server announces in the join ack. */
+export const HeartbeatInfoSchema = v.object({
+  interval: MillisSchema,
+  timeout: MillisSchema,
+});
+
+// ── requests (client → server) ─────────────────────────────────────────
+
+const request = <const T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
+  v.object({ v: v.literal(PROTOCOL_VERSION), t: v.literal(t), id: RequestIdSchema, ...entries });
+
+const MuteBits = {
+  audio: v.optional(v.boolean()),
+  video: v.optional(v.boolean()),
+};
+
+/** Every request schema, keyed by its type. */
+export const requestSchemas = {
+  join: request('join', {
+    token: v.pipe(v.string(), v.maxLength(LIMITS.maxTokenLength)),
+    room: RoomIdSchema,
+    user: UserIdSchema,
+    visible: v.optional(v.boolean()),
+    role: v.optional(RoleSchema),
+    businessId: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxBusinessIdLength))),
+    resume: v.optional(v.object({ session: SessionIdSchema, seq: SeqSchema })),
+  }),
+  leave: request('leave', {}),
+  publish: request('publish', {
+    kind: v.optional(StreamKindSchema),
+    audio: v.boolean(),
+    video: v.boolean(),
+    small: v.optional(v.boolean()),
+  }),
+  unpublish: request('unpublish', { stream: StreamIdSchema }),
+  subscribe: request('subscribe', {
+    stream: StreamIdSchema,
+    audio: v.optional(v.boolean()),
+    video: v.optional(v.boolean()),
+    small: v.optional(v.boolean()),
+  }),
+  unsubscribe: request('unsubscribe', { stream: StreamIdSchema }),
+  'mute-local': request('mute-local', { stream: StreamIdSchema, ...MuteBits }),
+  'mute-remote': request('mute-remote', { stream: StreamIdSchema, ...MuteBits }),
+  'set-visibility': request('set-visibility', { visible: v.boolean() }),
+  'set-role': request('set-role', { role: RoleSchema }),
+  'set-business-id': request('set-business-id', {
+    businessId: v.pipe(v.string(), v.maxLength(LIMITS.maxBusinessIdLength)),
+  }),
+  'attrs-set': request('attrs-set', {
+    attributes: v.pipe(
+      AttributesSchema,
+      v.check((a) => {
+        const n = Object.keys(a).length;
+        return n >= 1 && n <= LIMITS.maxAttributesPerRequest;
+      }, `between 1 and ${LIMITS.maxAttributesPerRequest} attributes`),
+    ),
+    notify: v.optional(v.boolean()),
+  }),
+  'attrs-get': request('attrs-get', { keys: v.optional(AttributeKeysSchema) }),
+  'attrs-delete': request('attrs-delete', {
+    keys: AttributeKeysSchema,
+    notify: v.optional(v.boolean()),
+  }),
+  message: request('message', {
+    name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxMessageNameLength)),
+    content: v.pipe(v.string(), v.maxLength(LIMITS.maxMessageContentLength)),
+    to: v.optional(UserIdSchema),
+  }),
+  report: request('report', {
+    report: v.variant('kind', [
+      v.object({
+        kind: v.literal('pusher-state'),
+        code: v.pipe(v.number(), v.integer()),
+        message: v.optional(ReasonSchema),
+      }),
+      v.object({
+        kind: v.literal('player-state'),
+        stream: StreamIdSchema,
+        code: v.pipe(v.number(), v.integer()),
+        message: v.optional(ReasonSchema),
+      }),
+      v.object({
+        kind: v.literal('pusher-net'),
+        info: v.pipe(
+          v.record(v.pipe(v.string(), v.maxLength(64)), v.number()),
+          v.check((r) => Object.keys(r).length <= 32, 'at most 32 fields'),
+        ),
+      }),
+      v.object({
+        kind: v.literal('player-net'),
+        stream: StreamIdSchema,
+        info: v.pipe(
+          v.record(v.pipe(v.string(), v.maxLength(64)), v.number()),
+          v.check((r) => Object.keys(r).length <= 32, 'at most 32 fields'),
+        ),
+      }),
+    ]),
+  }),
+  ping: request('ping', {}),
+} as const;
+
+// ── acks (server → client) ─────────────────────────────────────────────
+
+/** The ack data of a join, by `mode`. */
+export const JoinAckDataSchema = v.variant('mode', [
+  v.object({
+    mode: v.picklist(['joined', 'snapshot']),
+    session: SessionIdSchema,
+    seq: SeqSchema,
+    self: PeerInfoSchema,
+    peers: v.array(PeerInfoSchema),
+    streams: v.array(StreamInfoSchema),
+    publications: v.array(PublicationInfoSchema),
+    subscriptions: v.array(SubscriptionInfoSchema),
+    attributes: AttributesSchema,
+    heartbeat: HeartbeatInfoSchema,
+    grace: MillisSchema,
+    resumeError: v.optional(ErrorObjectSchema),
+  }),
+  v.object({
+    mode: v.literal('resumed'),
+    session: SessionIdSchema,
+    seq: SeqSchema,
+    heartbeat: HeartbeatInfoSchema,
+    grace: MillisSchema,
+  }),
+]);
+
+const Empty = v.object({});
+
+/** The data of a successful ack, by the type of the request it answers. */
+export const ackDataSchemas = {
+  join: JoinAckDataSchema,
+  leave: Empty,
+  publish: PublicationInfoSchema,
+  unpublish: Empty,
+  subscribe: SubscriptionInfoSchema,
+  unsubscribe: Empty,
+  'mute-local': v.object({ stream: StreamInfoSchema }),
+  'mute-remote': v.object({ subscription: SubscriptionInfoSchema }),
+  'set-visibility': v.object({ self: PeerInfoSchema }),
+  'set-role': v.object({ self: PeerInfoSchema }),
+  'set-business-id': v.object({ self: PeerInfoSchema }),
+  'attrs-set': Empty,
+  'attrs-get': v.object({ attributes: AttributesSchema }),
+  'attrs-delete': Empty,
+  message: Empty,
+  report: Empty,
+  ping: Empty,
+} as const satisfies Record<keyof typeof requestSchemas, v.GenericSchema>;
+
+/** An ack: exactly one per request (ping is answered by `pong` instead). */
+export const AckSchema = v.variant('ok', [
+  v.object({
+    v: v.literal(PROTOCOL_VERSION),
+    t: v.literal('ack'),
+    id: RequestIdSchema,
+    ok: v.literal(true),
+    data: v.unknown(),
+  }),
+  v.object({
+    v: v.literal(PROTOCOL_VERSION),
+    t: v.literal('ack'),
+    id: RequestIdSchema,
+    ok: v.literal(false),
+    error: ErrorObjectSchema,
+  }),
+]);
+
+// ── pushes (server → client) ───────────────────────────────────────────
+
+const push = <const T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
+  v.object({ v: v.literal(PROTOCOL_VERSION), t: v.literal(t), seq: SeqSchema, ...entries });
+
+/** Why a peer left the room. */
+export const PeerLeftReasonSchema = v.picklist([
+  'leave',
+  'timeout',
+  'kicked',
+  'replaced',
+  'hidden',
+  'room-closed',
+]);
+
+/** Why a stream went away. */
+export const StreamRemovedReasonSchema = v.picklist(['unpublished', 'peer-left', 'role-changed', 'failed']);
+
+/** Why the server removed this session. */
+export const KickReasonSchema = v.picklist(['replaced', 'kicked', 'banned', 'room-closed', 'token-expired']);
+
+/** Every push schema, keyed by its type. Pushes carry the session's `seq`. */
+export const pushSchemas = {
+  'peer-joined': push('peer-joined', { peer: PeerInfoSchema }),
+  'peer-left': push('peer-left', { user: UserIdSchema, reason: PeerLeftReasonSchema }),
+  'peer-updated': push('peer-updated', { peer: PeerInfoSchema }),
+  'stream-added': push('stream-added', { stream: StreamInfoSchema }),
+  'stream-removed': push('stream-removed', {
+    stream: StreamIdSchema,
+    user: UserIdSchema,
+    reason: StreamRemovedReasonSchema,
+  }),
+  'stream-updated': push('stream-updated', { stream: StreamInfoSchema }),
+  'url-updated': push('url-updated', {
+    stream: StreamIdSchema,
+    direction: v.picklist(['push', 'play']),
+    url: UrlSchema,
+  }),
+  'stream-failed': push('stream-failed', {
+    stream: StreamIdSchema,
+    direction: v.picklist(['push', 'play']),
+    reason: ReasonSchema,
+  }),
+  kicked: push('kicked', { reason: KickReasonSchema, message: v.optional(ReasonSchema) }),
+  'attributes-changed': push('attributes-changed', {
+    set: AttributesSchema,
+    deleted: v.array(AttributeKeySchema),
+    by: UserIdSchema,
+  }),
+  message: push('message', {
+    from: UserIdSchema,
+    name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxMessageNameLength)),
+    content: v.pipe(v.string(), v.maxLength(LIMITS.maxMessageContentLength)),
+    private: v.boolean(),
+  }),
+} as const;
+
+/** Frames outside the room sequence: they carry no `seq` and are never replayed. */
+export const controlSchemas = {
+  ack: AckSchema,
+  pong: v.object({ v: v.literal(PROTOCOL_VERSION), t: v.literal('pong'), id: RequestIdSchema }),
+  error: v.object({
+    v: v.literal(PROTOCOL_VERSION),
+    t: v.literal('error'),
+    id: v.optional(RequestIdSchema),
+    error: ErrorObjectSchema,
+  }),
+} as const;
+
+/** The claims of an rxroom token (a JWT signed with HS256). */
+export const TokenClaimsSchema = v.object({
+  app: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  room: RoomIdSchema,
+  user: UserIdSchema,
+  exp: v.pipe(v.number(), v.integer()),
+  nbf: v.optional(v.pipe(v.number(), v.integer())),
+  iat: v.optional(v.pipe(v.number(), v.integer())),
+  privileges: v.object({ publish: v.boolean(), subscribe: v.boolean() }),
+});
