@@ -29,9 +29,8 @@ interface Utf8DecoderConstructor {
   new (label: 'utf-8', options: { fatal: boolean }): { decode(data: ArrayBuffer | ArrayBufferView): string };
 }
 
-const clientTable: Readonly<Record<string, AnySchema>> = { ...requestSchemas };
-const serverTable: Readonly<Record<string, AnySchema>> = { ...pushSchemas, ...controlSchemas };
-const anyTable: Readonly<Record<string, AnySchema>> = { ...clientTable, ...serverTable };
+const clientTable: SchemaTable = { ...requestSchemas };
+const serverTable: SchemaTable = { ...pushSchemas, ...controlSchemas };
 
 /**
  * Number of bytes `text` takes as UTF-8. Written by hand because TextEncoder is not on every
@@ -96,11 +95,24 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
 }
 
-function decodeWith<F>(
-  table: Readonly<Record<string, AnySchema>>,
-  data: unknown,
-  options?: DecodeOptions,
-): DecodeResult<F> {
+type SchemaTable = Readonly<Record<string, AnySchema>>;
+
+const has = (table: SchemaTable, t: string) => Object.prototype.hasOwnProperty.call(table, t);
+
+/** Picks the schema for `t`. `message` exists in both directions; only pushes carry `seq`. */
+type Lookup = (t: string, value: object) => AnySchema | undefined;
+const lookupIn =
+  (table: SchemaTable): Lookup =>
+  (t) =>
+    has(table, t) ? table[t] : undefined;
+const lookupAny: Lookup = (t, value) => {
+  if (has(clientTable, t) && has(serverTable, t)) return 'seq' in value ? serverTable[t] : clientTable[t];
+  return has(clientTable, t) ? clientTable[t] : has(serverTable, t) ? serverTable[t] : undefined;
+};
+const lookupClient = lookupIn(clientTable);
+const lookupServer = lookupIn(serverTable);
+
+function decodeWith<F>(lookup: Lookup, data: unknown, options?: DecodeOptions): DecodeResult<F> {
   const max = options?.maxBytes ?? LIMITS.maxFrameBytes;
   let text: string;
   if (typeof data === 'string') {
@@ -140,7 +152,7 @@ function decodeWith<F>(
   if (typeof record.t !== 'string') {
     return fail(new RtcError('INVALID_FRAME', 't: frame type must be a string'), id);
   }
-  const schema = Object.prototype.hasOwnProperty.call(table, record.t) ? table[record.t] : undefined;
+  const schema = lookup(record.t, value);
   if (!schema) {
     return fail(new RtcError('UNKNOWN_TYPE', `unknown frame type "${record.t.slice(0, 64)}"`), id);
   }
@@ -153,17 +165,17 @@ function decodeWith<F>(
 
 /** Decodes any frame of protocol v1, from either side. Never throws. */
 export function decodeFrame(data: RawFrameData, options?: DecodeOptions): DecodeResult<Frame> {
-  return decodeWith<Frame>(anyTable, data, options);
+  return decodeWith<Frame>(lookupAny, data, options);
 }
 
 /** Decodes a frame a client sent (a request). The server uses this. Never throws. */
 export function decodeClientFrame(data: RawFrameData, options?: DecodeOptions): DecodeResult<ClientFrame> {
-  return decodeWith<ClientFrame>(clientTable, data, options);
+  return decodeWith<ClientFrame>(lookupClient, data, options);
 }
 
 /** Decodes a frame a server sent (ack, push, pong, error). The SDK uses this. Never throws. */
 export function decodeServerFrame(data: RawFrameData, options?: DecodeOptions): DecodeResult<ServerFrame> {
-  return decodeWith<ServerFrame>(serverTable, data, options);
+  return decodeWith<ServerFrame>(lookupServer, data, options);
 }
 
 /**
