@@ -4,8 +4,98 @@
  * This list of named exports is the public API. Add to it deliberately.
  * @packageDocumentation
  */
+
+// errors
 export { RtcError, RTC_ERROR_CODES, RTC_ERROR_CODE_LIST, isRtcError, isRtcErrorCode } from './errors';
 export type { RtcErrorCode, RtcErrorCodeInfo, RtcErrorShape } from './errors';
+
+// the client and its state
+export { createClient } from './streams/create-client';
+export type {
+  ClientOptions,
+  RtcClient,
+  JoinOptions,
+  PublishOptions,
+  SubscribeOptions,
+  MuteOptions,
+} from './streams/create-client';
+export { reduceRoom } from './streams/reduce-room';
+export { ofType } from './streams/room-event';
+export type {
+  RoomEvent,
+  RoomEventType,
+  RoomEventOf,
+  ErrorSource,
+  PeerLeftReason,
+  StreamRemovedReason,
+} from './streams/room-event';
+export { initialRoomState, isConnected, streamIdOf } from './streams/model';
+export type {
+  RoomState,
+  Peer,
+  StreamDescriptor,
+  RemoteStream,
+  Subscription,
+  Publication,
+  SelfState,
+  ConnectionState,
+  ConnectionStatus,
+  Role,
+  StreamKind,
+  KickReason,
+} from './streams/model';
+export {
+  selectPeers,
+  selectRemoteStreams,
+  selectConnection,
+  selectAttributes,
+  selectLocalStream,
+  selectPublications,
+  selectRemoteUserIds,
+  selectStreamsOfUser,
+  selectStream,
+  selectIsSubscribed,
+  selectHasAudio,
+  selectHasVideo,
+  selectIsOwnerMuteAudio,
+  selectIsOwnerMuteVideo,
+  deepEqual,
+} from './streams/selectors';
+export type {
+  Command,
+  CommandType,
+  CommandOf,
+  CommandResult,
+  CommandResults,
+  Capability,
+  Driver,
+  JoinResult,
+  StatsReport,
+} from './streams/command';
+
+// platform and built-in driver
+export { wxPlatform } from './bindings/wx-platform';
+export type { WxApi } from './bindings/wx-platform';
+export type {
+  Platform,
+  PlatformSocket,
+  ConnectOptions,
+  NetworkStatus,
+  PusherContext,
+  PlayerContext,
+  Unlisten,
+} from './bindings/platform';
+export { fromSocket } from './bindings/from-socket';
+export type { SocketEvent, SocketSend, FromSocketOptions } from './bindings/from-socket';
+export { protocolDriver } from './bindings/protocol/protocol-driver';
+export type {
+  ProtocolDriverOptions,
+  RecoveryFactory,
+  SessionHooks,
+  LiveLink,
+} from './bindings/protocol/protocol-driver';
+
+// the wire protocol
 export {
   PROTOCOL_VERSION,
   LIMITS,
@@ -20,16 +110,11 @@ export type {
   DecodeResult,
   DecodeOptions,
   RawFrameData,
-  Role,
-  StreamKind,
   PeerInfo,
   StreamInfo,
   SubscriptionInfo,
   PublicationInfo,
   HeartbeatInfo,
-  PeerLeftReason,
-  StreamRemovedReason,
-  KickReason,
   TokenClaims,
   RequestType,
   RequestFrame,

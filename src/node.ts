@@ -1,7 +1,7 @@
 /**
- * `rxroom/node`: the Node-only entry point (Node platform over `ws`, bots, tools). Nothing here
- * may be imported from the mini program entry. It re-exports the core API so Node users need one
- * import.
+ * `rxroom/node`: the Node-only entry point: the Node platform over `ws` for tests, demos, bots
+ * and load tools. Nothing here may reach the mini program bundle.
  * @packageDocumentation
  */
-export * from './index';
+export { nodePlatform } from './bindings/node-platform';
+export type { NodePlatform, NodePlatformOptions, RecordedContextCall } from './bindings/node-platform';

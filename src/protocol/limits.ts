@@ -24,6 +24,11 @@ export const LIMITS = {
   maxAttributesPerRequest: 32,
   /** Most keys a room holds. */
   maxAttributesPerRoom: 128,
+  /**
+   * Most UTF-8 bytes the room attributes take as JSON (`{"key":"value",…}`). They travel whole in
+   * every join ack and `attrs-get` ack, which must fit in one frame next to the rest of the room.
+   */
+  maxAttributeBytesPerRoom: 32 * 1024,
   /** Longest message name. */
   maxMessageNameLength: 64,
   /** Longest message content (UTF-16 code units). */

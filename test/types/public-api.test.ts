@@ -34,7 +34,7 @@ describe('public types', () => {
   });
 
   it('types ack data by request', () => {
-    expectTypeOf<AckData<'subscribe'>['url']>().toEqualTypeOf<number>();
+    expectTypeOf<AckData<'subscribe'>['url']>().toEqualTypeOf<string>();
     expectTypeOf<AckData<'join'>>().toEqualTypeOf<JoinAckData>();
     expectTypeOf<Extract<JoinAckData, { mode: 'resumed' }>>().not.toHaveProperty('peers');
     expectTypeOf<StreamInfo['kind']>().toEqualTypeOf<'main' | 'screen'>();

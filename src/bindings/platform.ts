@@ -1,0 +1,76 @@
+/**
+ * The platform interface: everything rxroom needs from its host, and nothing more
+ * (ARCHITECTURE.md decision 5). `wxPlatform()` implements it over WeChat's `wx`; `nodePlatform()`
+ * (entry point `rxroom/node`) over Node and `ws`. Tests pass fakes that behave like the
+ * documented platform.
+ */
+
+/**
+ * A WebSocket shaped like WeChat's `SocketTask`: callbacks registered once, no `off*` methods,
+ * `close` taking an options object. Implementations may deliver callbacks after `close()`;
+ * the socket binding ignores them.
+ */
+export interface PlatformSocket {
+  send(option: { data: string }): void;
+  close(option: { code?: number; reason?: string }): void;
+  onOpen(listener: () => void): void;
+  onMessage(listener: (result: { data: string | ArrayBuffer }) => void): void;
+  onClose(listener: (result: { code: number; reason: string }) => void): void;
+  onError(listener: (result: { errMsg: string }) => void): void;
+}
+
+/** Options for opening a socket. */
+export interface ConnectOptions {
+  /** `wss://…` in a mini program; `ws://` on loopback in Node. */
+  readonly url: string;
+  /** Handshake timeout in ms (WeChat's `timeout`, at most 60 s). */
+  readonly timeout?: number;
+}
+
+/** Network reachability as WeChat reports it (`wx.onNetworkStatusChange`). */
+export interface NetworkStatus {
+  readonly isConnected: boolean;
+  readonly networkType: 'wifi' | '2g' | '3g' | '4g' | '5g' | 'unknown' | 'none';
+}
+
+/** The subset of `LivePusherContext` rxroom drives (restart push, preview). */
+export interface PusherContext {
+  start(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
+  stop(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
+  pause?(option?: object): void;
+  resume?(option?: object): void;
+  switchCamera?(option?: object): void;
+}
+
+/** The subset of `LivePlayerContext` rxroom drives (restart play, mute). */
+export interface PlayerContext {
+  play(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
+  stop(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
+  mute?(option?: object): void;
+  pause?(option?: object): void;
+  resume?(option?: object): void;
+}
+
+/** Removes a listener; calling it twice is harmless. */
+export type Unlisten = () => void;
+
+/**
+ * What rxroom needs from its host. Every `on*` returns the function that removes the listener,
+ * so bindings can tear down exactly what they added.
+ */
+export interface Platform {
+  /** A short name for logs and errors: `wx`, `node`, … */
+  readonly name: string;
+  /** Opens a WebSocket. Must not throw for a bad URL: report it through `onError`/`onClose`. */
+  connectSocket(options: ConnectOptions): PlatformSocket;
+  /** Network reachability changes. */
+  onNetworkStatusChange(listener: (status: NetworkStatus) => void): Unlisten;
+  /** The app came to the foreground. */
+  onAppShow(listener: () => void): Unlisten;
+  /** The app went to the background (WeChat suspends it about 5 s later). */
+  onAppHide(listener: () => void): Unlisten;
+  /** The page's `<live-pusher>` context (one per page). */
+  createPusherContext(component?: unknown): PusherContext;
+  /** A `<live-player>` context by element id; pass the component when inside one. */
+  createPlayerContext(id: string, component?: unknown): PlayerContext;
+}

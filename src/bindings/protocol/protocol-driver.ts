@@ -1,0 +1,646 @@
+/**
+ * The built-in driver: the rxroom signaling protocol (docs/protocol.md) over one socket per
+ * session, through the injected Platform.
+ */
+import {
+  asyncScheduler,
+  concat,
+  defer,
+  EMPTY,
+  concatMap,
+  ignoreElements,
+  map,
+  Observable,
+  of,
+  Subject,
+  throwError,
+  type MonoTypeOperatorFunction,
+  type SchedulerLike,
+  type Subscription as RxSubscription,
+} from 'rxjs';
+import { RtcError } from '../../errors';
+import type { JoinAckData, RequestBody } from '../../protocol';
+import type {
+  Capability,
+  Command,
+  CommandOf,
+  CommandResult,
+  CommandType,
+  Driver,
+  JoinResult,
+} from '../../streams/command';
+import type { ConnectionState, KickReason, Publication, SelfState } from '../../streams/model';
+import type { RoomEvent } from '../../streams/room-event';
+import { fromSocket } from '../from-socket';
+import type { Platform } from '../platform';
+import { SignalChannel } from './signal-channel';
+import { pushToEvent, toPeer, toPublication, toStream, toSubscription } from './mapping';
+
+/** What the reconnect logic sees of a session attempt. */
+export interface SessionHooks {
+  /** Emits connection states (`reconnecting` with attempt and delay, `failed`, …). */
+  readonly report: (state: ConnectionState) => void;
+}
+
+/**
+ * Wraps one connection attempt (an Observable that errors with an RtcError when the connection
+ * is lost, and completes on a deliberate end) so that it is retried. The default is no retry;
+ * `createClient` plugs in the `reconnect` operator.
+ */
+export type RecoveryFactory = (hooks: SessionHooks) => MonoTypeOperatorFunction<never>;
+
+/** Options of {@link protocolDriver}. */
+export interface ProtocolDriverOptions {
+  /** Server URL: `wss://…` (`ws://127.0.0.1:…` in Node). */
+  readonly url: string;
+  readonly platform: Platform;
+  /** Ms to wait for each ack. Default 10,000. */
+  readonly requestTimeout?: number;
+  /** Ms to wait for the socket handshake. Default 10,000. */
+  readonly connectTimeout?: number;
+  /** Scheduler of every timer. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Retry policy for lost connections. Default: none. */
+  readonly recovery?: RecoveryFactory;
+  /** Extra per-connection behaviour (heartbeat) given the live channel. */
+  readonly onConnected?: (link: LiveLink) => Observable<never>;
+}
+
+/** A joined, open connection, for per-connection operators such as the heartbeat. */
+export interface LiveLink {
+  /** Sends a ping and completes on the pong (errors with TIMEOUT/CONNECTION_LOST). */
+  ping(timeout: number): Observable<void>;
+  /** Heartbeat settings announced by the server. */
+  readonly heartbeat: { readonly interval: number; readonly timeout: number };
+  /** Emits on every frame received from the server (any frame proves the link is alive). */
+  readonly received$: Observable<void>;
+}
+
+/** What the client wants to keep across a full rejoin. */
+interface Wanted {
+  readonly publications: Map<
+    string,
+    {
+      kind: 'main' | 'screen';
+      audio: boolean;
+      video: boolean;
+      small: boolean;
+      audioMuted: boolean;
+      videoMuted: boolean;
+    }
+  >;
+  readonly subscriptions: Map<
+    string,
+    { audio: boolean; video: boolean; small: boolean; audioMuted: boolean; videoMuted: boolean }
+  >;
+}
+
+interface Session {
+  readonly join: CommandOf<'join'>;
+  sessionId: string | null;
+  lastSeq: number;
+  channel: SignalChannel | null;
+  leaving: boolean;
+  kicked: KickReason | null;
+  joinedOnce: boolean;
+  self: { role: SelfState['role']; visible: boolean; businessId?: string };
+  readonly wanted: Wanted;
+  readonly joined$: Subject<JoinResult>;
+  loop: RxSubscription | null;
+  restoring: RxSubscription | null;
+}
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'join',
+  'leave',
+  'publish',
+  'unpublish',
+  'subscribe',
+  'unsubscribe',
+  'mute-local',
+  'mute-remote',
+  'set-visibility',
+  'set-role',
+  'set-business-id',
+  'set-attributes',
+  'get-attributes',
+  'delete-attributes',
+  'send-message',
+  'report',
+  'resume',
+  'small-stream',
+  'screen',
+  'invisible',
+]);
+
+/**
+ * The driver for rxroom's own signaling protocol.
+ *
+ * @example
+ * ```ts
+ * const driver = protocolDriver({ url: 'wss://rtc.example.com', platform: wxPlatform() })
+ * const client = createClient({ driver })
+ * ```
+ */
+export function protocolDriver(options: ProtocolDriverOptions): Driver {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const requestTimeout = options.requestTimeout ?? 10_000;
+  const events = new Subject<RoomEvent>();
+  let session: Session | null = null;
+  let destroyed = false;
+
+  const emit = (event: RoomEvent) => events.next(event);
+  const report = (state: ConnectionState) => emit({ type: 'connection', state });
+
+  /** One connection: socket → join (or resume) → pushes, until the socket closes. */
+  const connectOnce = (s: Session): Observable<never> =>
+    new Observable<never>((subscriber) => {
+      let channel: SignalChannel | null = null;
+      let opened = false;
+      let live: RxSubscription | null = null;
+      const received = new Subject<void>();
+      const socket = fromSocket(options.platform, {
+        url: options.url,
+        ...(options.connectTimeout !== undefined ? { timeout: options.connectTimeout } : {}),
+      }).subscribe((e) => {
+        switch (e.type) {
+          case 'connecting':
+            channel = new SignalChannel(e.send, { timeout: requestTimeout, scheduler });
+            return;
+          case 'open': {
+            opened = true;
+            const ch = channel!;
+            const body: RequestBody<'join'> = {
+              t: 'join',
+              token: s.join.token,
+              room: s.join.roomId,
+              user: s.join.userId,
+              visible: s.self.visible,
+              role: s.self.role,
+              ...(s.self.businessId ? { businessId: s.self.businessId } : {}),
+              ...(s.sessionId ? { resume: { session: s.sessionId, seq: s.lastSeq } } : {}),
+            };
+            ch.request(body).subscribe({
+              next: (ack) => {
+                s.channel = ch;
+                onJoinAck(s, ack);
+                if (options.onConnected) {
+                  live = options
+                    .onConnected({
+                      heartbeat: ack.heartbeat,
+                      received$: received.asObservable(),
+                      ping: (timeout) => ch.request({ t: 'ping' }, timeout).pipe(map(() => undefined)),
+                    })
+                    .subscribe({ error: (err: unknown) => subscriber.error(err) });
+                }
+              },
+              error: (err: unknown) => subscriber.error(err),
+            });
+            return;
+          }
+          case 'message': {
+            received.next();
+            const input = channel!.receive(e.data);
+            if (input.kind === 'push') {
+              const frame = input.frame;
+              if (frame.seq <= s.lastSeq) return; // a duplicate: already applied
+              if (frame.seq > s.lastSeq + 1) {
+                emit({ type: 'seq-gap', expected: s.lastSeq + 1, received: frame.seq });
+                subscriber.error(
+                  new RtcError('CONNECTION_LOST', `missed pushes ${s.lastSeq + 1}…${frame.seq - 1}`),
+                );
+                return;
+              }
+              s.lastSeq = frame.seq;
+              const event = pushToEvent(frame);
+              if (event.type === 'kicked') s.kicked = event.reason;
+              trackPush(s, event);
+              emit(event);
+            } else if (input.kind === 'error') {
+              emit({ type: 'error', error: input.error, source: 'protocol' });
+            }
+            return;
+          }
+          case 'error':
+            return; // a close always follows; it carries the code
+          case 'close': {
+            const why = `(${e.code}${e.reason ? ` ${e.reason}` : ''})`;
+            const lost = opened
+              ? new RtcError('CONNECTION_LOST', `socket closed ${why}`)
+              : new RtcError('CONNECT_FAILED', `could not connect to ${options.url} ${why}`);
+            channel?.close(lost);
+            if (s.channel === channel) s.channel = null;
+            if (s.leaving) subscriber.complete();
+            else if (s.kicked) subscriber.error(new RtcError('KICKED', `removed by the server: ${s.kicked}`));
+            else subscriber.error(lost);
+            return;
+          }
+        }
+      });
+      return () => {
+        live?.unsubscribe();
+        received.complete();
+        channel?.close(new RtcError('CONNECTION_LOST', 'connection closed'));
+        if (s.channel === channel) s.channel = null;
+        socket.unsubscribe();
+      };
+    });
+
+  /** Keeps `wanted` in step with what the server did to this session's streams. */
+  const trackPush = (s: Session, event: RoomEvent) => {
+    if (event.type === 'stream-removed') s.wanted.subscriptions.delete(event.streamId);
+    if (event.type === 'peer-left') {
+      for (const id of [...s.wanted.subscriptions.keys()])
+        if (id.startsWith(`${event.userId}:`)) s.wanted.subscriptions.delete(id);
+    }
+  };
+
+  const onJoinAck = (s: Session, ack: JoinAckData) => {
+    if (ack.mode === 'resumed') {
+      s.sessionId = ack.session;
+      report({ status: 'resumed' });
+      emit({ type: 'resumed', sessionId: ack.session });
+      return;
+    }
+    const rejoin = s.joinedOnce && ack.mode === 'joined';
+    s.sessionId = ack.session;
+    s.lastSeq = ack.seq;
+    const publications: Record<string, Publication> = {};
+    for (const p of ack.publications) publications[p.stream.id] = toPublication(p);
+    const self: SelfState = { ...toPeer(ack.self), publications };
+    s.self = {
+      role: self.role,
+      visible: self.visible,
+      ...(self.businessId ? { businessId: self.businessId } : {}),
+    };
+    const first = !s.joinedOnce;
+    s.joinedOnce = true;
+    report({ status: first ? 'connected' : rejoin ? 'rejoined' : 'resumed' });
+    emit({
+      type: 'joined',
+      mode: first ? 'joined' : rejoin ? 'rejoined' : 'snapshot',
+      roomId: s.join.roomId,
+      sessionId: ack.session,
+      self,
+      peers: ack.peers.map(toPeer),
+      streams: ack.streams.map(toStream),
+      subscriptions: ack.subscriptions.map(toSubscription),
+      attributes: ack.attributes,
+    });
+    if (first) {
+      s.joined$.next({ roomId: s.join.roomId, sessionId: ack.session });
+      s.joined$.complete();
+    } else if (rejoin) {
+      restore(s, ack);
+    }
+  };
+
+  /** After a fresh rejoin: publish again, subscribe again, mute again, as the user had it. */
+  const restore = (s: Session, ack: Extract<JoinAckData, { mode: 'joined' | 'snapshot' }>) => {
+    const present = new Set(ack.streams.map((st) => st.id));
+    const steps: Observable<unknown>[] = [];
+    for (const [, p] of s.wanted.publications) {
+      steps.push(
+        run(s, { type: 'publish', kind: p.kind, audio: p.audio, video: p.video, small: p.small }).pipe(
+          concatMap((pub) =>
+            p.audioMuted || p.videoMuted
+              ? run(s, {
+                  type: 'mute-local',
+                  streamId: pub.stream.id,
+                  audio: p.audioMuted,
+                  video: p.videoMuted,
+                })
+              : EMPTY,
+          ),
+        ),
+      );
+    }
+    for (const [streamId, sub] of [...s.wanted.subscriptions]) {
+      if (!present.has(streamId)) {
+        s.wanted.subscriptions.delete(streamId);
+        continue;
+      }
+      steps.push(
+        concat(
+          run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
+          sub.audioMuted || sub.videoMuted
+            ? run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted })
+            : EMPTY,
+        ),
+      );
+    }
+    s.restoring?.unsubscribe();
+    s.restoring = concat(...steps)
+      .pipe(ignoreElements())
+      .subscribe({
+        error: (err: unknown) =>
+          emit({
+            type: 'error',
+            error: err instanceof RtcError ? err : new RtcError('INTERNAL', String(err)),
+            source: 'driver',
+          }),
+      });
+  };
+
+  /** Sends a command's request on the live channel and turns the ack into events and a result. */
+  const run = <T extends CommandType>(s: Session, command: CommandOf<T>): Observable<CommandResult<T>> =>
+    defer(() => {
+      const ch = s.channel;
+      if (!ch)
+        return throwError(() => new RtcError('CONNECTION_LOST', 'not connected; the client is reconnecting'));
+      return perform(s, ch, command as Command) as Observable<CommandResult<T>>;
+    });
+
+  const perform = (s: Session, ch: SignalChannel, c: Command): Observable<unknown> => {
+    switch (c.type) {
+      case 'join':
+        return throwError(() => new RtcError('ALREADY_JOINED', 'already joined'));
+      case 'leave':
+        return ch.request({ t: 'leave' });
+      case 'publish':
+        return ch
+          .request({ t: 'publish', kind: c.kind, audio: c.audio, video: c.video, small: c.small })
+          .pipe(
+            map((ack) => {
+              const publication = toPublication(ack);
+              s.wanted.publications.set(publication.stream.id, {
+                kind: c.kind,
+                audio: c.audio,
+                video: c.video,
+                small: c.small,
+                audioMuted: publication.stream.audioMuted,
+                videoMuted: publication.stream.videoMuted,
+              });
+              emit({ type: 'published', publication });
+              return publication;
+            }),
+          );
+      case 'unpublish':
+        return ch.request({ t: 'unpublish', stream: c.streamId }).pipe(
+          map(() => {
+            s.wanted.publications.delete(c.streamId);
+            emit({ type: 'unpublished', streamId: c.streamId });
+          }),
+        );
+      case 'subscribe':
+        return ch
+          .request({ t: 'subscribe', stream: c.streamId, audio: c.audio, video: c.video, small: c.small })
+          .pipe(
+            map((ack) => {
+              const subscription = toSubscription(ack);
+              s.wanted.subscriptions.set(c.streamId, {
+                audio: c.audio,
+                video: c.video,
+                small: c.small,
+                audioMuted: subscription.audioMuted,
+                videoMuted: subscription.videoMuted,
+              });
+              emit({ type: 'subscribed', subscription });
+              return subscription;
+            }),
+          );
+      case 'unsubscribe':
+        return ch.request({ t: 'unsubscribe', stream: c.streamId }).pipe(
+          map(() => {
+            s.wanted.subscriptions.delete(c.streamId);
+            emit({ type: 'unsubscribed', streamId: c.streamId });
+          }),
+        );
+      case 'mute-local':
+        return ch
+          .request({
+            t: 'mute-local',
+            stream: c.streamId,
+            ...(c.audio !== undefined ? { audio: c.audio } : {}),
+            ...(c.video !== undefined ? { video: c.video } : {}),
+          })
+          .pipe(
+            map((ack) => {
+              const stream = toStream(ack.stream);
+              const wanted = s.wanted.publications.get(stream.id);
+              if (wanted)
+                s.wanted.publications.set(stream.id, {
+                  ...wanted,
+                  audioMuted: stream.audioMuted,
+                  videoMuted: stream.videoMuted,
+                });
+              emit({ type: 'local-mute-changed', stream });
+              return stream;
+            }),
+          );
+      case 'mute-remote':
+        return ch
+          .request({
+            t: 'mute-remote',
+            stream: c.streamId,
+            ...(c.audio !== undefined ? { audio: c.audio } : {}),
+            ...(c.video !== undefined ? { video: c.video } : {}),
+          })
+          .pipe(
+            map((ack) => {
+              const subscription = toSubscription(ack.subscription);
+              const wanted = s.wanted.subscriptions.get(c.streamId);
+              if (wanted) {
+                s.wanted.subscriptions.set(c.streamId, {
+                  ...wanted,
+                  audioMuted: subscription.audioMuted,
+                  videoMuted: subscription.videoMuted,
+                });
+              }
+              emit({ type: 'remote-mute-changed', subscription });
+              return subscription;
+            }),
+          );
+      case 'set-visibility':
+      case 'set-role':
+      case 'set-business-id': {
+        const body: RequestBody<'set-visibility' | 'set-role' | 'set-business-id'> =
+          c.type === 'set-visibility'
+            ? { t: 'set-visibility', visible: c.visible }
+            : c.type === 'set-role'
+              ? { t: 'set-role', role: c.role }
+              : { t: 'set-business-id', businessId: c.businessId };
+        return ch.request(body).pipe(
+          map((ack) => {
+            const peer = toPeer(ack.self);
+            s.self = {
+              role: peer.role,
+              visible: peer.visible,
+              ...(peer.businessId ? { businessId: peer.businessId } : {}),
+            };
+            if (!peer.visible || peer.role !== 'broadcaster') s.wanted.publications.clear();
+            emit({
+              type: 'self-updated',
+              role: peer.role,
+              visible: peer.visible,
+              ...(peer.businessId ? { businessId: peer.businessId } : {}),
+            });
+            return peer;
+          }),
+        );
+      }
+      case 'set-attributes':
+        return ch
+          .request({ t: 'attrs-set', attributes: { ...c.attributes }, notify: c.notify })
+          .pipe(
+            map(() =>
+              emit({ type: 'attributes-changed', set: c.attributes, deleted: [], by: s.join.userId }),
+            ),
+          );
+      case 'get-attributes':
+        return ch.request({ t: 'attrs-get', ...(c.keys ? { keys: [...c.keys] } : {}) }).pipe(
+          map((ack) => {
+            emit({
+              type: 'attributes-loaded',
+              attributes: ack.attributes,
+              ...(c.keys ? { keys: c.keys } : {}),
+            });
+            return ack.attributes;
+          }),
+        );
+      case 'delete-attributes':
+        return ch
+          .request({ t: 'attrs-delete', keys: [...c.keys], notify: c.notify })
+          .pipe(map(() => emit({ type: 'attributes-changed', set: {}, deleted: c.keys, by: s.join.userId })));
+      case 'send-message':
+        return ch
+          .request({ t: 'message', name: c.name, content: c.content, ...(c.to ? { to: c.to } : {}) })
+          .pipe(map(() => undefined));
+      case 'report': {
+        const r = c.report;
+        const report =
+          r.kind === 'pusher-state'
+            ? { kind: r.kind, code: r.code, ...(r.message ? { message: r.message } : {}) }
+            : r.kind === 'player-state'
+              ? {
+                  kind: r.kind,
+                  stream: r.streamId,
+                  code: r.code,
+                  ...(r.message ? { message: r.message } : {}),
+                }
+              : r.kind === 'pusher-net'
+                ? { kind: r.kind, info: { ...r.info } }
+                : { kind: r.kind, stream: r.streamId, info: { ...r.info } };
+        return ch.request({ t: 'report', report }).pipe(map(() => undefined));
+      }
+    }
+  };
+
+  /** Ends the session: no retry after this. */
+  const end = (
+    s: Session,
+    reason: 'leave' | 'kicked' | 'connection-lost' | 'destroyed',
+    state: ConnectionState,
+  ) => {
+    if (session !== s) return;
+    session = null;
+    s.loop?.unsubscribe();
+    s.loop = null;
+    s.restoring?.unsubscribe();
+    s.restoring = null;
+    report(state);
+    emit({ type: 'left', reason });
+  };
+
+  const startSession = (join: CommandOf<'join'>): Observable<JoinResult> => {
+    const s: Session = {
+      join,
+      sessionId: null,
+      lastSeq: 0,
+      channel: null,
+      leaving: false,
+      kicked: null,
+      joinedOnce: false,
+      self: {
+        role: join.role,
+        visible: join.visible,
+        ...(join.businessId ? { businessId: join.businessId } : {}),
+      },
+      wanted: { publications: new Map(), subscriptions: new Map() },
+      joined$: new Subject<JoinResult>(),
+      loop: null,
+      restoring: null,
+    };
+    session = s;
+    const result = s.joined$.asObservable();
+    report({ status: 'connecting' });
+    const attempt = defer(() => connectOnce(s));
+    const recovered = options.recovery ? attempt.pipe(options.recovery({ report })) : attempt;
+    s.loop = recovered.subscribe({
+      error: (err: unknown) => {
+        const error = err instanceof RtcError ? err : new RtcError('INTERNAL', String(err));
+        if (!s.joinedOnce) s.joined$.error(error);
+        if (error.code === 'KICKED') {
+          end(s, 'kicked', { status: 'kicked', ...(s.kicked ? { kickReason: s.kicked } : {}) });
+        } else {
+          const status = error.code === 'RECONNECT_FAILED' ? 'failed' : 'disconnected';
+          if (s.joinedOnce) emit({ type: 'error', error, source: 'connection' });
+          end(s, 'connection-lost', { status, error: error.toJSON() });
+        }
+      },
+      complete: () => {
+        if (!s.joinedOnce)
+          s.joined$.error(new RtcError('CONNECTION_LOST', 'closed before the join completed'));
+      },
+    });
+    return result;
+  };
+
+  const leave = (s: Session): Observable<void> => {
+    s.leaving = true;
+    const ch = s.channel;
+    const done = () => end(s, 'leave', { status: 'disconnected' });
+    if (!ch) {
+      done();
+      return of(undefined);
+    }
+    // Leave even when the server does not answer: the user asked to go.
+    return new Observable<void>((subscriber) =>
+      ch.request({ t: 'leave' }).subscribe({
+        complete: () => {
+          done();
+          subscriber.next();
+          subscriber.complete();
+        },
+        error: () => {
+          done();
+          subscriber.next();
+          subscriber.complete();
+        },
+      }),
+    );
+  };
+
+  return {
+    name: 'rxroom',
+    capabilities: CAPABILITIES,
+    events$: events.asObservable(),
+    execute<T extends CommandType>(command: CommandOf<T>): Observable<CommandResult<T>> {
+      return defer(() => {
+        if (destroyed) return throwError(() => new RtcError('DESTROYED', 'the client was destroyed'));
+        const c = command as Command;
+        if (c.type === 'join') {
+          if (session) return throwError(() => new RtcError('ALREADY_JOINED', 'already joined or joining'));
+          return startSession(c);
+        }
+        const s = session;
+        if (!s) return throwError(() => new RtcError('NOT_JOINED', `${c.type} needs a joined room`));
+        if (c.type === 'leave') return leave(s);
+        return run(s, c);
+      }) as Observable<CommandResult<T>>;
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      const s = session;
+      if (s) {
+        s.leaving = true;
+        // Best effort: tell the server, then close without waiting.
+        s.channel?.request({ t: 'leave' }).subscribe({ error: () => undefined });
+        if (!s.joinedOnce) s.joined$.error(new RtcError('DESTROYED', 'the client was destroyed'));
+        end(s, 'destroyed', { status: 'disconnected' });
+      }
+      events.complete();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Commands: what a client asks a backend to do. A driver executes them (ARCHITECTURE.md
+ * decision 2); the client builds them from its methods and checks the room state first.
+ */
+import type { Observable } from 'rxjs';
+import type { Peer, Publication, Role, StreamDescriptor, StreamKind, Subscription } from './model';
+import type { RoomEvent } from './room-event';
+
+/** A stats report (Volcengine's report* calls), sent to the backend for monitoring. */
+export type StatsReport =
+  | { readonly kind: 'pusher-state'; readonly code: number; readonly message?: string }
+  | {
+      readonly kind: 'player-state';
+      readonly streamId: string;
+      readonly code: number;
+      readonly message?: string;
+    }
+  | { readonly kind: 'pusher-net'; readonly info: Readonly<Record<string, number>> }
+  | {
+      readonly kind: 'player-net';
+      readonly streamId: string;
+      readonly info: Readonly<Record<string, number>>;
+    };
+
+/** Every command, by `type`. */
+export type Command =
+  | {
+      readonly type: 'join';
+      readonly token: string;
+      readonly roomId: string;
+      readonly userId: string;
+      readonly visible: boolean;
+      readonly role: Role;
+      readonly businessId?: string;
+    }
+  | { readonly type: 'leave' }
+  | {
+      readonly type: 'publish';
+      readonly kind: StreamKind;
+      readonly audio: boolean;
+      readonly video: boolean;
+      readonly small: boolean;
+    }
+  | { readonly type: 'unpublish'; readonly streamId: string }
+  | {
+      readonly type: 'subscribe';
+      readonly streamId: string;
+      readonly audio: boolean;
+      readonly video: boolean;
+      readonly small: boolean;
+    }
+  | { readonly type: 'unsubscribe'; readonly streamId: string }
+  | {
+      readonly type: 'mute-local';
+      readonly streamId: string;
+      readonly audio?: boolean;
+      readonly video?: boolean;
+    }
+  | {
+      readonly type: 'mute-remote';
+      readonly streamId: string;
+      readonly audio?: boolean;
+      readonly video?: boolean;
+    }
+  | { readonly type: 'set-visibility'; readonly visible: boolean }
+  | { readonly type: 'set-role'; readonly role: Role }
+  | { readonly type: 'set-business-id'; readonly businessId: string }
+  | {
+      readonly type: 'set-attributes';
+      readonly attributes: Readonly<Record<string, string>>;
+      readonly notify: boolean;
+    }
+  | { readonly type: 'get-attributes'; readonly keys?: readonly string[] }
+  | { readonly type: 'delete-attributes'; readonly keys: readonly string[]; readonly notify: boolean }
+  | { readonly type: 'send-message'; readonly name: string; readonly content: string; readonly to?: string }
+  | { readonly type: 'report'; readonly report: StatsReport };
+
+/** Every command type tag. */
+export type CommandType = Command['type'];
+
+/** The command with type `T`. */
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/** What a join resolves to. */
+export interface JoinResult {
+  readonly roomId: string;
+  readonly sessionId: string;
+}
+
+/** What each command emits on success. */
+export interface CommandResults {
+  join: JoinResult;
+  leave: void;
+  publish: Publication;
+  unpublish: void;
+  subscribe: Subscription;
+  unsubscribe: void;
+  'mute-local': StreamDescriptor;
+  'mute-remote': Subscription;
+  'set-visibility': Peer;
+  'set-role': Peer;
+  'set-business-id': Peer;
+  'set-attributes': void;
+  'get-attributes': Readonly<Record<string, string>>;
+  'delete-attributes': void;
+  'send-message': void;
+  report: void;
+}
+
+/** The result of command type `T`. */
+export type CommandResult<T extends CommandType> = CommandResults[T];
+
+/** A capability a backend may or may not have; the room answers `UNSUPPORTED` for missing ones. */
+export type Capability = CommandType | 'resume' | 'small-stream' | 'screen' | 'invisible';
+
+/**
+ * A backend: turns its world into RoomEvents and carries out Commands. The built-in driver speaks
+ * the rxroom protocol; vendor drivers wrap vendor SDKs. The room never knows which runs.
+ */
+export interface Driver {
+  /** A short name: `rxroom`, `trtc`, `volcengine`, … */
+  readonly name: string;
+  /** What this backend supports. */
+  readonly capabilities: ReadonlySet<Capability>;
+  /**
+   * Everything that happens, as RoomEvents, including the results of commands (a successful
+   * publish emits `published` before the publish call emits its result). Hot: the client
+   * subscribes once, at creation, and unsubscribes at destroy.
+   */
+  readonly events$: Observable<RoomEvent>;
+  /** Carries out a command: emits its result once and completes, or errors with an RtcError. */
+  execute<T extends CommandType>(command: CommandOf<T>): Observable<CommandResult<T>>;
+  /** Releases everything: sockets closed, timers cleared, pending commands fail with DESTROYED. */
+  destroy(): void;
+}

@@ -1,0 +1,268 @@
+/**
+ * reduceRoom: the one place where RoomState changes. Pure: no I/O, no clock, no randomness
+ * (ARCHITECTURE.md decision 1). It is written for a network that duplicates and reorders:
+ *
+ * - Idempotent: the same event twice gives the same state as once (a repeated `stream-added`
+ *   never duplicates a stream, a repeated `peer-left` is a no-op).
+ * - Tolerant: events about unknown things never throw. A stream for an unknown peer brings the
+ *   peer with it (so no stream is ever without its peer); a subscription for an unknown stream is
+ *   dropped (so no subscription is ever without its stream); a `peer-left` before the `peer-joined`
+ *   leaves nothing behind.
+ * - Stable: when nothing changes, the very same state object is returned, and unchanged slices
+ *   keep their identity, so selectors can compare by reference first.
+ */
+import type { Peer, RemoteStream, RoomState, SelfState, StreamDescriptor, Subscription } from './model';
+import { initialRoomState } from './model';
+import type { RoomEvent } from './room-event';
+
+type Dict<T> = Readonly<Record<string, T>>;
+
+function put<T>(dict: Dict<T>, key: string, value: T): Dict<T> {
+  return dict[key] === value ? dict : { ...dict, [key]: value };
+}
+
+function drop<T>(dict: Dict<T>, key: string): Dict<T> {
+  if (!Object.prototype.hasOwnProperty.call(dict, key)) return dict;
+  const next = { ...dict };
+  delete next[key];
+  return next;
+}
+
+function sameDescriptor(a: StreamDescriptor, b: StreamDescriptor): boolean {
+  return (
+    a.id === b.id &&
+    a.userId === b.userId &&
+    a.kind === b.kind &&
+    a.hasAudio === b.hasAudio &&
+    a.hasVideo === b.hasVideo &&
+    a.hasSmall === b.hasSmall &&
+    a.audioMuted === b.audioMuted &&
+    a.videoMuted === b.videoMuted
+  );
+}
+
+function samePeer(a: Peer, b: Peer): boolean {
+  return (
+    a.userId === b.userId && a.role === b.role && a.visible === b.visible && a.businessId === b.businessId
+  );
+}
+
+function sameSubscription(a: Subscription | null, b: Subscription | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    a.streamId === b.streamId &&
+    a.url === b.url &&
+    a.audio === b.audio &&
+    a.video === b.video &&
+    a.small === b.small &&
+    a.audioMuted === b.audioMuted &&
+    a.videoMuted === b.videoMuted
+  );
+}
+
+function descriptorOf(stream: StreamDescriptor): StreamDescriptor {
+  return {
+    id: stream.id,
+    userId: stream.userId,
+    kind: stream.kind,
+    hasAudio: stream.hasAudio,
+    hasVideo: stream.hasVideo,
+    hasSmall: stream.hasSmall,
+    audioMuted: stream.audioMuted,
+    videoMuted: stream.videoMuted,
+  };
+}
+
+function withPeers(state: RoomState, peers: Dict<Peer>): RoomState {
+  return peers === state.peers ? state : { ...state, peers };
+}
+
+function withStreams(state: RoomState, streams: Dict<RemoteStream>): RoomState {
+  return streams === state.streams ? state : { ...state, streams };
+}
+
+function withSelf(state: RoomState, self: SelfState | null): RoomState {
+  return self === state.self ? state : { ...state, self };
+}
+
+/** Adds or updates a remote stream, keeping its subscription; brings an unknown owner along. */
+function upsertStream(state: RoomState, stream: StreamDescriptor): RoomState {
+  if (!state.roomId || stream.userId === state.self?.userId) return state;
+  let next = state;
+  if (!next.peers[stream.userId]) {
+    next = withPeers(
+      next,
+      put(next.peers, stream.userId, { userId: stream.userId, role: 'broadcaster', visible: true }),
+    );
+  }
+  const existing = next.streams[stream.id];
+  if (existing && sameDescriptor(existing, stream)) return next;
+  const remote: RemoteStream = { ...descriptorOf(stream), subscription: existing?.subscription ?? null };
+  return withStreams(next, put(next.streams, stream.id, remote));
+}
+
+function removeStream(state: RoomState, streamId: string): RoomState {
+  return withStreams(state, drop(state.streams, streamId));
+}
+
+function removePeer(state: RoomState, userId: string): RoomState {
+  let streams = state.streams;
+  for (const id of Object.keys(streams)) {
+    if (streams[id]?.userId === userId) streams = drop(streams, id);
+  }
+  return withStreams(withPeers(state, drop(state.peers, userId)), streams);
+}
+
+function setSubscription(state: RoomState, streamId: string, subscription: Subscription | null): RoomState {
+  const stream = state.streams[streamId];
+  if (!stream || sameSubscription(stream.subscription, subscription)) return state;
+  return withStreams(state, put(state.streams, streamId, { ...stream, subscription }));
+}
+
+function leftRoom(state: RoomState): RoomState {
+  return { ...initialRoomState, connection: state.connection };
+}
+
+function snapshot(state: RoomState, event: Extract<RoomEvent, { type: 'joined' }>): RoomState {
+  const selfId = event.self.userId;
+  const peers: Record<string, Peer> = {};
+  for (const peer of event.peers) if (peer.userId !== selfId) peers[peer.userId] = { ...peer };
+  const subscriptions = new Map(event.subscriptions.map((s) => [s.streamId, s]));
+  const streams: Record<string, RemoteStream> = {};
+  for (const stream of event.streams) {
+    if (stream.userId === selfId) continue;
+    if (!peers[stream.userId])
+      peers[stream.userId] = { userId: stream.userId, role: 'broadcaster', visible: true };
+    streams[stream.id] = { ...descriptorOf(stream), subscription: subscriptions.get(stream.id) ?? null };
+  }
+  return {
+    roomId: event.roomId,
+    sessionId: event.sessionId,
+    connection: state.connection,
+    self: event.self,
+    peers,
+    streams,
+    attributes: { ...event.attributes },
+  };
+}
+
+/**
+ * Folds one event into the room state. Pure and total: every event, in any order, gives a valid
+ * state.
+ *
+ * @example
+ * ```ts
+ * const state = events.reduce(reduceRoom, initialRoomState)
+ * ```
+ */
+export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
+  switch (event.type) {
+    case 'connection':
+      return state.connection === event.state ? state : { ...state, connection: event.state };
+    case 'joined':
+      return snapshot(state, event);
+    case 'resumed':
+      return state.sessionId === event.sessionId ? state : { ...state, sessionId: event.sessionId };
+    case 'left':
+    case 'kicked':
+      return state.roomId === null && state.self === null ? state : leftRoom(state);
+    case 'peer-joined':
+    case 'peer-updated': {
+      if (!state.roomId || event.peer.userId === state.self?.userId) return state;
+      const existing = state.peers[event.peer.userId];
+      if (existing && samePeer(existing, event.peer)) return state;
+      return withPeers(state, put(state.peers, event.peer.userId, { ...event.peer }));
+    }
+    case 'peer-left':
+      return removePeer(state, event.userId);
+    case 'stream-added':
+    case 'stream-updated':
+      return upsertStream(state, event.stream);
+    case 'stream-removed':
+      return removeStream(state, event.streamId);
+    case 'url-updated': {
+      if (event.direction === 'play') {
+        const sub = state.streams[event.streamId]?.subscription;
+        return sub ? setSubscription(state, event.streamId, { ...sub, url: event.url }) : state;
+      }
+      const self = state.self;
+      const publication = self?.publications[event.streamId];
+      if (!self || !publication || publication.url === event.url) return state;
+      return withSelf(state, {
+        ...self,
+        publications: put(self.publications, event.streamId, { ...publication, url: event.url }),
+      });
+    }
+    case 'attributes-changed': {
+      let attributes = state.attributes;
+      for (const [key, value] of Object.entries(event.set)) attributes = put(attributes, key, value);
+      for (const key of event.deleted) attributes = drop(attributes, key);
+      return attributes === state.attributes ? state : { ...state, attributes };
+    }
+    case 'attributes-loaded': {
+      if (!state.roomId) return state;
+      let attributes = event.keys ? state.attributes : {};
+      for (const key of event.keys ?? []) {
+        if (!Object.prototype.hasOwnProperty.call(event.attributes, key)) attributes = drop(attributes, key);
+      }
+      for (const [key, value] of Object.entries(event.attributes)) attributes = put(attributes, key, value);
+      return { ...state, attributes };
+    }
+    case 'published':
+    case 'local-mute-changed': {
+      const self = state.self;
+      if (!self) return state;
+      const stream = event.type === 'published' ? event.publication.stream : event.stream;
+      const existing = self.publications[stream.id];
+      if (event.type === 'local-mute-changed' && !existing) return state;
+      const publication =
+        event.type === 'published'
+          ? { stream: descriptorOf(event.publication.stream), url: event.publication.url }
+          : { stream: descriptorOf(stream), url: existing!.url };
+      if (
+        existing &&
+        existing.url === publication.url &&
+        sameDescriptor(existing.stream, publication.stream)
+      ) {
+        return state;
+      }
+      return withSelf(state, { ...self, publications: put(self.publications, stream.id, publication) });
+    }
+    case 'unpublished': {
+      const self = state.self;
+      if (!self) return state;
+      const publications = drop(self.publications, event.streamId);
+      return publications === self.publications ? state : withSelf(state, { ...self, publications });
+    }
+    case 'subscribed':
+    case 'remote-mute-changed':
+      return setSubscription(state, event.subscription.streamId, { ...event.subscription });
+    case 'unsubscribed':
+      return setSubscription(state, event.streamId, null);
+    case 'self-updated': {
+      const self = state.self;
+      if (!self) return state;
+      // The server stops an invisible or audience session's streams, so the client does too.
+      const canPublish = event.visible && event.role === 'broadcaster';
+      const next: SelfState = {
+        userId: self.userId,
+        role: event.role,
+        visible: event.visible,
+        ...(event.businessId ? { businessId: event.businessId } : {}),
+        publications: canPublish ? self.publications : {},
+      };
+      const unchanged =
+        next.role === self.role &&
+        next.visible === self.visible &&
+        next.businessId === self.businessId &&
+        (canPublish || Object.keys(self.publications).length === 0);
+      return unchanged ? state : withSelf(state, next);
+    }
+    case 'stream-failed':
+    case 'message':
+    case 'seq-gap':
+    case 'error':
+      return state;
+  }
+}

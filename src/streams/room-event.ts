@@ -1,0 +1,139 @@
+/**
+ * RoomEvent: everything that can happen to a room, as one discriminated union on `type`
+ * (ARCHITECTURE.md decision 1). Socket frames, native component events, vendor SDK callbacks and
+ * command results all become RoomEvents; `reduceRoom` folds them into `RoomState`.
+ */
+import { filter, type OperatorFunction } from 'rxjs';
+import type { RtcError } from '../errors';
+import type {
+  ConnectionState,
+  KickReason,
+  Peer,
+  Publication,
+  SelfState,
+  StreamDescriptor,
+  Subscription,
+} from './model';
+
+/** Why a peer left (protocol `peer-left` reasons). */
+export type PeerLeftReason = 'leave' | 'timeout' | 'kicked' | 'replaced' | 'hidden' | 'room-closed';
+/** Why a stream went away. */
+export type StreamRemovedReason = 'unpublished' | 'peer-left' | 'role-changed' | 'failed';
+
+/** Every RoomEvent, by `type`. */
+export type RoomEvent =
+  /** The connection changed state. */
+  | { readonly type: 'connection'; readonly state: ConnectionState }
+  /**
+   * A full picture of the room arrived: first join (`joined`), a resume whose missed events were
+   * lost (`snapshot`), or a fresh join after the old session was lost (`rejoined`). It replaces
+   * what the client knew, so streams that vanished meanwhile disappear and new ones appear once.
+   */
+  | {
+      readonly type: 'joined';
+      readonly mode: 'joined' | 'snapshot' | 'rejoined';
+      readonly roomId: string;
+      readonly sessionId: string;
+      readonly self: SelfState;
+      readonly peers: readonly Peer[];
+      readonly streams: readonly StreamDescriptor[];
+      readonly subscriptions: readonly Subscription[];
+      readonly attributes: Readonly<Record<string, string>>;
+    }
+  /** The session was resumed; missed events follow as ordinary events. */
+  | { readonly type: 'resumed'; readonly sessionId: string }
+  /** This client is no longer in the room. */
+  | { readonly type: 'left'; readonly reason: 'leave' | 'kicked' | 'connection-lost' | 'destroyed' }
+  | { readonly type: 'peer-joined'; readonly peer: Peer }
+  | { readonly type: 'peer-left'; readonly userId: string; readonly reason: PeerLeftReason }
+  | { readonly type: 'peer-updated'; readonly peer: Peer }
+  | { readonly type: 'stream-added'; readonly stream: StreamDescriptor }
+  | {
+      readonly type: 'stream-removed';
+      readonly streamId: string;
+      readonly userId: string;
+      readonly reason: StreamRemovedReason;
+    }
+  | { readonly type: 'stream-updated'; readonly stream: StreamDescriptor }
+  /** A new push URL (own stream) or play URL (subscription): set it on the component. */
+  | {
+      readonly type: 'url-updated';
+      readonly streamId: string;
+      readonly direction: 'push' | 'play';
+      readonly url: string;
+    }
+  /** The backend gave up on a push or play; publish or subscribe again. */
+  | {
+      readonly type: 'stream-failed';
+      readonly streamId: string;
+      readonly direction: 'push' | 'play';
+      readonly reason: string;
+    }
+  /** The server removed this client. Never retried. */
+  | { readonly type: 'kicked'; readonly reason: KickReason; readonly message?: string }
+  | {
+      readonly type: 'attributes-changed';
+      readonly set: Readonly<Record<string, string>>;
+      readonly deleted: readonly string[];
+      readonly by: string;
+    }
+  /** The answer to a get-attributes call: authoritative values of `keys` (or of all keys). */
+  | {
+      readonly type: 'attributes-loaded';
+      readonly attributes: Readonly<Record<string, string>>;
+      readonly keys?: readonly string[];
+    }
+  | {
+      readonly type: 'message';
+      readonly from: string;
+      readonly name: string;
+      readonly content: string;
+      readonly private: boolean;
+    }
+  /** This client now publishes a stream. */
+  | { readonly type: 'published'; readonly publication: Publication }
+  | { readonly type: 'unpublished'; readonly streamId: string }
+  /** This client now subscribes to a stream (or changed its options). */
+  | { readonly type: 'subscribed'; readonly subscription: Subscription }
+  | { readonly type: 'unsubscribed'; readonly streamId: string }
+  /** Owner mute bits of one of this client's streams changed. */
+  | { readonly type: 'local-mute-changed'; readonly stream: StreamDescriptor }
+  /** Receiver-side mute bits of a subscription changed. */
+  | { readonly type: 'remote-mute-changed'; readonly subscription: Subscription }
+  /** Role, visibility or business id of this client changed. */
+  | {
+      readonly type: 'self-updated';
+      readonly role: SelfState['role'];
+      readonly visible: boolean;
+      readonly businessId?: string;
+    }
+  /** Pushes were missed (`received` > `expected`); the connection resynchronises. */
+  | { readonly type: 'seq-gap'; readonly expected: number; readonly received: number }
+  /** Something failed outside any call: a bad frame, a lost connection, a native error. */
+  | { readonly type: 'error'; readonly error: RtcError; readonly source: ErrorSource };
+
+/** Where a background error came from. */
+export type ErrorSource = 'protocol' | 'connection' | 'native' | 'driver' | 'operator';
+
+/** Every RoomEvent type tag. */
+export type RoomEventType = RoomEvent['type'];
+
+/** The RoomEvent with type `T`. */
+export type RoomEventOf<T extends RoomEventType> = Extract<RoomEvent, { type: T }>;
+
+/**
+ * Keeps the events of the given types, narrowing the type downstream.
+ *
+ * @example
+ * ```ts
+ * client.events$.pipe(ofType('peer-joined', 'peer-left')).subscribe((e) => {
+ *   if (e.type === 'peer-joined') toast(`${e.peer.userId} joined`)
+ * })
+ * ```
+ */
+export function ofType<T extends RoomEventType>(
+  ...types: [T, ...T[]]
+): OperatorFunction<RoomEvent, RoomEventOf<T>> {
+  const wanted = new Set<string>(types);
+  return filter((event): event is RoomEventOf<T> => wanted.has(event.type));
+}
