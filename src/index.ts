@@ -86,6 +86,7 @@ export type {
   Unlisten,
 } from './bindings/platform';
 export { fromSocket } from './bindings/from-socket';
+export { networkStatus$, appShow$, appHide$, online$, wake$ } from './bindings/platform-streams';
 export type { SocketEvent, SocketSend, FromSocketOptions } from './bindings/from-socket';
 export { protocolDriver } from './bindings/protocol/protocol-driver';
 export type {
@@ -94,6 +95,55 @@ export type {
   SessionHooks,
   LiveLink,
 } from './bindings/protocol/protocol-driver';
+
+// operators and subscription policies
+export {
+  retryBackoff,
+  backoffDelay,
+  defaultReconnectPolicy,
+  exponentialReconnectPolicy,
+  delaysReconnectPolicy,
+  noReconnectPolicy,
+  reconnect,
+  isRetryableError,
+  heartbeat,
+  autoSubscribe,
+  planAll,
+  mapPlan,
+  diffPlan,
+  subscribeAll,
+  onlyUsers,
+  maxVideo,
+  preferScreenShare,
+  audioOnlyWhen,
+  activeSpeakers,
+  combinePolicies,
+  activeSpeaker,
+  netQuality,
+  foldNetQualityLevel,
+} from './operators';
+export type {
+  RetryBackoffConfig,
+  Jitter,
+  ReconnectPolicy,
+  DefaultReconnectPolicyOptions,
+  ExponentialReconnectPolicyOptions,
+  ReconnectOptions,
+  HeartbeatOptions,
+  AutoSubscribePolicy,
+  AutoSubscribeReport,
+  AutoSubscribeTarget,
+  AutoSubscribeOptions,
+  SubscriptionPlan,
+  WantedSubscription,
+  SubscriptionAction,
+  SubscribeAllOptions,
+  ActiveSpeakerOptions,
+  VolumeLevels,
+  NetQuality,
+  NetLevels,
+  NetQualityOptions,
+} from './operators';
 
 // the wire protocol
 export {

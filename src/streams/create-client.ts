@@ -19,7 +19,10 @@ import {
 import { RtcError } from '../errors';
 import { ID_PATTERN, LIMITS } from '../protocol/limits';
 import type { Platform } from '../bindings/platform';
-import { protocolDriver, type RecoveryFactory, type LiveLink } from '../bindings/protocol/protocol-driver';
+import { protocolDriver } from '../bindings/protocol/protocol-driver';
+import { appShow$, online$, wake$ } from '../bindings/platform-streams';
+import { isRetryableError, reconnect, type ReconnectOptions } from '../operators/reconnect';
+import { heartbeat, type HeartbeatOptions } from '../operators/heartbeat';
 import { wxPlatform } from '../bindings/wx-platform';
 import type { CommandOf, CommandResult, CommandType, Driver, JoinResult, StatsReport } from './command';
 import type {
@@ -57,10 +60,14 @@ export interface ClientOptions {
   readonly scheduler?: SchedulerLike;
   /** Ms to wait for each answer from the server. Default 10,000. */
   readonly requestTimeout?: number;
-  /** How lost connections are retried (built-in driver). Default: no retry. */
-  readonly recovery?: RecoveryFactory;
-  /** Per-connection behaviour such as the heartbeat (built-in driver). */
-  readonly onConnected?: (link: LiveLink) => Observable<never>;
+  /**
+   * How lost connections are retried (built-in driver): reconnect options, or `false` for none.
+   * Default: the default policy (0, 300, 1200, 2700, 4800, then ~7 s, for up to 60 s), waiting
+   * while offline and trying at once when the network or the app comes back.
+   */
+  readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
+  /** Dead-connection detection (built-in driver), or `false` for none. Default: the server's settings. */
+  readonly heartbeat?: Omit<HeartbeatOptions, 'check$'> | false;
 }
 
 /** What {@link RtcClient.join} takes. */
@@ -189,17 +196,41 @@ function checkId(what: string, value: unknown, max: number): RtcError | null {
 export function createClient(options: ClientOptions): RtcClient {
   const scheduler = options.scheduler ?? asyncScheduler;
   let driver: Driver;
+  // Held for the client's lifetime so the last known reachability is never forgotten.
+  let keepOnline: RxSubscription | null = null;
   if (options.driver) {
     driver = options.driver;
   } else {
     if (!options.url) throw new RtcError('INVALID_ARGUMENT', 'createClient needs `url` (or a `driver`)');
+    const platform = options.platform ?? wxPlatform();
+    const online = online$(platform);
+    keepOnline = online.subscribe();
+    const reconnectOptions = options.reconnect;
+    const heartbeatOptions = options.heartbeat;
     driver = protocolDriver({
       url: options.url,
-      platform: options.platform ?? wxPlatform(),
+      platform,
       scheduler,
       ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
-      ...(options.recovery ? { recovery: options.recovery } : {}),
-      ...(options.onConnected ? { onConnected: options.onConnected } : {}),
+      ...(reconnectOptions !== false
+        ? {
+            recovery: (hooks) =>
+              reconnect<void>(
+                {
+                  online$: online,
+                  wake$: wake$(platform, online),
+                  ...reconnectOptions,
+                  shouldRetry: (e) =>
+                    hooks.joined() && (reconnectOptions?.shouldRetry ?? isRetryableError)(e),
+                  report: hooks.report,
+                },
+                scheduler,
+              ),
+          }
+        : {}),
+      ...(heartbeatOptions !== false
+        ? { onConnected: heartbeat({ ...heartbeatOptions, check$: appShow$(platform) }, scheduler) }
+        : {}),
     });
   }
 
@@ -348,6 +379,7 @@ export function createClient(options: ClientOptions): RtcClient {
       destroyed = true;
       driver.destroy();
       driverSubscription.unsubscribe();
+      keepOnline?.unsubscribe();
       dispatch({ type: 'left', reason: 'destroyed' });
       events.complete();
       state.complete();

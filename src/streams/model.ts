@@ -91,6 +91,8 @@ export interface ConnectionState {
   readonly delay?: number;
   /** Why the connection is `disconnected`, `failed` or `reconnecting`. */
   readonly error?: RtcErrorShape;
+  /** While `reconnecting`: the device is offline, so the attempt waits for the network. */
+  readonly waitingForNetwork?: boolean;
   /** Why the server removed this client, when `kicked`. */
   readonly kickReason?: KickReason;
 }

@@ -241,17 +241,33 @@ describe('createClient: commands', () => {
     expect(error?.code).toBe('TIMEOUT');
   });
 
-  it('applies pushes in order, drops duplicates, and reports a gap', () => {
-    const { client, server, events } = joinedClient();
+  it('applies pushes in order, drops duplicates, and resumes after a gap', () => {
+    const { client, server, events, platform, scheduler } = joinedClient();
     server.push({ t: 'peer-joined', peer: { user: 'carol', role: 'audience', visible: true } }, 1);
     server.push({ t: 'peer-joined', peer: { user: 'carol', role: 'audience', visible: true } }, 1);
     expect(Object.keys(client.state.peers).sort()).toEqual(['bob', 'carol']);
     expect(events.filter((e) => e.type === 'peer-joined')).toHaveLength(1);
     server.push({ t: 'peer-left', user: 'bob', reason: 'leave' }, 5);
     expect(events.find((e) => e.type === 'seq-gap')).toEqual({ type: 'seq-gap', expected: 2, received: 5 });
-    // the push after the gap is not applied; without a recovery policy the session ends
+    // the push after the gap is not applied; the client reconnects and resumes from seq 1
     expect(events.some((e) => e.type === 'peer-left')).toBe(false);
-    expect(client.state.connection).toMatchObject({ status: 'disconnected', error: { code: 'CONNECTION_LOST' } });
+    expect(client.state.connection).toMatchObject({ status: 'reconnecting', attempt: 1, delay: 0 });
+    expect(client.state.peers.bob).toBeDefined();
+    scheduler.flush();
+    expect(platform.sockets).toHaveLength(2);
+    const resumed = new ScriptedServer(platform.last);
+    platform.last.fireOpen();
+    expect(resumed.lastRequest('join')).toMatchObject({ resume: { session: 'sess-1', seq: 1 } });
+    resumed.ack('join', {
+      mode: 'resumed',
+      session: 'sess-1',
+      seq: 1,
+      heartbeat: { interval: 10000, timeout: 30000 },
+      grace: 20000,
+    });
+    resumed.push({ t: 'peer-left', user: 'bob', reason: 'leave' }, 2);
+    expect(client.state.connection.status).toBe('resumed');
+    expect(Object.keys(client.state.peers)).toEqual(['carol']);
   });
 
   it('leaves: sends leave, clears the room, and closes the socket', () => {

@@ -40,14 +40,19 @@ import { pushToEvent, toPeer, toPublication, toStream, toSubscription } from './
 export interface SessionHooks {
   /** Emits connection states (`reconnecting` with attempt and delay, `failed`, …). */
   readonly report: (state: ConnectionState) => void;
+  /**
+   * True once the session has joined. Before that a failure fails the join call instead of
+   * being retried, so `join()` answers promptly.
+   */
+  readonly joined: () => boolean;
 }
 
 /**
- * Wraps one connection attempt (an Observable that errors with an RtcError when the connection
- * is lost, and completes on a deliberate end) so that it is retried. The default is no retry;
- * `createClient` plugs in the `reconnect` operator.
+ * Wraps one connection attempt (an Observable that emits once when joined or resumed, errors with
+ * an RtcError when the connection is lost, and completes on a deliberate end) so that it is
+ * retried. The default is no retry; `createClient` plugs in the `reconnect` operator.
  */
-export type RecoveryFactory = (hooks: SessionHooks) => MonoTypeOperatorFunction<never>;
+export type RecoveryFactory = (hooks: SessionHooks) => MonoTypeOperatorFunction<void>;
 
 /** Options of {@link protocolDriver}. */
 export interface ProtocolDriverOptions {
@@ -153,8 +158,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
   const report = (state: ConnectionState) => emit({ type: 'connection', state });
 
   /** One connection: socket → join (or resume) → pushes, until the socket closes. */
-  const connectOnce = (s: Session): Observable<never> =>
-    new Observable<never>((subscriber) => {
+  const connectOnce = (s: Session): Observable<void> =>
+    new Observable<void>((subscriber) => {
       let channel: SignalChannel | null = null;
       let opened = false;
       let live: RxSubscription | null = null;
@@ -184,6 +189,7 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
               next: (ack) => {
                 s.channel = ch;
                 onJoinAck(s, ack);
+                subscriber.next();
                 if (options.onConnected) {
                   live = options
                     .onConnected({
@@ -565,7 +571,9 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
     const result = s.joined$.asObservable();
     report({ status: 'connecting' });
     const attempt = defer(() => connectOnce(s));
-    const recovered = options.recovery ? attempt.pipe(options.recovery({ report })) : attempt;
+    const recovered = options.recovery
+      ? attempt.pipe(options.recovery({ report, joined: () => s.joinedOnce }))
+      : attempt;
     s.loop = recovered.subscribe({
       error: (err: unknown) => {
         const error = err instanceof RtcError ? err : new RtcError('INTERNAL', String(err));
