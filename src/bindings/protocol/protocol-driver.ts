@@ -16,7 +16,8 @@ import {
   throwError,
   type MonoTypeOperatorFunction,
   type SchedulerLike,
-  type Subscription as RxSubscription,
+  Subscription as RxSubscription,
+  catchError,
 } from 'rxjs';
 import { RtcError } from '../../errors';
 import type { JoinAckData, RequestBody } from '../../protocol';
@@ -81,6 +82,15 @@ export interface LiveLink {
   readonly received$: Observable<void>;
 }
 
+/** A subscription as the user asked for it. */
+interface WantedSubscription {
+  audio: boolean;
+  video: boolean;
+  small: boolean;
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
 /** What the client wants to keep across a full rejoin. */
 interface Wanted {
   readonly publications: Map<
@@ -94,10 +104,7 @@ interface Wanted {
       videoMuted: boolean;
     }
   >;
-  readonly subscriptions: Map<
-    string,
-    { audio: boolean; video: boolean; small: boolean; audioMuted: boolean; videoMuted: boolean }
-  >;
+  readonly subscriptions: Map<string, WantedSubscription>;
 }
 
 interface Session {
@@ -112,7 +119,10 @@ interface Session {
   readonly wanted: Wanted;
   readonly joined$: Subject<JoinResult>;
   loop: RxSubscription | null;
-  restoring: RxSubscription | null;
+  /** Restores and re-subscriptions running in the background; stopped when the session ends. */
+  readonly background: RxSubscription;
+  /** Wanted subscriptions waiting for their stream to come back after a rejoin, with their expiry. */
+  readonly pending: Map<string, RxSubscription>;
 }
 
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
@@ -254,6 +264,15 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
 
   /** Keeps `wanted` in step with what the server did to this session's streams. */
   const trackPush = (s: Session, event: RoomEvent) => {
+    if (event.type === 'stream-added') {
+      const waiting = s.pending.get(event.stream.id);
+      const wanted = s.wanted.subscriptions.get(event.stream.id);
+      if (waiting && wanted) {
+        waiting.unsubscribe();
+        s.pending.delete(event.stream.id);
+        s.background.add(resubscribe(s, event.stream.id, wanted).subscribe());
+      }
+    }
     if (event.type === 'stream-removed') s.wanted.subscriptions.delete(event.streamId);
     if (event.type === 'peer-left') {
       for (const id of [...s.wanted.subscriptions.keys()])
@@ -302,6 +321,29 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
   };
 
   /** After a fresh rejoin: publish again, subscribe again, mute again, as the user had it. */
+  /** Turns a failed background step into an error event, so the other steps still run. */
+  const reportFailure = (err: unknown) => {
+    emit({
+      type: 'error',
+      error: err instanceof RtcError ? err : new RtcError('INTERNAL', String(err)),
+      source: 'driver',
+    });
+    return EMPTY;
+  };
+
+  const resubscribe = (s: Session, streamId: string, sub: WantedSubscription): Observable<unknown> =>
+    concat(
+      run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
+      sub.audioMuted || sub.videoMuted
+        ? run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted })
+        : EMPTY,
+    ).pipe(catchError(reportFailure));
+
+  /**
+   * After a fresh rejoin: publish again, subscribe again, mute again, as the user had it. After a
+   * server restart the others come back one by one, so a subscription whose stream is not there
+   * yet waits for it (for one grace window) instead of being forgotten.
+   */
   const restore = (s: Session, ack: Extract<JoinAckData, { mode: 'joined' | 'snapshot' }>) => {
     const present = new Set(ack.streams.map((st) => st.id));
     const steps: Observable<unknown>[] = [];
@@ -318,34 +360,27 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
                 })
               : EMPTY,
           ),
+          catchError(reportFailure),
         ),
       );
     }
     for (const [streamId, sub] of [...s.wanted.subscriptions]) {
-      if (!present.has(streamId)) {
-        s.wanted.subscriptions.delete(streamId);
-        continue;
-      }
-      steps.push(
-        concat(
-          run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
-          sub.audioMuted || sub.videoMuted
-            ? run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted })
-            : EMPTY,
-        ),
-      );
+      if (present.has(streamId)) steps.push(resubscribe(s, streamId, sub));
+      else awaitStream(s, streamId, ack.grace);
     }
-    s.restoring?.unsubscribe();
-    s.restoring = concat(...steps)
-      .pipe(ignoreElements())
-      .subscribe({
-        error: (err: unknown) =>
-          emit({
-            type: 'error',
-            error: err instanceof RtcError ? err : new RtcError('INTERNAL', String(err)),
-            source: 'driver',
-          }),
-      });
+    s.background.add(concat(...steps).subscribe());
+  };
+
+  /** Keeps a wanted subscription for `grace` ms, waiting for its stream to come back. */
+  const awaitStream = (s: Session, streamId: string, grace: number) => {
+    s.pending.get(streamId)?.unsubscribe();
+    s.pending.set(
+      streamId,
+      scheduler.schedule(() => {
+        s.pending.delete(streamId);
+        s.wanted.subscriptions.delete(streamId);
+      }, grace),
+    );
   };
 
   /** Sends a command's request on the live channel and turns the ack into events and a result. */
@@ -542,8 +577,9 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
     session = null;
     s.loop?.unsubscribe();
     s.loop = null;
-    s.restoring?.unsubscribe();
-    s.restoring = null;
+    s.background.unsubscribe();
+    for (const timer of s.pending.values()) timer.unsubscribe();
+    s.pending.clear();
     report(state);
     emit({ type: 'left', reason });
   };
@@ -565,7 +601,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       wanted: { publications: new Map(), subscriptions: new Map() },
       joined$: new Subject<JoinResult>(),
       loop: null,
-      restoring: null,
+      background: new RxSubscription(),
+      pending: new Map(),
     };
     session = s;
     const result = s.joined$.asObservable();

@@ -1,0 +1,160 @@
+import { firstValueFrom, toArray, take } from 'rxjs';
+import { eventually, Harness, until, view, waitFor } from '../support/integration';
+import type { RtcError } from '../../src/errors';
+import type { RoomEvent } from '../../src/streams/room-event';
+
+const h = new Harness({ adminSecret: 'admin' });
+beforeEach(() => h.start());
+afterEach(() => h.stop());
+
+describe('rxroom clients against the reference server', () => {
+  it('join, see each other, publish, subscribe, mute, and converge to the same room', async () => {
+    const alice = h.client('alice');
+    const bob = h.client('bob');
+    const carol = h.client('carol');
+    await h.join(alice);
+    await h.join(bob);
+    await h.join(carol);
+    await until(alice, (r) => Object.keys(r.peers).length === 2);
+
+    const pub = await firstValueFrom(alice.client.publish());
+    expect(pub.url).toMatch(/^rtmp:\/\/127\.0\.0\.1\/live\/room-1_alice_main\?token=/);
+    await until(bob, (r) => !!r.streams['alice:main']);
+    const sub = await firstValueFrom(bob.client.subscribe('alice:main', { small: false }));
+    expect(sub.url).toMatch(/^rtmp:\/\//);
+    expect(bob.client.state.streams['alice:main']?.subscription?.url).toBe(sub.url);
+
+    await firstValueFrom(alice.client.muteLocal({ audio: true }));
+    await until(carol, (r) => r.streams['alice:main']?.audioMuted === true);
+    await until(bob, (r) => r.streams['alice:main']?.audioMuted === true);
+    expect(bob.client.state.streams['alice:main']?.subscription).not.toBeNull();
+
+    const remote = await firstValueFrom(bob.client.muteRemote('alice:main', { video: true }));
+    expect(remote.videoMuted).toBe(true);
+
+    await firstValueFrom(carol.client.setAttributes({ topic: 'maths' }));
+    await until(alice, (r) => r.attributes.topic === 'maths');
+    await until(bob, (r) => r.attributes.topic === 'maths');
+
+    const views = [alice, bob, carol].map((c) => view(c.client.state));
+    expect(views[0]).toEqual(views[1]);
+    expect(views[1]).toEqual(views[2]);
+    expect(views[0]).toEqual({
+      users: ['alice', 'bob', 'carol'],
+      streams: ['alice:main/aV'],
+      attributes: { topic: 'maths' },
+    });
+  });
+
+  it('messages: broadcast and private', async () => {
+    const [a, b, c] = [h.client('a'), h.client('b'), h.client('c')];
+    for (const x of [a, b, c]) await h.join(x);
+    const atB = firstValueFrom(b.client.events$.pipe(filterMessages(), take(2), toArray()));
+    const atC = firstValueFrom(c.client.events$.pipe(filterMessages(), take(1), toArray()));
+    await firstValueFrom(a.client.sendMessage('chat', 'hello all'));
+    await firstValueFrom(a.client.sendMessage('whisper', 'just you', { to: 'b' }));
+    expect((await atB).map((m) => [m.name, m.content, m.private])).toEqual([
+      ['chat', 'hello all', false],
+      ['whisper', 'just you', true],
+    ]);
+    expect((await atC).map((m) => m.name)).toEqual(['chat']);
+  });
+
+  it('attributes: get, delete, silent writes', async () => {
+    const [a, b] = [h.client('a'), h.client('b')];
+    await h.join(a);
+    await h.join(b);
+    await firstValueFrom(a.client.setAttributes({ x: '1', y: '2' }, { notify: false }));
+    expect(a.client.state.attributes).toEqual({ x: '1', y: '2' });
+    expect(b.client.state.attributes).toEqual({});
+    expect(await firstValueFrom(b.client.getAttributes())).toEqual({ x: '1', y: '2' });
+    expect(b.client.state.attributes).toEqual({ x: '1', y: '2' });
+    await firstValueFrom(b.client.deleteAttributes(['x']));
+    await until(a, (r) => !('x' in r.attributes));
+  });
+
+  it('visibility, role and business id', async () => {
+    const [a, b] = [h.client('a'), h.client('b')];
+    await h.join(a);
+    await h.join(b, 'room-1', { visible: false });
+    expect(Object.keys(a.client.state.peers)).toEqual([]);
+    expect(Object.keys(b.client.state.peers)).toEqual(['a']);
+    await firstValueFrom(b.client.setVisibility(true));
+    await until(a, (r) => !!r.peers.b);
+    await firstValueFrom(b.client.setBusinessId('vip'));
+    await until(a, (r) => r.peers.b?.businessId === 'vip');
+    await firstValueFrom(b.client.publish());
+    await until(a, (r) => !!r.streams['b:main']);
+    await firstValueFrom(b.client.setRole('audience'));
+    await until(a, (r) => !r.streams['b:main'] && r.peers.b?.role === 'audience');
+    expect(b.client.state.self?.publications).toEqual({});
+  });
+
+  it('unsubscribe, unpublish and leave reach everyone', async () => {
+    const [a, b] = [h.client('a'), h.client('b')];
+    await h.join(a);
+    await h.join(b);
+    await firstValueFrom(a.client.publish({ video: false }));
+    await until(b, (r) => r.streams['a:main']?.hasVideo === false);
+    await firstValueFrom(b.client.subscribe('a:main'));
+    await firstValueFrom(b.client.unsubscribe('a:main'));
+    expect(b.client.state.streams['a:main']?.subscription).toBeNull();
+    await firstValueFrom(a.client.unpublish());
+    await until(b, (r) => !r.streams['a:main']);
+    await firstValueFrom(a.client.leave());
+    await until(b, (r) => !r.peers.a);
+    expect(a.client.state.roomId).toBeNull();
+    expect(a.client.state.connection.status).toBe('disconnected');
+    await eventually(() => a.platform.stats().sockets === 0);
+  });
+
+  it('errors come back typed: privileges, unknown streams', async () => {
+    const [a, viewer] = [h.client('a'), h.client('viewer')];
+    await h.join(a);
+    await h.join(viewer, 'room-1', { publish: false });
+    const e = await firstValueFrom(viewer.client.publish()).catch((err: RtcError) => err);
+    expect((e as RtcError).code).toBe('NOT_ALLOWED');
+    const e2 = await firstValueFrom(a.client.subscribe('ghost:main')).catch((err: RtcError) => err);
+    expect((e2 as RtcError).code).toBe('STREAM_NOT_FOUND');
+  });
+
+  it('a kick by the admin API ends the session for good', async () => {
+    const [a, b] = [h.client('a'), h.client('b')];
+    await h.join(a);
+    await h.join(b);
+    const res = await fetch(`${h.server.httpUrl}/admin/rooms/room-1/kick`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'b', reason: 'banned' }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await waitFor(b.client.connection$, (c) => c.status === 'kicked');
+    expect(b.client.state.connection.kickReason).toBe('banned');
+    expect(b.client.state.roomId).toBeNull();
+    await until(a, (r) => !r.peers.b);
+    await eventually(() => b.platform.stats().sockets === 0);
+  });
+
+  it('the same user joining elsewhere replaces the old session', async () => {
+    const [first, second] = [h.client('same'), h.client('same')];
+    await h.join(first);
+    await h.join(second);
+    await waitFor(first.client.connection$, (c) => c.status === 'kicked');
+    expect(first.client.state.connection.kickReason).toBe('replaced');
+    expect(second.client.state.connection.status).toBe('connected');
+  });
+});
+
+function filterMessages() {
+  return (source: import('rxjs').Observable<RoomEvent>) =>
+    new (source.constructor as typeof import('rxjs').Observable)<Extract<RoomEvent, { type: 'message' }>>(
+      (sub) =>
+        source.subscribe({
+          next: (e) => {
+            if (e.type === 'message') sub.next(e);
+          },
+          error: (err: unknown) => sub.error(err),
+          complete: () => sub.complete(),
+        }),
+    );
+}
