@@ -179,6 +179,22 @@ function checkId(what: string, value: unknown, max: number): RtcError | null {
   return null;
 }
 
+/** What {@link inspectClient} reports: the live internals of a client, for leak checks. */
+export interface ClientInternals {
+  readonly destroyed: boolean;
+  /** Subscribers still attached to the client's state and event subjects. */
+  readonly observers: number;
+}
+
+const internals = new WeakMap<RtcClient, () => ClientInternals>();
+
+/** Internal: the live internals of a client (tests and debugging; not part of the public API). */
+export function inspectClient(client: RtcClient): ClientInternals {
+  const read = internals.get(client);
+  if (!read) throw new TypeError('not an rxroom client');
+  return read();
+}
+
 /**
  * Creates a room client.
  *
@@ -541,5 +557,9 @@ export function createClient(options: ClientOptions): RtcClient {
       return command({ type: 'report', report: r });
     },
   };
+  internals.set(client, () => ({
+    destroyed,
+    observers: (state.observed ? 1 : 0) + (events.observed ? 1 : 0),
+  }));
   return client;
 }
