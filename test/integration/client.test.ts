@@ -1,4 +1,4 @@
-import { firstValueFrom, toArray, take } from 'rxjs';
+import { filter, firstValueFrom, toArray, take, type OperatorFunction } from 'rxjs';
 import { eventually, Harness, until, view, waitFor } from '../support/integration';
 import type { RtcError } from '../../src/errors';
 import type { RoomEvent } from '../../src/streams/room-event';
@@ -145,16 +145,6 @@ describe('rxroom clients against the reference server', () => {
   });
 });
 
-function filterMessages() {
-  return (source: import('rxjs').Observable<RoomEvent>) =>
-    new (source.constructor as typeof import('rxjs').Observable)<Extract<RoomEvent, { type: 'message' }>>(
-      (sub) =>
-        source.subscribe({
-          next: (e) => {
-            if (e.type === 'message') sub.next(e);
-          },
-          error: (err: unknown) => sub.error(err),
-          complete: () => sub.complete(),
-        }),
-    );
+function filterMessages(): OperatorFunction<RoomEvent, Extract<RoomEvent, { type: 'message' }>> {
+  return filter((e): e is Extract<RoomEvent, { type: 'message' }> => e.type === 'message');
 }

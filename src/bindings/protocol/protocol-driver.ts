@@ -8,7 +8,6 @@ import {
   defer,
   EMPTY,
   concatMap,
-  ignoreElements,
   map,
   Observable,
   of,
