@@ -5,6 +5,7 @@
 import type { Observable } from 'rxjs';
 import type { Peer, Publication, Role, StreamDescriptor, StreamKind, Subscription } from './model';
 import type { RoomEvent } from './room-event';
+import type { NativeEvent } from '../bindings/native/decode';
 
 /** A stats report (Volcengine's report* calls), sent to the backend for monitoring. */
 export type StatsReport =
@@ -130,6 +131,11 @@ export interface Driver {
   readonly events$: Observable<RoomEvent>;
   /** Carries out a command: emits its result once and completes, or errors with an RtcError. */
   execute<T extends CommandType>(command: CommandOf<T>): Observable<CommandResult<T>>;
+  /**
+   * Native component events, for backends that live inside the components (TRTC's room protocol
+   * runs in `<live-pusher>`; Agora and Volcengine want them reported). Optional.
+   */
+  handleNative?(event: NativeEvent): void;
   /** Releases everything: sockets closed, timers cleared, pending commands fail with DESTROYED. */
   destroy(): void;
 }

@@ -14,11 +14,14 @@ import {
   Subject,
   throwError,
   type SchedulerLike,
-  type Subscription as RxSubscription,
+  Subscription as RxSubscription,
 } from 'rxjs';
 import { RtcError } from '../errors';
 import { ID_PATTERN, LIMITS } from '../protocol/limits';
-import type { Platform } from '../bindings/platform';
+import type { Platform, PlayerContext, PusherContext, Unlisten } from '../bindings/platform';
+import { playerElementId } from '../bindings/native/handlers';
+import { mediaRecovery, type MediaRecoveryOptions } from '../operators/media-recovery';
+import { reportStats, type ReportStatsOptions } from '../operators/report-stats';
 import { protocolDriver } from '../bindings/protocol/protocol-driver';
 import { appShow$, online$, wake$ } from '../bindings/platform-streams';
 import { isRetryableError, reconnect, type ReconnectOptions } from '../operators/reconnect';
@@ -37,6 +40,14 @@ import type {
   Subscription,
 } from './model';
 import { initialRoomState } from './model';
+import type { NativeEvent } from '../bindings/native/decode';
+import {
+  pruneLevels,
+  reduceNetStatus,
+  reduceVolume,
+  type NetStatusMap,
+  type VolumeMap,
+} from './media-levels';
 import { reduceRoom } from './reduce-room';
 import type { RoomEvent } from './room-event';
 import {
@@ -68,6 +79,13 @@ export interface ClientOptions {
   readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
   /** Dead-connection detection (built-in driver), or `false` for none. Default: the server's settings. */
   readonly heartbeat?: Omit<HeartbeatOptions, 'check$'> | false;
+  /**
+   * Carry out the remedies native components ask for (restart push/play, publish or subscribe
+   * again), with backoff; or `false`. Default on.
+   */
+  readonly mediaRecovery?: Omit<MediaRecoveryOptions, 'pusherContext' | 'playerContext' | 'wake$'> | false;
+  /** Send sampled pusher/player state and net status to the server; or `false`. Default on. */
+  readonly reportStats?: ReportStatsOptions | false;
 }
 
 /** What {@link RtcClient.join} takes. */
@@ -133,6 +151,10 @@ export interface RtcClient {
   readonly events$: Observable<RoomEvent>;
   /** Errors that happened outside any call (bad frames, lost connection, native errors). */
   readonly errors$: Observable<RtcError>;
+  /** Latest audio level per user (the local user under its own id), apart from `room$`. */
+  readonly volume$: Observable<VolumeMap>;
+  /** Latest `bindnetstatus` info per user (the local user under its own id), apart from `room$`. */
+  readonly netStatus$: Observable<NetStatusMap>;
   /** The current state, for synchronous queries. */
   readonly state: RoomState;
   /** The driver's name (`rxroom`, `trtc`, …). */
@@ -140,6 +162,21 @@ export interface RtcClient {
 
   /** A stream of any slice of the state, emitting only when it changes structurally. */
   select<T>(selector: (state: RoomState) => T): Observable<T>;
+
+  /**
+   * Tells the client how to reach the `<live-pusher>` context (a custom component passes its
+   * own); returns the function that forgets it. Without one, the platform's page-level context is
+   * used.
+   */
+  registerPusherContext(context: PusherContext): Unlisten;
+  /** Same for the `<live-player>` of a stream. */
+  registerPlayerContext(streamId: string, context: PlayerContext): Unlisten;
+
+  /**
+   * Feeds an event of `<live-pusher>`/`<live-player>` into the room (see `nativeHandlers` for
+   * ready-made WXML handlers). Never throws.
+   */
+  dispatchNative(event: NativeEvent): void;
 
   join(options: JoinOptions): Observable<JoinResult>;
   /** Leaves the room. Never retried by reconnection. */
@@ -214,18 +251,20 @@ export function createClient(options: ClientOptions): RtcClient {
   let driver: Driver;
   // Held for the client's lifetime so the last known reachability is never forgotten.
   let keepOnline: RxSubscription | null = null;
+  let platform: Platform | null = options.platform ?? null;
   if (options.driver) {
     driver = options.driver;
   } else {
     if (!options.url) throw new RtcError('INVALID_ARGUMENT', 'createClient needs `url` (or a `driver`)');
-    const platform = options.platform ?? wxPlatform();
-    const online = online$(platform);
+    const p: Platform = platform ?? wxPlatform();
+    platform = p;
+    const online = online$(p);
     keepOnline = online.subscribe();
     const reconnectOptions = options.reconnect;
     const heartbeatOptions = options.heartbeat;
     driver = protocolDriver({
       url: options.url,
-      platform,
+      platform: p,
       scheduler,
       ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
       ...(reconnectOptions !== false
@@ -234,7 +273,7 @@ export function createClient(options: ClientOptions): RtcClient {
               reconnect<void>(
                 {
                   online$: online,
-                  wake$: wake$(platform, online),
+                  wake$: wake$(p, online),
                   ...reconnectOptions,
                   shouldRetry: (e) =>
                     hooks.joined() && (reconnectOptions?.shouldRetry ?? isRetryableError)(e),
@@ -245,13 +284,15 @@ export function createClient(options: ClientOptions): RtcClient {
           }
         : {}),
       ...(heartbeatOptions !== false
-        ? { onConnected: heartbeat({ ...heartbeatOptions, check$: appShow$(platform) }, scheduler) }
+        ? { onConnected: heartbeat({ ...heartbeatOptions, check$: appShow$(p) }, scheduler) }
         : {}),
     });
   }
 
   const state = new BehaviorSubject<RoomState>(initialRoomState);
   const events = new Subject<RoomEvent>();
+  const volume = new BehaviorSubject<VolumeMap>({});
+  const netStatus = new BehaviorSubject<NetStatusMap>({});
   let destroyed = false;
   let joining = false;
 
@@ -268,6 +309,17 @@ export function createClient(options: ClientOptions): RtcClient {
         const next = queue.shift()!;
         const reduced = reduceRoom(state.value, next);
         if (reduced !== state.value) state.next(reduced);
+        if (next.type === 'native') {
+          const v = reduceVolume(volume.value, next.event, reduced);
+          if (v !== volume.value) volume.next(v);
+          const n = reduceNetStatus(netStatus.value, next.event, reduced);
+          if (n !== netStatus.value) netStatus.next(n);
+        } else {
+          const v = pruneLevels(volume.value, next, reduced);
+          if (v !== volume.value) volume.next(v);
+          const n = pruneLevels(netStatus.value, next, reduced);
+          if (n !== netStatus.value) netStatus.next(n);
+        }
         events.next(next);
       }
     } finally {
@@ -329,6 +381,10 @@ export function createClient(options: ClientOptions): RtcClient {
       ? null
       : new RtcError('INVALID_ARGUMENT', 'stream id must be user:main or user:screen');
 
+  const pusherContexts: PusherContext[] = [];
+  const playerContexts = new Map<string, PlayerContext>();
+  const background = new RxSubscription();
+
   const client: RtcClient = {
     room$: state.asObservable(),
     peers$: select(selectPeers),
@@ -345,8 +401,39 @@ export function createClient(options: ClientOptions): RtcClient {
         complete: () => subscriber.complete(),
       }),
     ),
+    volume$: volume.asObservable(),
+    netStatus$: netStatus.asObservable(),
     get state() {
       return state.value;
+    },
+    registerPusherContext(context) {
+      pusherContexts.push(context);
+      return () => {
+        const i = pusherContexts.indexOf(context);
+        if (i >= 0) pusherContexts.splice(i, 1);
+      };
+    },
+    registerPlayerContext(streamId, context) {
+      playerContexts.set(streamId, context);
+      return () => {
+        if (playerContexts.get(streamId) === context) playerContexts.delete(streamId);
+      };
+    },
+    dispatchNative(event) {
+      if (destroyed) return;
+      dispatch({ type: 'native', event });
+      try {
+        driver.handleNative?.(event);
+      } catch (e) {
+        dispatch({
+          type: 'error',
+          error:
+            e instanceof RtcError
+              ? e
+              : new RtcError('INTERNAL', `driver failed on a native event: ${String(e)}`),
+          source: 'driver',
+        });
+      }
     },
     driverName: driver.name,
     select,
@@ -393,12 +480,17 @@ export function createClient(options: ClientOptions): RtcClient {
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      background.unsubscribe();
+      pusherContexts.length = 0;
+      playerContexts.clear();
       driver.destroy();
       driverSubscription.unsubscribe();
       keepOnline?.unsubscribe();
       dispatch({ type: 'left', reason: 'destroyed' });
       events.complete();
       state.complete();
+      volume.complete();
+      netStatus.complete();
     },
     publish(o = {}) {
       const kind = o.kind ?? 'main';
@@ -557,9 +649,28 @@ export function createClient(options: ClientOptions): RtcClient {
       return command({ type: 'report', report: r });
     },
   };
+  if (options.mediaRecovery !== false) {
+    const p = platform;
+    background.add(
+      mediaRecovery(
+        client,
+        {
+          ...options.mediaRecovery,
+          pusherContext: () => pusherContexts[pusherContexts.length - 1] ?? p?.createPusherContext() ?? null,
+          playerContext: (streamId) =>
+            playerContexts.get(streamId) ?? p?.createPlayerContext(playerElementId(streamId)) ?? null,
+          ...(p ? { wake$: appShow$(p) } : {}),
+        },
+        scheduler,
+      ).subscribe(dispatch),
+    );
+  }
+  if (options.reportStats !== false) {
+    background.add(reportStats(client, options.reportStats || {}, scheduler).subscribe());
+  }
   internals.set(client, () => ({
     destroyed,
-    observers: (state.observed ? 1 : 0) + (events.observed ? 1 : 0),
+    observers: [state, events, volume, netStatus].filter((subject) => subject.observed).length,
   }));
   return client;
 }

@@ -260,6 +260,8 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return unchanged ? state : withSelf(state, next);
     }
     case 'stream-failed':
+    case 'native':
+    case 'media-recovery':
     case 'message':
     case 'seq-gap':
     case 'error':

@@ -5,6 +5,7 @@
  */
 import { filter, type OperatorFunction } from 'rxjs';
 import type { RtcError } from '../errors';
+import type { NativeEvent } from '../bindings/native/decode';
 import type {
   ConnectionState,
   KickReason,
@@ -109,6 +110,21 @@ export type RoomEvent =
     }
   /** Pushes were missed (`received` > `expected`); the connection resynchronises. */
   | { readonly type: 'seq-gap'; readonly expected: number; readonly received: number }
+  /**
+   * An event of `<live-pusher>` or a `<live-player>`, decoded. Volume and net status feed
+   * `volume$`/`netStatus$`; they never change `room$` (ARCHITECTURE.md decision 6).
+   */
+  | { readonly type: 'native'; readonly event: NativeEvent }
+  /** The media recovery acted on a native failure (restart, republish, resubscribe). */
+  | {
+      readonly type: 'media-recovery';
+      readonly action: 'restart-push' | 'republish' | 'restart-play' | 'resubscribe';
+      readonly streamId: string;
+      readonly attempt: number;
+      readonly delay: number;
+      readonly outcome: 'scheduled' | 'done' | 'failed' | 'gave-up';
+      readonly error?: RtcError;
+    }
   /** Something failed outside any call: a bad frame, a lost connection, a native error. */
   | { readonly type: 'error'; readonly error: RtcError; readonly source: ErrorSource };
 

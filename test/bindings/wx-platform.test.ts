@@ -17,7 +17,8 @@ describe('wxPlatform over a fake wx that behaves like the documented SocketTask'
     await firstValueFrom(client.join({ token, roomId: 'r', userId: 'u' }));
     const pub = await firstValueFrom(client.publish());
     expect(pub.url).toContain('r_u_main');
-    expect(wx.listenerCount).toBe(2); // network status (reachability) and app show (wake-up)
+    // network status (reachability), app show for the heartbeat check and for media recovery
+    expect(wx.listenerCount).toBe(3);
     client.destroy();
     expect(wx.created[0]?.closeArgs).toEqual([{ code: 1000, reason: 'client closed' }]);
     await eventually(() => wx.open.size === 0);
