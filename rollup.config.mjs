@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
+import terser from '@rollup/plugin-terser';
 
 const pkg = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('package.json', 'utf8')));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
@@ -55,7 +56,7 @@ function copyComponentAssets() {
   };
 }
 
-const ts = (tsconfig = 'tsconfig.build.json') => typescript({ tsconfig, noEmitOnError: true });
+const ts = (tsconfig = 'tsconfig.build.json', extra = {}) => typescript({ tsconfig, noEmitOnError: true, ...extra });
 
 export default [
   // 1. npm package
@@ -94,16 +95,21 @@ export default [
     plugins: [
       miniProgramSafe(['ws', 'jose', 'pino']),
       nodeResolve({ browser: true }),
-      ts(),
+      ts('tsconfig.build.json', { sourceMap: false }),
+      // Mini programs pay for every byte of the main package (2 MB cap): ship it minified.
+      terser({ ecma: 2019, module: false, compress: { passes: 2 } }),
       copyComponentAssets(),
     ],
     output: { dir: 'miniprogram_dist', format: 'cjs', exports: 'named', generatedCode: 'es2015' },
   },
-  // 3. reference server
+  // 3. reference server. jose 6 is ESM-only and Node 20 < 20.19 cannot require() ESM, so it is
+  //    bundled into the CommonJS output; the other dependencies stay external.
   {
     input: { cli: 'server/cli.ts', index: 'server/index.ts' },
-    external: isExternal([...deps, ...Object.keys(pkg.devDependencies ?? {}), 'ws', 'jose', 'pino']),
-    plugins: [ts('tsconfig.server.json')],
+    external: isExternal(
+      [...deps, ...Object.keys(pkg.devDependencies ?? {}), 'ws', 'pino'].filter((d) => d !== 'jose'),
+    ),
+    plugins: [nodeResolve({ preferBuiltins: true }), ts('tsconfig.server.json')],
     output: {
       dir: 'dist-server',
       format: 'cjs',

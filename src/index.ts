@@ -20,6 +20,9 @@ export type {
   MuteOptions,
 } from './streams/create-client';
 export { reduceRoom } from './streams/reduce-room';
+export { registerClient, getClient, client$ } from './streams/registry';
+export { reduceVolume, reduceNetStatus, LOCAL_USER } from './streams/media-levels';
+export type { VolumeMap, NetStatusMap } from './streams/media-levels';
 export { ofType } from './streams/room-event';
 export type {
   RoomEvent,
@@ -29,7 +32,7 @@ export type {
   PeerLeftReason,
   StreamRemovedReason,
 } from './streams/room-event';
-export { initialRoomState, isConnected, streamIdOf } from './streams/model';
+export { initialRoomState, isConnected, streamIdFor } from './streams/model';
 export type {
   RoomState,
   Peer,
@@ -143,6 +146,107 @@ export type {
   NetQuality,
   NetLevels,
   NetQualityOptions,
+} from './operators';
+
+// native components: decoders, handlers
+export {
+  PUSHER_STATE_CODES,
+  PUSHER_ERROR_CODES,
+  PLAYER_STATE_CODES,
+  PUSHER_ROOM_CODES,
+  pusherStateInfo,
+  pusherErrorInfo,
+  playerStateInfo,
+  isPusherRoomCode,
+  PUSHER_NET_INFO_FIELDS,
+  PLAYER_NET_INFO_FIELDS,
+  sanitizePusherNetInfo,
+  sanitizePlayerNetInfo,
+  NATIVE_EVENT_TYPES,
+  streamIdOf,
+  decodePusherStateChange,
+  decodePusherNetStatus,
+  decodePusherAudioVolume,
+  decodePusherError,
+  decodePusherBgmStart,
+  decodePusherBgmProgress,
+  decodePusherBgmComplete,
+  decodePlayerStateChange,
+  decodePlayerNetStatus,
+  decodePlayerAudioVolume,
+  decodePlayerFullscreenChange,
+} from './bindings/native';
+export type {
+  NativeSeverity,
+  NativeRemedy,
+  NativeCodeInfo,
+  PusherStateCode,
+  PusherErrorCode,
+  PlayerStateCode,
+  PusherRoomCode,
+  PusherNetInfo,
+  PlayerNetInfo,
+  NativeEvent,
+  NativeEventType,
+  NativeSource,
+  NativeBinding,
+  RoomUser,
+  PusherStateEvent,
+  PusherRoomEvent,
+  PusherNetEvent,
+  PusherVolumeEvent,
+  PusherErrorEvent,
+  PusherBgmStartEvent,
+  PusherBgmProgressEvent,
+  PusherBgmCompleteEvent,
+  PlayerStateEvent,
+  PlayerNetEvent,
+  PlayerVolumeEvent,
+  PlayerFullscreenEvent,
+  UnknownCodeEvent,
+  MalformedNativeEvent,
+} from './bindings/native';
+export { nativeHandlers, playerElementId } from './bindings/native/handlers';
+export type { NativeHandlers, NativeEventSink } from './bindings/native/handlers';
+
+// page binding
+export {
+  connectSetData,
+  SET_DATA_DEFAULTS,
+  bindPage,
+  rxBehavior,
+  diffPaths,
+  diffViewData,
+  applyPaths,
+  toViewData,
+  splitPaths,
+} from './bindings/page';
+export type {
+  SetDataTarget,
+  ConnectSetDataOptions,
+  BindPageOptions,
+  PageQuery,
+  PageViewModelSource,
+  RxBehaviorOptions,
+  RxBehaviorDefinition,
+  DataPaths,
+  JsonValue,
+  JsonObject,
+} from './bindings/page';
+
+// media, stats, view model
+export { mediaRecovery, reportStats, roomViewModel } from './operators';
+export type {
+  MediaRecoveryOptions,
+  MediaRecoveryEvent,
+  MediaRecoveryTarget,
+  ReportStatsOptions,
+  ReportStatsTarget,
+  RoomViewModel,
+  PlayerView,
+  PusherView,
+  BannerView,
+  RoomViewModelOptions,
 } from './operators';
 
 // the wire protocol

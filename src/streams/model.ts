@@ -132,6 +132,6 @@ export const initialRoomState: RoomState = Object.freeze({
 });
 
 /** The stream id of `userId`'s stream of `kind`. */
-export function streamIdOf(userId: string, kind: StreamKind = 'main'): string {
+export function streamIdFor(userId: string, kind: StreamKind = 'main'): string {
   return `${userId}:${kind}`;
 }
