@@ -37,6 +37,11 @@ export interface NodePlatform extends Platform {
   show(): void;
   /** Kills every open socket abruptly, as a lost network does (no close frame is sent). */
   dropSockets(): void;
+  /**
+   * While false, new sockets fail to connect (as behind a captive portal or a dead route) even
+   * though the network reports itself online.
+   */
+  setReachable(reachable: boolean): void;
   /** Live resources, for leak checks: open sockets and registered listeners. */
   stats(): { readonly sockets: number; readonly listeners: number };
   /** Calls made on headless pusher/player contexts (they have no media in Node). */
@@ -67,6 +72,7 @@ export function nodePlatform(options: NodePlatformOptions = {}): NodePlatform {
   const shows = new Set<() => void>();
   const hides = new Set<() => void>();
   const contextCalls: RecordedContextCall[] = [];
+  let reachable = true;
 
   const add = <T>(set: Set<T>, listener: T): Unlisten => {
     // Wrap so the same function registered twice counts twice, as on WeChat.
@@ -97,6 +103,7 @@ export function nodePlatform(options: NodePlatformOptions = {}): NodePlatform {
         error: [] as ((r: { errMsg: string }) => void)[],
       };
       try {
+        if (!reachable) throw new Error('network unreachable');
         ws = new WebSocket(url, {
           ...(timeout !== undefined ? { handshakeTimeout: timeout } : {}),
           ...(options.headers ? { headers: options.headers } : {}),
@@ -160,6 +167,9 @@ export function nodePlatform(options: NodePlatformOptions = {}): NodePlatform {
     hide: () => [...hides].forEach((l) => l()),
     show: () => [...shows].forEach((l) => l()),
     dropSockets: () => [...sockets].forEach((ws) => ws.terminate()),
+    setReachable: (value) => {
+      reachable = value;
+    },
     stats: () => ({ sockets: sockets.size, listeners: network.size + shows.size + hides.size }),
     contextCalls,
   };

@@ -9,6 +9,11 @@
 import WebSocket from 'ws';
 
 type Listener<T> = (value: T) => void;
+/**
+ * What onAppHide listeners get. miniprogram-simulate brings an older copy of the typings whose
+ * onAppHide passes a GeneralCallbackResult; satisfying both keeps the fake usable either way.
+ */
+type HideResult = WechatMiniprogram.HideOptionsApp & WechatMiniprogram.GeneralCallbackResult;
 
 export class FakeWx {
   readonly open = new Set<WebSocket>();
@@ -16,7 +21,7 @@ export class FakeWx {
   readonly created: { url: string; closeArgs: unknown[] }[] = [];
   readonly networkListeners: Listener<WechatMiniprogram.OnNetworkStatusChangeListenerResult>[] = [];
   readonly showListeners: Listener<WechatMiniprogram.LaunchOptionsApp>[] = [];
-  readonly hideListeners: Listener<WechatMiniprogram.HideOptionsApp>[] = [];
+  readonly hideListeners: Listener<HideResult>[] = [];
   static readonly MAX_SOCKETS = 5;
 
   connectSocket = (option: WechatMiniprogram.ConnectSocketOption): WechatMiniprogram.SocketTask => {
@@ -78,7 +83,7 @@ export class FakeWx {
   offNetworkStatusChange = (l?: unknown) => remove(this.networkListeners, l);
   onAppShow = (l: Listener<WechatMiniprogram.LaunchOptionsApp>) => void this.showListeners.push(l);
   offAppShow = (l?: unknown) => remove(this.showListeners, l);
-  onAppHide = (l: Listener<WechatMiniprogram.HideOptionsApp>) => void this.hideListeners.push(l);
+  onAppHide = (l: Listener<HideResult>) => void this.hideListeners.push(l);
   offAppHide = (l?: unknown) => remove(this.hideListeners, l);
   createLivePusherContext = () =>
     ({ start() {}, stop() {} }) as unknown as WechatMiniprogram.LivePusherContext;

@@ -17,6 +17,8 @@ import {
   type SchedulerLike,
   Subscription as RxSubscription,
   catchError,
+  finalize,
+  share,
 } from 'rxjs';
 import { RtcError } from '../../errors';
 import type { JoinAckData, RequestBody } from '../../protocol';
@@ -29,7 +31,7 @@ import type {
   Driver,
   JoinResult,
 } from '../../streams/command';
-import type { ConnectionState, KickReason, Publication, SelfState } from '../../streams/model';
+import type { ConnectionState, KickReason, Publication, SelfState, Subscription } from '../../streams/model';
 import type { RoomEvent } from '../../streams/room-event';
 import { fromSocket } from '../from-socket';
 import type { Platform } from '../platform';
@@ -118,6 +120,10 @@ interface Session {
   readonly wanted: Wanted;
   readonly joined$: Subject<JoinResult>;
   loop: RxSubscription | null;
+  /** This session's subscriptions as the server last confirmed them. */
+  readonly live: Map<string, Subscription>;
+  /** Subscribe requests in flight, by stream, so identical ones are sent once. */
+  readonly subscribing: Map<string, { readonly key: string; readonly request$: Observable<Subscription> }>;
   /** Restores and re-subscriptions running in the background; stopped when the session ends. */
   readonly background: RxSubscription;
   /** Wanted subscriptions waiting for their stream to come back after a rejoin, with their expiry. */
@@ -272,7 +278,10 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         s.background.add(resubscribe(s, event.stream.id, wanted).subscribe());
       }
     }
-    if (event.type === 'stream-removed') s.wanted.subscriptions.delete(event.streamId);
+    if (event.type === 'stream-removed') {
+      s.wanted.subscriptions.delete(event.streamId);
+      s.live.delete(event.streamId);
+    }
     if (event.type === 'peer-left') {
       for (const id of [...s.wanted.subscriptions.keys()])
         if (id.startsWith(`${event.userId}:`)) s.wanted.subscriptions.delete(id);
@@ -289,6 +298,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
     const rejoin = s.joinedOnce && ack.mode === 'joined';
     s.sessionId = ack.session;
     s.lastSeq = ack.seq;
+    s.live.clear();
+    for (const sub of ack.subscriptions) s.live.set(sub.stream, toSubscription(sub));
     const publications: Record<string, Publication> = {};
     for (const p of ack.publications) publications[p.stream.id] = toPublication(p);
     const self: SelfState = { ...toPeer(ack.self), publications };
@@ -330,13 +341,24 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
     return EMPTY;
   };
 
+  /** Subscribes again as wanted, skipping what is already so (autoSubscribe may have done it). */
   const resubscribe = (s: Session, streamId: string, sub: WantedSubscription): Observable<unknown> =>
-    concat(
-      run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
-      sub.audioMuted || sub.videoMuted
-        ? run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted })
-        : EMPTY,
-    ).pipe(catchError(reportFailure));
+    defer(() => {
+      const live = s.live.get(streamId);
+      const same = live && live.audio === sub.audio && live.video === sub.video && live.small === sub.small;
+      return concat(
+        same
+          ? EMPTY
+          : run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
+        defer(() => {
+          const now = s.live.get(streamId);
+          const muted = now && now.audioMuted === sub.audioMuted && now.videoMuted === sub.videoMuted;
+          return muted || !(sub.audioMuted || sub.videoMuted || now?.audioMuted || now?.videoMuted)
+            ? EMPTY
+            : run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted });
+        }),
+      );
+    }).pipe(catchError(reportFailure));
 
   /**
    * After a fresh rejoin: publish again, subscribe again, mute again, as the user had it. After a
@@ -422,8 +444,13 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
             emit({ type: 'unpublished', streamId: c.streamId });
           }),
         );
-      case 'subscribe':
-        return ch
+      case 'subscribe': {
+        // The same subscription asked twice while the first is in flight (the user, autoSubscribe
+        // and a restore can all ask) goes to the server once.
+        const key = `${c.audio}/${c.video}/${c.small}`;
+        const inFlight = s.subscribing.get(c.streamId);
+        if (inFlight && inFlight.key === key) return inFlight.request$;
+        const request$ = ch
           .request({ t: 'subscribe', stream: c.streamId, audio: c.audio, video: c.video, small: c.small })
           .pipe(
             map((ack) => {
@@ -435,14 +462,23 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
                 audioMuted: subscription.audioMuted,
                 videoMuted: subscription.videoMuted,
               });
+              s.live.set(c.streamId, subscription);
               emit({ type: 'subscribed', subscription });
               return subscription;
             }),
+            finalize(() => {
+              if (s.subscribing.get(c.streamId)?.request$ === request$) s.subscribing.delete(c.streamId);
+            }),
+            share(),
           );
+        s.subscribing.set(c.streamId, { key, request$ });
+        return request$;
+      }
       case 'unsubscribe':
         return ch.request({ t: 'unsubscribe', stream: c.streamId }).pipe(
           map(() => {
             s.wanted.subscriptions.delete(c.streamId);
+            s.live.delete(c.streamId);
             emit({ type: 'unsubscribed', streamId: c.streamId });
           }),
         );
@@ -487,6 +523,7 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
                   videoMuted: subscription.videoMuted,
                 });
               }
+              s.live.set(c.streamId, subscription);
               emit({ type: 'remote-mute-changed', subscription });
               return subscription;
             }),
@@ -601,6 +638,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       joined$: new Subject<JoinResult>(),
       loop: null,
       background: new RxSubscription(),
+      live: new Map(),
+      subscribing: new Map(),
       pending: new Map(),
     };
     session = s;

@@ -1,0 +1,157 @@
+/**
+ * `npm start`: the rxroom demo. Starts the reference server on 127.0.0.1 and four headless
+ * clients, plays a short story (join, publish, auto-subscribe, a network drop, a server restart,
+ * a kick) and shows one client's `room$` live in the terminal.
+ *
+ *   npm start                     the story, then exit
+ *   npm start -- --forever        keep the room running after the story
+ *   npm start -- --url ws://…     use a running server (with --admin-secret and --secret)
+ *   npm start -- --plain          line-by-line output (automatic when not on a terminal)
+ */
+import { parseArgs } from 'node:util';
+import chalk from 'chalk';
+import logUpdate from 'log-update';
+import { combineLatest } from 'rxjs';
+import { activeSpeaker, netQuality, type NetQuality, type RoomState } from '../../src';
+import { MILESTONES, startStory, type DemoClient, type Milestone } from './story';
+
+const { values: args } = parseArgs({
+  options: {
+    forever: { type: 'boolean', default: false },
+    url: { type: 'string' },
+    'admin-secret': { type: 'string' },
+    secret: { type: 'string' },
+    plain: { type: 'boolean', default: false },
+    pace: { type: 'string' },
+  },
+});
+
+const live = !args.plain && process.stdout.isTTY === true;
+const log: string[] = [];
+const reached: Milestone[] = [];
+
+const bar = (volume: number) => {
+  const n = Math.round(Math.min(100, Math.max(0, volume)) / 10);
+  return chalk.green('█'.repeat(n)) + chalk.gray('·'.repeat(10 - n));
+};
+const qualityBadge = (q: NetQuality | undefined) =>
+  q === 'good'
+    ? chalk.green('good')
+    : q === 'fair'
+      ? chalk.yellow('fair')
+      : q === 'poor'
+        ? chalk.red('poor')
+        : chalk.gray('—');
+const statusBadge = (s: RoomState['connection']) => {
+  const text =
+    s.status === 'reconnecting'
+      ? `reconnecting · attempt ${s.attempt} · next in ${s.delay} ms${s.waitingForNetwork ? ' · offline' : ''}`
+      : s.status;
+  const color = ['connected', 'resumed', 'rejoined'].includes(s.status)
+    ? chalk.green
+    : s.status === 'reconnecting' || s.status === 'connecting'
+      ? chalk.yellow
+      : chalk.red;
+  return color(text);
+};
+
+function render(
+  watched: DemoClient,
+  room: RoomState,
+  volume: Readonly<Record<string, number>>,
+  quality: Readonly<Record<string, NetQuality>>,
+  speakers: readonly string[],
+): string {
+  const lines: string[] = [];
+  lines.push(
+    chalk.bold(`rxroom demo · room ${room.roomId ?? '—'} · as seen by ${watched.name} (${watched.role})`),
+  );
+  lines.push(`connection: ${statusBadge(room.connection)}`);
+  lines.push('');
+  lines.push(chalk.bold('peers & streams'));
+  const me = room.self?.userId;
+  if (me) {
+    const pub = room.self?.publications[`${me}:main`];
+    lines.push(
+      `  ${chalk.cyan(me.padEnd(8))} (me)   ${pub ? 'publishing ' + (pub.stream.hasVideo ? 'A+V' : 'A') : 'not publishing'}   ${bar(volume[me] ?? 0)}`,
+    );
+  }
+  for (const peer of Object.values(room.peers)) {
+    const streams = Object.values(room.streams).filter((s) => s.userId === peer.userId);
+    const desc = streams.length
+      ? streams
+          .map((s) => {
+            const sub = s.subscription
+              ? chalk.green(`subscribed ${s.subscription.video ? 'A+V' : 'A'}`)
+              : chalk.gray('not subscribed');
+            return `${s.kind}${s.audioMuted ? ' (muted)' : ''} · ${sub}`;
+          })
+          .join(', ')
+      : chalk.gray('no stream');
+    const speaking = speakers.includes(peer.userId) ? chalk.magenta(' ◀ speaking') : '';
+    lines.push(
+      `  ${chalk.cyan(peer.userId.padEnd(8))} ${desc.padEnd(30)} ${bar(volume[peer.userId] ?? 0)} net ${qualityBadge(quality[peer.userId])}${speaking}`,
+    );
+  }
+  lines.push('');
+  lines.push(chalk.bold('story'));
+  lines.push(
+    '  ' +
+      MILESTONES.map((m) => (reached.includes(m) ? chalk.green(`✔ ${m}`) : chalk.gray(`· ${m}`)))
+        .join('  ')
+        .replace(/(.{1,200})(\s|$)/g, '$1\n  ')
+        .trimEnd(),
+  );
+  lines.push('');
+  lines.push(chalk.bold('event log'));
+  for (const line of log.slice(-12)) lines.push(`  ${line}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const pace = Number(args.pace ?? (live ? 1500 : 400));
+  const story = await startStory({
+    ...(args.url ? { url: args.url } : {}),
+    ...(args['admin-secret'] ? { adminSecret: args['admin-secret'] } : {}),
+    ...(args.secret ? { secret: args.secret } : {}),
+    pace,
+    forever: args.forever,
+    onMilestone: (m, detail) => {
+      reached.push(m);
+      const line = `${chalk.bold('▶')} ${detail}`;
+      log.push(line);
+      if (!live) process.stdout.write(`[milestone] ${m}: ${detail}\n`);
+    },
+    onLog: (line) => {
+      log.push(chalk.gray(line));
+      if (!live) process.stdout.write(`  ${line}\n`);
+    },
+  });
+  const watched = story.clients[0]!;
+  const view = live
+    ? combineLatest([
+        watched.client.room$,
+        watched.client.volume$,
+        netQuality(watched.client.netStatus$),
+        activeSpeaker(watched.client.volume$),
+      ]).subscribe(([room, volume, quality, speakers]) =>
+        logUpdate(render(watched, room, volume, quality, speakers)),
+      )
+    : null;
+  const shutdown = async (code: number) => {
+    view?.unsubscribe();
+    if (live) logUpdate.done();
+    await story.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  try {
+    await story.done;
+    await shutdown(0);
+  } catch (e) {
+    process.stderr.write(`\ndemo failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    await shutdown(1);
+  }
+}
+
+void main();

@@ -1,0 +1,298 @@
+/**
+ * The `npm start` story: the reference server and four headless rxroom clients on the Node
+ * platform, scripted to show what rxroom is for. It knows nothing about terminals: it reports
+ * milestones and log lines, and hands out the client to watch. `main.ts` renders it; the smoke
+ * test (examples/demo/story.test.ts) runs it fast and checks the milestones.
+ */
+import { firstValueFrom, filter, Subscription, timeout, type Observable } from 'rxjs';
+import { createToken, startServer, type RunningServer } from '../../server';
+import {
+  activeSpeaker,
+  autoSubscribe,
+  combinePolicies,
+  createClient,
+  maxVideo,
+  subscribeAll,
+  type RoomEvent,
+  type RtcClient,
+} from '../../src';
+import { nodePlatform, type NodePlatform } from '../../src/node';
+
+/** The moments the story must reach, in order. */
+export const MILESTONES = [
+  'server-started',
+  'joined',
+  'published',
+  'auto-subscribed',
+  'network-dropped',
+  'reconnecting',
+  'resumed',
+  'server-restarted',
+  'rejoined',
+  'subscriptions-restored',
+  'kicked',
+  'done',
+] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+export interface StoryOptions {
+  /** Use a running server instead of starting one (no restart step then). */
+  readonly url?: string;
+  /** Admin secret of that server, for the kick. */
+  readonly adminSecret?: string;
+  /** Secret of that server's tokens. */
+  readonly secret?: string;
+  /** Pause between steps, ms (the live view uses ~1500 so people can follow). */
+  readonly pace: number;
+  /** Keep running after the story (until `stop()`). */
+  readonly forever?: boolean;
+  readonly onMilestone?: (m: Milestone, detail: string) => void;
+  readonly onLog?: (line: string) => void;
+}
+
+export interface DemoClient {
+  readonly name: string;
+  readonly role: string;
+  readonly client: RtcClient;
+  readonly platform: NodePlatform;
+}
+
+export interface Story {
+  /** The clients, the first one is the one the view follows. */
+  readonly clients: readonly DemoClient[];
+  /** Resolves when the story is over (or rejects with what went wrong). */
+  readonly done: Promise<void>;
+  /** Stops everything: clients destroyed, server closed. */
+  stop(): Promise<void>;
+}
+
+const ROOM = 'demo';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function until<T>(o: Observable<T>, test: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
+  return firstValueFrom(
+    o.pipe(
+      filter(test),
+      timeout({ first: ms, with: () => Promise.reject(new Error(`timed out waiting for ${what}`)) }),
+    ),
+  );
+}
+
+/**
+ * Simulated native events: what `<live-pusher>`/`<live-player>` would report. Each user speaks in
+ * turns; volumes every 300 ms and net status every second, like the real components.
+ */
+function simulateMedia(clients: readonly DemoClient[]): Subscription {
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    const second = Math.floor((tick * 300) / 1000);
+    const speakerIndex = Math.floor(second / 3) % clients.length;
+    for (const [i, c] of clients.entries()) {
+      const state = c.client.state;
+      if (!state.roomId) continue;
+      const me = state.self?.userId ?? '';
+      const speaking = i === speakerIndex;
+      const wave = (n: number) => Math.round(Math.abs(Math.sin(tick / 2 + n)) * 70);
+      if (state.self?.publications[`${me}:main`]) {
+        c.client.dispatchNative({ type: 'pusher-volume', volume: speaking ? 25 + wave(i) : 3 });
+      }
+      for (const stream of Object.values(state.streams)) {
+        if (!stream.subscription) continue;
+        const owner = clients.findIndex((o) => o.client.state.self?.userId === stream.userId);
+        c.client.dispatchNative({
+          type: 'player-volume',
+          streamId: stream.id,
+          volume: owner === speakerIndex ? 25 + wave(owner) : 2,
+        });
+        if (tick % 3 === 0) {
+          const level = c.name === 'guest-a' && second % 20 > 15 ? 4 : 1 + ((owner + second) % 2);
+          c.client.dispatchNative({
+            type: 'player-net',
+            streamId: stream.id,
+            info: { netQualityLevel: level, videoBitrate: 600 + 100 * owner, audioBitrate: 48, videoFPS: 15 },
+          });
+        }
+      }
+      if (tick % 3 === 0)
+        c.client.dispatchNative({
+          type: 'pusher-net',
+          info: { netQualityLevel: 1, videoBitrate: 900, videoFPS: 15 },
+        });
+    }
+  }, 300);
+  return new Subscription(() => clearInterval(timer));
+}
+
+/** Starts the story. */
+export async function startStory(options: StoryOptions): Promise<Story> {
+  const milestone = (m: Milestone, detail: string) => options.onMilestone?.(m, detail);
+  const log = (line: string) => options.onLog?.(line);
+  const adminSecret = options.adminSecret ?? 'demo-admin';
+  let server: RunningServer | null = null;
+  let url = options.url;
+  if (!url) {
+    server = await startServer({ port: 0, adminSecret, devTokens: true, grace: 10_000 });
+    url = server.url;
+    milestone('server-started', `reference server on ${url}`);
+  } else {
+    milestone('server-started', `using the server at ${url}`);
+  }
+  const httpUrl = url.replace(/^ws/, 'http');
+
+  const make = (name: string, role: string): DemoClient => {
+    const platform = nodePlatform();
+    const client = createClient({ url: url!, platform, mediaRecovery: false });
+    return { name, role, client, platform };
+  };
+  // guest-a is the one whose network drops, so it is the one the view follows.
+  const clients: DemoClient[] = [
+    make('guest-a', 'guest · subscribes to everyone'),
+    make('host', 'host · publishes'),
+    make('guest-b', 'guest · video only for the loudest speaker'),
+    make('viewer', 'invisible viewer'),
+  ];
+  const [guestA, host, guestB, viewer] = clients as [DemoClient, DemoClient, DemoClient, DemoClient];
+  const subs: Subscription[] = [];
+  for (const c of clients) {
+    subs.push(
+      c.client.events$.subscribe((e: RoomEvent) => {
+        const line = describe(e);
+        if (line) log(`${c.name}: ${line}`);
+      }),
+    );
+  }
+
+  const join = async (c: DemoClient, visible = true) => {
+    const token = await createToken({
+      room: ROOM,
+      user: c.name,
+      publish: visible,
+      ...(options.secret ? { secret: options.secret } : {}),
+    });
+    await firstValueFrom(c.client.join({ token, roomId: ROOM, userId: c.name, visible }));
+  };
+
+  const stop = async () => {
+    subs.forEach((s) => s.unsubscribe());
+    clients.forEach((c) => c.client.destroy());
+    await server?.close();
+  };
+
+  const run = async () => {
+    // 1. people join
+    for (const c of [host, guestA, guestB]) await join(c);
+    await join(viewer, false);
+    milestone('joined', 'host, guest-a and guest-b joined; the viewer joined invisibly');
+    subs.push(simulateMedia(clients));
+    await sleep(options.pace);
+
+    // 2. publish, and auto-subscribe picks streams
+    subs.push(autoSubscribe(guestA.client, subscribeAll()).subscribe());
+    const speakers$ = activeSpeaker(guestB.client.volume$);
+    subs.push(autoSubscribe(guestB.client, combinePolicies(maxVideo(1, speakers$))).subscribe());
+    subs.push(autoSubscribe(viewer.client, subscribeAll({ small: true })).subscribe());
+    await firstValueFrom(host.client.publish());
+    await firstValueFrom(guestA.client.publish());
+    await firstValueFrom(guestB.client.publish({ video: false }));
+    milestone('published', 'host and guest-a publish camera + mic, guest-b audio only');
+    await until(
+      guestA.client.room$,
+      (r) => ['host:main', 'guest-b:main'].every((id) => r.streams[id]?.subscription),
+      'guest-a to subscribe',
+    );
+    await until(
+      viewer.client.room$,
+      (r) => Object.values(r.streams).filter((s) => s.subscription).length === 3,
+      'the viewer to subscribe',
+    );
+    milestone('auto-subscribed', 'auto-subscribe picked the streams for each policy');
+    await sleep(options.pace * 2);
+
+    // 3. guest-a's network drops: reconnecting with backoff, then resumed
+    guestA.platform.setReachable(false);
+    guestA.platform.dropSockets();
+    milestone('network-dropped', "guest-a's network dropped: the socket is cut and the server unreachable");
+    await until(guestA.client.connection$, (c) => c.status === 'reconnecting', 'reconnecting');
+    // let the backoff show: attempts at 0, 300 and 1200 ms fail, the one after 2700 ms gets through
+    await until(guestA.client.connection$, (c) => c.status === 'reconnecting' && c.attempt === 4, 'the fourth attempt');
+    milestone('reconnecting', 'guest-a retried after 0, 300 and 1200 ms (jittered backoff), next after 2700 ms');
+    guestA.platform.setReachable(true);
+    await until(guestA.client.connection$, (c) => c.status === 'resumed', 'resume');
+    milestone('resumed', 'guest-a resumed its session: nothing lost, nobody saw it leave');
+    await sleep(options.pace * 2);
+
+    // 4. the server restarts: everyone rejoins and gets its subscriptions back
+    if (server) {
+      const port = server.port;
+      await server.close();
+      milestone('server-restarted', 'the server restarted and forgot every session');
+      server = await startServer({ port, adminSecret, devTokens: true, grace: 10_000 });
+      await Promise.all(
+        clients.map((c) =>
+          until(c.client.connection$, (s) => s.status === 'rejoined', `${c.name} to rejoin`),
+        ),
+      );
+      milestone('rejoined', 'every client rejoined (full rejoin: the old sessions were gone)');
+      await until(
+        guestA.client.room$,
+        (r) =>
+          ['host:main', 'guest-b:main'].every((id) => r.streams[id]?.subscription) &&
+          !!r.self?.publications['guest-a:main'],
+        'guest-a to restore',
+      );
+      milestone('subscriptions-restored', 'publications and subscriptions are back as they were');
+      await sleep(options.pace * 2);
+    }
+
+    // 5. a user is kicked
+    const res = await fetch(`${httpUrl}/admin/rooms/${ROOM}/kick`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'guest-b', reason: 'kicked' }),
+    });
+    if (!res.ok) throw new Error(`kick failed: HTTP ${res.status}`);
+    await until(guestB.client.connection$, (c) => c.status === 'kicked', 'the kick');
+    await until(guestA.client.room$, (r) => !r.peers['guest-b'], 'guest-b to be gone');
+    milestone('kicked', 'guest-b was kicked by the admin API; it does not reconnect');
+    await sleep(options.pace * 2);
+
+    if (options.forever) await new Promise<void>(() => undefined);
+    milestone('done', 'the end');
+  };
+
+  const done = run();
+  return { clients, done, stop };
+}
+
+/** One line for the event log, or null for events too frequent or too small to show. */
+export function describe(e: RoomEvent): string | null {
+  switch (e.type) {
+    case 'connection':
+      return `connection ${e.state.status}${e.state.status === 'reconnecting' ? ` (attempt ${e.state.attempt}, next in ${e.state.delay} ms${e.state.waitingForNetwork ? ', offline' : ''})` : ''}`;
+    case 'joined':
+      return `${e.mode} ${e.roomId} (${e.peers.length} peers, ${e.streams.length} streams)`;
+    case 'peer-joined':
+      return `${e.peer.userId} joined`;
+    case 'peer-left':
+      return `${e.userId} left (${e.reason})`;
+    case 'stream-added':
+      return `stream ${e.stream.id} added`;
+    case 'stream-removed':
+      return `stream ${e.streamId} removed (${e.reason})`;
+    case 'published':
+      return `published ${e.publication.stream.id}`;
+    case 'subscribed':
+      return `subscribed ${e.subscription.streamId}${e.subscription.video ? '' : ' (audio only)'}${e.subscription.small ? ' (small)' : ''}`;
+    case 'unsubscribed':
+      return `unsubscribed ${e.streamId}`;
+    case 'kicked':
+      return `kicked (${e.reason})`;
+    case 'resumed':
+      return 'resumed';
+    case 'error':
+      return `error ${e.error.code}: ${e.error.reason}`;
+    default:
+      return null;
+  }
+}
