@@ -118,6 +118,60 @@ describe('rxroom clients against the reference server', () => {
     expect((e2 as RtcError).code).toBe('STREAM_NOT_FOUND');
   });
 
+  it('stats reports reach the server (manual and sampled), and the identity queries answer', async () => {
+    const a = h.client('a', { reportStats: { netInterval: 20, stateInterval: 20 } });
+    await h.join(a);
+    expect(a.client.state.roomId).toBe('room-1');
+    expect(a.client.state.self?.userId).toBe('a');
+    expect(a.client.state.sessionId).toMatch(/.+/);
+    await firstValueFrom(a.client.report({ kind: 'pusher-state', code: 1002, message: 'push started' }));
+    a.client.dispatchNative({ type: 'pusher-net', info: { netQualityLevel: 2, videoBitrate: 800 } });
+    const admin = async () =>
+      (await (
+        await fetch(`${h.server.httpUrl}/admin/rooms/room-1`, { headers: { authorization: 'Bearer admin' } })
+      ).json()) as { reports: Record<string, Record<string, { report: unknown }>> };
+    let reports: Record<string, { report: unknown }> | undefined;
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      reports = (await admin()).reports.a;
+      if (reports && Object.keys(reports).some((k) => k.includes('pusher-net'))) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const values = Object.values(reports ?? {}).map((r) => r.report);
+    expect(values).toEqual(
+      expect.arrayContaining([
+        { kind: 'pusher-state', code: 1002, message: 'push started' },
+        { kind: 'pusher-net', info: { netQualityLevel: 2, videoBitrate: 800 } },
+      ]),
+    );
+  });
+
+  it('publish shows on localStream$ and is replaced when the server re-issues URLs (url-updated)', async () => {
+    await h.stop();
+    const short = new Harness({ mediaTokenTtl: 1000 });
+    await short.start();
+    try {
+      const [a, b] = [short.client('a'), short.client('b')];
+      await short.join(a);
+      await short.join(b);
+      const pub = await firstValueFrom(a.client.publish());
+      expect((await firstValueFrom(a.client.localStream$))?.url).toBe(pub.url);
+      await until(b, (r) => !!r.streams['a:main']);
+      const sub = await firstValueFrom(b.client.subscribe('a:main'));
+      const pushed = await waitFor(a.client.localStream$, (p) => !!p && p.url !== pub.url, 3000);
+      const played = await until(
+        b,
+        (r) => !!r.streams['a:main']?.subscription && r.streams['a:main']!.subscription!.url !== sub.url,
+        3000,
+      );
+      expect(pushed?.url).toMatch(/^rtmp:/);
+      expect(played.streams['a:main']?.subscription?.url).toMatch(/^rtmp:/);
+    } finally {
+      await short.stop();
+      await h.start();
+    }
+  });
+
   it('a kick by the admin API ends the session for good', async () => {
     const [a, b] = [h.client('a'), h.client('b')];
     await h.join(a);

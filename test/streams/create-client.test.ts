@@ -270,6 +270,16 @@ describe('createClient: commands', () => {
     expect(Object.keys(client.state.peers)).toEqual(['carol']);
   });
 
+  it('reports stream-failed and url-updated pushes as events', () => {
+    const { server, events } = joinedClient();
+    server.push({ t: 'stream-failed', stream: 'bob:main', direction: 'play', reason: 'media server lost the stream' });
+    server.push({ t: 'url-updated', stream: 'bob:main', direction: 'play', url: 'rtmp://new' });
+    expect(events.filter((e) => e.type === 'stream-failed' || e.type === 'url-updated')).toEqual([
+      { type: 'stream-failed', streamId: 'bob:main', direction: 'play', reason: 'media server lost the stream' },
+      { type: 'url-updated', streamId: 'bob:main', direction: 'play', url: 'rtmp://new' },
+    ]);
+  });
+
   it('leaves: sends leave, clears the room, and closes the socket', () => {
     const { client, server, platform } = joinedClient();
     let done = false;
