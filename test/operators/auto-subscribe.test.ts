@@ -1,4 +1,4 @@
-import type { Observable} from 'rxjs';
+import type { Observable } from 'rxjs';
 import { BehaviorSubject, defer, map, of, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { autoSubscribe, type AutoSubscribeReport } from '../../src/operators/auto-subscribe';
