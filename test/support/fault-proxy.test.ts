@@ -1,0 +1,87 @@
+import WebSocket from 'ws';
+import { startServer, type RunningServer } from '../../server';
+import { FaultProxy, seededRandom } from './fault-proxy';
+
+let server: RunningServer;
+let proxy: FaultProxy;
+beforeEach(async () => {
+  server = await startServer({ port: 0 });
+  proxy = new FaultProxy(server.url, 7);
+  await proxy.start();
+});
+afterEach(async () => {
+  await proxy.close();
+  await server.close();
+});
+
+/** A raw client through the proxy that pings and collects pongs. */
+async function rawClient(): Promise<{ ws: WebSocket; got: string[]; closed: Promise<number> }> {
+  const ws = new WebSocket(proxy.url);
+  const got: string[] = [];
+  ws.on('message', (d) => got.push(d.toString()));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((resolve) => ws.on('open', resolve));
+  return { ws, got, closed };
+}
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+};
+const ping = (id: number) => JSON.stringify({ v: 1, t: 'ping', id });
+
+describe('FaultProxy', () => {
+  it('relays faithfully with no faults', async () => {
+    const c = await rawClient();
+    for (let i = 1; i <= 5; i++) c.ws.send(ping(i));
+    await until(() => c.got.length === 5);
+    expect(c.got.map((g) => JSON.parse(g).id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('drops, duplicates, reorders and corrupts frames, and counts them', async () => {
+    const c = await rawClient();
+    proxy.setFaults({ drop: 0.2, duplicate: 0.2, reorder: 0.2, corrupt: 0.1 });
+    for (let i = 1; i <= 100; i++) c.ws.send(ping(i));
+    await new Promise((r) => setTimeout(r, 300));
+    const s = proxy.stats;
+    expect(s.dropped).toBeGreaterThan(0);
+    expect(s.duplicated).toBeGreaterThan(0);
+    expect(s.reordered).toBeGreaterThan(0);
+    expect(s.corrupted).toBeGreaterThan(0);
+    const safe = (g: string): { id?: number } => {
+      try {
+        return JSON.parse(g) as { id?: number };
+      } catch {
+        return {}; // a corrupted frame
+      }
+    };
+    const ids = c.got.map((g) => safe(g).id).filter((x) => x !== undefined);
+    expect(ids.length).not.toBe(100);
+    expect(ids).not.toEqual([...ids].sort((a, b) => a! - b!));
+  });
+
+  it('delays in order', async () => {
+    const c = await rawClient();
+    proxy.setFaults({ delayMs: 30 });
+    for (let i = 1; i <= 20; i++) c.ws.send(ping(i));
+    await until(() => c.got.length === 20);
+    expect(c.got.map((g) => JSON.parse(g).id)).toEqual([...Array(20).keys()].map((i) => i + 1));
+  });
+
+  it('cuts a connection and holds another half-open', async () => {
+    const a = await rawClient();
+    expect(proxy.cut()).toBe(1);
+    expect(await a.closed).toBe(1006);
+    const b = await rawClient();
+    expect(proxy.holdHalfOpen()).toBe(1);
+    b.ws.send(ping(1));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.got).toEqual([]);
+    expect(b.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('is repeatable: the same seed gives the same numbers', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+});
