@@ -1,5 +1,175 @@
 /**
- * The rxroom reference signaling server (Node only). Its programmatic API, `startServer`, lands
- * with the server issue; this module is the build entry point `dist-server/index.cjs`.
+ * The rxroom reference signaling server (Node only): protocol v1 of docs/protocol.md over
+ * WebSocket, plus a small HTTP admin API on the same port. Built to `dist-server/index.cjs`.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ port: 0, secret: 's3cret', adminSecret: 'admin' })
+ * const token = await createToken({ room: 'r1', user: 'alice', publish: true, secret: 's3cret' })
+ * // connect a client to server.url and join with the token
+ * await server.close()
+ * ```
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { Connection, CLOSE } from './connection';
+import { createHttpHandler } from './http';
+import { Hub } from './hub';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
+
 export { PROTOCOL_VERSION } from '../src/protocol';
+export { createToken, signToken, verifyToken, signMediaToken, checkTokenMatch } from './tokens';
+export type { CreateTokenOptions, MediaTokenClaims, TokenExpectation } from './tokens';
+export { resolveOptions, DEFAULTS, DEV_SECRET, LOG_LEVELS } from './options';
+export type { ServerOptions, ResolvedOptions, DuplicateUserPolicy, LogLevel } from './options';
+export { CLOSE } from './connection';
+
+/** Counters of a running server. */
+export interface ServerStats {
+  /** Rooms with at least one session. */
+  readonly rooms: number;
+  /** Sessions, connected or in their grace window. */
+  readonly sessions: number;
+  /** Sessions with a socket. */
+  readonly connectedSessions: number;
+  /** Sessions waiting in their grace window. */
+  readonly graceSessions: number;
+  /** Open sockets, joined or not. */
+  readonly connections: number;
+  /** Published streams. */
+  readonly streams: number;
+  /** Frames received since start. */
+  readonly framesIn: number;
+  /** Frames refused with RATE_LIMITED since start. */
+  readonly rateLimited: number;
+  /** Successful fresh joins and resumes since start. */
+  readonly joins: number;
+  readonly resumes: number;
+}
+
+/** A started server. */
+export interface RunningServer {
+  /** WebSocket URL, e.g. `ws://127.0.0.1:8080`. */
+  readonly url: string;
+  /** HTTP base URL of `/health` and `/admin`, e.g. `http://127.0.0.1:8080`. */
+  readonly httpUrl: string;
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** The options in effect. */
+  readonly options: ResolvedOptions;
+  /**
+   * Closes every socket with 1000 ("server shutdown"), ends every session without grace, stops
+   * every timer and frees the port. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Current counters. */
+  stats(): ServerStats;
+}
+
+/** How long shutdown waits for clients to answer the close frame before destroying sockets. */
+const SHUTDOWN_WAIT_MS = 250;
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a server. Resolves once it listens.
+ *
+ * @throws RangeError/TypeError for a bad option; the listen error (e.g. `EADDRINUSE`).
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const resolved = resolveOptions(options);
+  const log: Logger = options.logger ?? pino({ name: 'rxroom-server', level: resolved.logLevel });
+  if (resolved.defaultSecret) {
+    log.warn('using the public development token secret; set a secret before exposing this server');
+  }
+  const hub = new Hub(resolved, log);
+  const connections = new Set<Connection>();
+  let nextId = 1;
+  let closing: Promise<void> | undefined;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: resolved.maxFrameBytes,
+    // Invalid UTF-8 must become MALFORMED_JSON (§3) instead of ws's close 1007.
+    skipUTF8Validation: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  const http = createServer(createHttpHandler(hub, resolved, log));
+  http.on('upgrade', (req, socket, head) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (closing) {
+        ws.terminate();
+        return;
+      }
+      const conn = new Connection(`c${nextId++}`, ws, hub, resolved, log);
+      connections.add(conn);
+      void conn.done.then(() => connections.delete(conn));
+    });
+  });
+
+  await listen(http, resolved.port, resolved.host);
+  // After listening, a server error (e.g. out of file descriptors) is logged, not thrown.
+  http.on('error', (err) => log.error({ err }, 'http server error'));
+  const port = (http.address() as AddressInfo).port;
+  const host = displayHost(resolved.host);
+  log.info({ port, host: resolved.host }, 'listening');
+
+  const shutdown = async (): Promise<void> => {
+    hub.shutdown();
+    for (const conn of connections) conn.close(CLOSE.normal, 'server shutdown', SHUTDOWN_WAIT_MS);
+    await Promise.all([...connections].map((c) => c.done));
+    wss.close();
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      // Idle keep-alive connections of the admin API would hold the port open.
+      http.closeAllConnections();
+    });
+    log.info('closed');
+  };
+
+  return {
+    url: `ws://${host}:${port}`,
+    httpUrl: `http://${host}:${port}`,
+    port,
+    options: resolved,
+    close: () => (closing ??= shutdown()),
+    stats: () => {
+      let connectedSessions = 0;
+      let streams = 0;
+      for (const s of hub.sessions.values()) {
+        if (s.connected) connectedSessions++;
+        streams += s.publications.size;
+      }
+      return {
+        rooms: hub.rooms.size,
+        sessions: hub.sessions.size,
+        connectedSessions,
+        graceSessions: hub.sessions.size - connectedSessions,
+        connections: connections.size,
+        streams,
+        ...hub.counters,
+      };
+    },
+  };
+}

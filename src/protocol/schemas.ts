@@ -122,7 +122,9 @@ export const requestSchemas = {
     visible: v.optional(v.boolean()),
     role: v.optional(RoleSchema),
     businessId: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxBusinessIdLength))),
-    resume: v.optional(v.object({ session: SessionIdSchema, seq: SeqSchema })),
+    resume: v.optional(
+      v.object({ session: SessionIdSchema, seq: SeqSchema, snapshot: v.optional(v.boolean()) }),
+    ),
   }),
   leave: request('leave', {}),
   publish: request('publish', {
@@ -327,7 +329,13 @@ export const pushSchemas = {
 /** Frames outside the room sequence: they carry no `seq` and are never replayed. */
 export const controlSchemas = {
   ack: AckSchema,
-  pong: v.object({ v: v.literal(PROTOCOL_VERSION), t: v.literal('pong'), id: RequestIdSchema }),
+  pong: v.object({
+    v: v.literal(PROTOCOL_VERSION),
+    t: v.literal('pong'),
+    id: RequestIdSchema,
+    /** The session's latest push seq, so a client notices a lost last push. */
+    seq: v.optional(SeqSchema),
+  }),
   error: v.object({
     v: v.literal(PROTOCOL_VERSION),
     t: v.literal('error'),

@@ -1,0 +1,354 @@
+/**
+ * The `rxroom-server` command line, as a function of its arguments, environment and output, so it
+ * can be tested in-process. `server/cli.ts` only wires it to `process`.
+ *
+ * ```
+ * rxroom-server [--port 8080] [--host 127.0.0.1] [--secret S] … [--dev-tokens] [--log-level info]
+ * rxroom-server token --room R --user U [--publish] [--no-subscribe] [--ttl 3600] [--secret S] [--app-id A]
+ * ```
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { PROTOCOL_VERSION } from '../src/protocol';
+import { startServer, type RunningServer } from './index';
+import { DEFAULTS, DEV_SECRET, LOG_LEVELS, type LogLevel, type ServerOptions } from './options';
+import { createToken, type CreateTokenOptions } from './tokens';
+
+/** What the CLI touches of the outside world. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Calls `handler` on the signal; returns a function that removes it. */
+  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): () => void;
+  /** Ends the process at once (second signal during shutdown). */
+  exit(code: number): void;
+}
+
+/** The result of {@link main}. */
+export interface CliOutcome {
+  /** Exit code for commands that end (help, token, errors). 0 while a server runs. */
+  readonly exitCode: number;
+  /** The server, for the serve command. */
+  readonly server?: RunningServer;
+  /** Closes the server as a signal would; resolves when it is closed. */
+  readonly stop?: () => Promise<void>;
+  /** Resolves once the server has been stopped (by a signal or {@link CliOutcome.stop}). */
+  readonly stopped?: Promise<void>;
+}
+
+/** A command line the CLI could not accept. */
+export class CliUsageError extends Error {}
+
+type Kind = 'int' | 'string' | 'bool';
+
+interface ServeFlag {
+  readonly flag: string;
+  readonly key: keyof ServerOptions;
+  readonly kind: Kind;
+  readonly help: string;
+  readonly choices?: readonly string[];
+}
+
+/** Every server flag; the environment variable is `RXROOM_` + the flag in upper snake case. */
+const SERVE_FLAGS: readonly ServeFlag[] = [
+  { flag: 'port', key: 'port', kind: 'int', help: `TCP port, 0 for any free port (${DEFAULTS.port})` },
+  { flag: 'host', key: 'host', kind: 'string', help: `interface to listen on (${DEFAULTS.host})` },
+  {
+    flag: 'secret',
+    key: 'secret',
+    kind: 'string',
+    help: 'HS256 token secret (a public dev secret, with a warning)',
+  },
+  { flag: 'app-id', key: 'appId', kind: 'string', help: `app id tokens must name (${DEFAULTS.appId})` },
+  {
+    flag: 'admin-secret',
+    key: 'adminSecret',
+    kind: 'string',
+    help: 'Bearer secret of /admin (admin API off if unset)',
+  },
+  {
+    flag: 'push-template',
+    key: 'pushTemplate',
+    kind: 'string',
+    help: 'push URL template ({room} {user} {stream} {kind} {token})',
+  },
+  {
+    flag: 'play-template',
+    key: 'playTemplate',
+    kind: 'string',
+    help: 'play URL template (same placeholders)',
+  },
+  {
+    flag: 'media-token-ttl',
+    key: 'mediaTokenTtl',
+    kind: 'int',
+    help: `media token lifetime, ms (${DEFAULTS.mediaTokenTtl})`,
+  },
+  {
+    flag: 'max-visible',
+    key: 'maxVisible',
+    kind: 'int',
+    help: `visible users per room (${DEFAULTS.maxVisible})`,
+  },
+  {
+    flag: 'max-publishers',
+    key: 'maxPublishers',
+    kind: 'int',
+    help: `publishers per room (${DEFAULTS.maxPublishers})`,
+  },
+  { flag: 'grace', key: 'grace', kind: 'int', help: `grace window for resume, ms (${DEFAULTS.grace})` },
+  {
+    flag: 'heartbeat-interval',
+    key: 'heartbeatInterval',
+    kind: 'int',
+    help: `announced ping interval, ms (${DEFAULTS.heartbeatInterval})`,
+  },
+  {
+    flag: 'heartbeat-timeout',
+    key: 'heartbeatTimeout',
+    kind: 'int',
+    help: `silence before close 4004, ms (${DEFAULTS.heartbeatTimeout})`,
+  },
+  {
+    flag: 'join-timeout',
+    key: 'joinTimeout',
+    kind: 'int',
+    help: `time to join before close 4003, ms (${DEFAULTS.joinTimeout})`,
+  },
+  {
+    flag: 'max-frame-bytes',
+    key: 'maxFrameBytes',
+    kind: 'int',
+    help: `largest frame before close 1009 (${DEFAULTS.maxFrameBytes})`,
+  },
+  {
+    flag: 'rate-limit',
+    key: 'rateLimit',
+    kind: 'int',
+    help: `sustained frames/s per connection (${DEFAULTS.rateLimit})`,
+  },
+  {
+    flag: 'rate-burst',
+    key: 'rateBurst',
+    kind: 'int',
+    help: `burst of frames per connection (${DEFAULTS.rateBurst})`,
+  },
+  {
+    flag: 'replay-buffer',
+    key: 'replayBuffer',
+    kind: 'int',
+    help: `pushes kept per session for resume (${DEFAULTS.replayBuffer})`,
+  },
+  {
+    flag: 'duplicate-user',
+    key: 'duplicateUser',
+    kind: 'string',
+    choices: ['kick', 'refuse'],
+    help: `same user joining twice: kick | refuse (${DEFAULTS.duplicateUser})`,
+  },
+  { flag: 'dev-tokens', key: 'devTokens', kind: 'bool', help: 'serve POST /dev/token (development only)' },
+  { flag: 'log-level', key: 'logLevel', kind: 'string', choices: LOG_LEVELS, help: 'log level (info)' },
+];
+
+const envName = (flag: string) => `RXROOM_${flag.toUpperCase().replace(/-/g, '_')}`;
+
+/** The `--help` text. */
+export function usage(): string {
+  const serve = SERVE_FLAGS.map((f) => {
+    const arg = f.kind === 'bool' ? '' : f.kind === 'int' ? ' N' : ' S';
+    return `  --${(f.flag + arg).padEnd(22)} ${f.help}\n  ${''.padEnd(24)} env ${envName(f.flag)}`;
+  }).join('\n');
+  return `rxroom-server: rxroom reference signaling server (protocol v${PROTOCOL_VERSION})
+
+Usage:
+  rxroom-server [options]          serve (prints the WebSocket URL)
+  rxroom-server token --room R --user U [--publish] [--no-subscribe] [--ttl 3600]
+                [--secret S] [--app-id A]
+                                   print a join token
+  rxroom-server --help | --version
+
+Server options (a flag wins over its environment variable):
+${serve}
+
+SIGINT or SIGTERM closes every connection with 1000 and exits.
+`;
+}
+
+function parseInt10(name: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new CliUsageError(`${name} must be a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+function parseBool(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new CliUsageError(`${name} must be true or false, got "${value}"`);
+}
+
+/** A parsed command line. */
+export type CliCommand =
+  | { readonly command: 'serve'; readonly options: ServerOptions }
+  | { readonly command: 'token'; readonly token: CreateTokenOptions }
+  | { readonly command: 'help' }
+  | { readonly command: 'version' };
+
+function parseServe(argv: readonly string[], env: CliIo['env']): CliCommand {
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {
+    help: { type: 'boolean' },
+    version: { type: 'boolean' },
+  };
+  for (const f of SERVE_FLAGS) spec[f.flag] = { type: f.kind === 'bool' ? 'boolean' : 'string' };
+  const { values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false });
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const options: Record<string, unknown> = {};
+  for (const f of SERVE_FLAGS) {
+    const flagValue = values[f.flag];
+    const envValue = env[envName(f.flag)];
+    let value: unknown;
+    if (f.kind === 'bool') {
+      if (flagValue === true) value = true;
+      else if (envValue !== undefined) value = parseBool(envName(f.flag), envValue);
+    } else {
+      const raw = typeof flagValue === 'string' ? flagValue : envValue;
+      const name = typeof flagValue === 'string' ? `--${f.flag}` : envName(f.flag);
+      if (raw !== undefined) {
+        if (f.choices && !f.choices.includes(raw)) {
+          throw new CliUsageError(`${name} must be one of ${f.choices.join(', ')}, got "${raw}"`);
+        }
+        value = f.kind === 'int' ? parseInt10(name, raw) : raw;
+      }
+    }
+    if (value !== undefined) options[f.key] = value;
+  }
+  // A command-line server talks to its operator: log at info unless told otherwise.
+  options['logLevel'] ??= 'info';
+  return { command: 'serve', options: options as ServerOptions };
+}
+
+function parseToken(argv: readonly string[], env: CliIo['env']): CliCommand {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      room: { type: 'string' },
+      user: { type: 'string' },
+      publish: { type: 'boolean' },
+      'no-subscribe': { type: 'boolean' },
+      ttl: { type: 'string' },
+      secret: { type: 'string' },
+      'app-id': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return { command: 'help' };
+  if (!values.room || !values.user) throw new CliUsageError('token needs --room and --user');
+  const secret = values.secret ?? env[envName('secret')];
+  const appId = values['app-id'] ?? env[envName('app-id')];
+  return {
+    command: 'token',
+    token: {
+      room: values.room,
+      user: values.user,
+      publish: values.publish ?? false,
+      subscribe: !values['no-subscribe'],
+      ttl: values.ttl === undefined ? 3600 : parseInt10('--ttl', values.ttl),
+      secret: secret ?? DEV_SECRET,
+      ...(appId === undefined ? {} : { appId }),
+    },
+  };
+}
+
+/**
+ * Parses a command line (without `node` and the script). Throws {@link CliUsageError} for anything
+ * it cannot accept, including unknown flags.
+ */
+export function parseCli(argv: readonly string[], env: CliIo['env'] = {}): CliCommand {
+  try {
+    return argv[0] === 'token' ? parseToken(argv.slice(1), env) : parseServe(argv, env);
+  } catch (e) {
+    if (e instanceof CliUsageError) throw e;
+    // util.parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed flags.
+    throw new CliUsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Runs the CLI. Never throws: failures are written to stderr and returned as an exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
+  let command: CliCommand;
+  try {
+    command = parseCli(argv, io.env);
+  } catch (e) {
+    io.stderr(`rxroom-server: ${e instanceof Error ? e.message : String(e)}\n\n${usage()}`);
+    return { exitCode: 2 };
+  }
+  try {
+    switch (command.command) {
+      case 'help':
+        io.stdout(usage());
+        return { exitCode: 0 };
+      case 'version':
+        io.stdout(`rxroom-server (protocol v${PROTOCOL_VERSION})\n`);
+        return { exitCode: 0 };
+      case 'token':
+        io.stdout(`${await createToken(command.token)}\n`);
+        return { exitCode: 0 };
+      case 'serve':
+        return await serve(command.options, io);
+    }
+  } catch (e) {
+    io.stderr(`rxroom-server: ${e instanceof Error ? e.message : String(e)}\n`);
+    return { exitCode: 1 };
+  }
+}
+
+async function serve(options: ServerOptions, io: CliIo): Promise<CliOutcome> {
+  const level: LogLevel = options.logLevel ?? 'info';
+  // Logs go to stderr, so stdout carries only the URL line (scripts can read it).
+  const logger = pino({ name: 'rxroom-server', level }, { write: (line: string) => io.stderr(line) });
+  const server = await startServer({ ...options, logger });
+  io.stdout(`rxroom-server listening on ${server.url} (http: ${server.httpUrl})\n`);
+  let stopping: Promise<void> | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const removers: (() => void)[] = [];
+  const stop = (): Promise<void> => {
+    if (!stopping) {
+      stopping = server.close().then(() => {
+        for (const remove of removers) remove();
+        resolveStopped();
+      });
+    }
+    return stopping;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    removers.push(
+      io.onSignal(signal, () => {
+        if (stopping) {
+          io.stderr(`rxroom-server: ${signal} again, exiting now\n`);
+          io.exit(1);
+          return;
+        }
+        io.stderr(`rxroom-server: ${signal}, closing\n`);
+        void stop();
+      }),
+    );
+  }
+  return { exitCode: 0, server, stop, stopped };
+}
+
+/** The real process as a {@link CliIo}. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+    exit: (code) => process.exit(code),
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * One WebSocket: decoding, rate limiting, join and heartbeat timeouts, and the serial request
+ * queue. Knows nothing about rooms; joined requests go to ./handlers.ts, `join` to the hub.
+ */
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import {
+  decodeClientFrame,
+  encodeFrame,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type Frame,
+} from '../src/protocol';
+import { RtcError } from '../src/errors';
+import { handle } from './handlers';
+import type { Hub, JoiningLink } from './hub';
+import type { ResolvedOptions } from './options';
+import { RateLimiter } from './rate-limit';
+import type { Session } from './session';
+
+/** Close codes of docs/protocol.md §8. */
+export const CLOSE = {
+  normal: 1000,
+  policy: 1008,
+  tooLarge: 1009,
+  kicked: 4001,
+  joinTimeout: 4003,
+  heartbeatTimeout: 4004,
+} as const;
+
+/**
+ * How long a closing socket may take to answer our close frame before it is destroyed. ws would
+ * wait 30 s; a peer that does not answer in a second is gone (half-open) anyway.
+ */
+const CLOSE_WAIT_MS = 1000;
+
+/**
+ * Bytes queued for a socket beyond which the client is not reading: it is dropped, its session
+ * enters the grace window and the client can resume from the replay buffer.
+ */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** WebSocket close reasons are at most 123 bytes. */
+const closeReason = (reason: string) => reason.slice(0, 100);
+
+/** One client socket. */
+export class Connection implements JoiningLink {
+  session: Session | null = null;
+  /** Resolves once the socket is fully closed. */
+  readonly done: Promise<void>;
+  private isClosed = false;
+  private lastSeen = Date.now();
+  private readonly limiter: RateLimiter;
+  private queue: Promise<void> = Promise.resolve();
+  private joinTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    readonly id: string,
+    private readonly ws: WebSocket,
+    private readonly hub: Hub,
+    private readonly options: ResolvedOptions,
+    log: Logger,
+  ) {
+    this.log = log.child({ conn: id });
+    this.limiter = new RateLimiter(options.rateLimit, options.rateBurst);
+    this.done = new Promise((resolve) => {
+      ws.once('close', (code: number) => {
+        this.log.debug({ code }, 'socket closed');
+        this.markClosed();
+        if (this.killTimer) clearTimeout(this.killTimer);
+        this.killTimer = undefined;
+        resolve();
+      });
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    // ws closes the socket itself after an error (e.g. 1009 above maxPayload); 'close' follows.
+    ws.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    this.joinTimer = setTimeout(() => {
+      this.joinTimer = undefined;
+      if (!this.session) this.close(CLOSE.joinTimeout, 'no join in time');
+    }, options.joinTimeout);
+  }
+
+  /** True once the socket is closing or closed: nothing is sent or handled any more. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Sends one encoded frame. Drops a client that stopped reading. */
+  send(text: string): void {
+    if (this.isClosed) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn({ buffered: this.ws.bufferedAmount }, 'client not reading; dropping the socket');
+      this.markClosed();
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  /**
+   * Closes the socket with `code`. If it still carries a session, the session enters its grace
+   * window: whoever closes for another reason (leave, kick) unlinks the session first.
+   */
+  close(code: number, reason: string, waitMs = CLOSE_WAIT_MS): void {
+    if (this.isClosed) return;
+    this.log.debug({ code, reason }, 'closing');
+    this.markClosed();
+    this.ws.close(code, closeReason(reason));
+    this.killTimer = setTimeout(() => this.ws.terminate(), waitMs);
+  }
+
+  private markClosed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.joinTimer) clearTimeout(this.joinTimer);
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.joinTimer = undefined;
+    this.heartbeatTimer = undefined;
+    const session = this.session;
+    if (session && session.link === this) this.hub.linkLost(session);
+  }
+
+  private onMessage(data: RawData, _isBinary: boolean): void {
+    if (this.isClosed) return;
+    this.lastSeen = Date.now();
+    this.hub.counters.framesIn++;
+    const verdict = this.limiter.take();
+    if (verdict === 'close') {
+      this.log.warn('rate limit broken; closing');
+      this.close(CLOSE.policy, 'rate limit exceeded');
+      return;
+    }
+    // Binary frames are read as UTF-8 text too (§1); ws hands both over as Buffers.
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data;
+    const result = decodeClientFrame(bytes, { maxBytes: this.options.maxFrameBytes });
+    if (!result.ok && result.error.code === 'FRAME_TOO_LARGE') {
+      this.close(CLOSE.tooLarge, 'frame too large');
+      return;
+    }
+    if (verdict === 'reject') {
+      this.hub.counters.rateLimited++;
+      const limited = new RtcError('RATE_LIMITED', 'too many frames; slow down');
+      const id = result.ok ? result.frame.id : result.id;
+      // A ping is answered by a pong or, here, an error push that names its id (never an ack).
+      if (result.ok && result.frame.t === 'ping')
+        this.sendFrame({ v: PROTOCOL_VERSION, t: 'error', id: result.frame.id, error: limited.toJSON() });
+      else this.sendError(limited, id);
+      return;
+    }
+    if (!result.ok) {
+      this.sendError(result.error, result.id);
+      return;
+    }
+    const frame = result.frame;
+    // One request at a time per connection, in arrival order: a join awaiting its token check
+    // must finish before the requests sent after it are looked at.
+    // run() answers its own failures; the catch only keeps the chain alive should answering fail.
+    this.queue = this.queue
+      .then(() => this.run(frame))
+      .catch((e: unknown) => this.log.error({ err: e }, 'request handling failed'));
+  }
+
+  private async run(frame: ClientFrame): Promise<void> {
+    if (this.isClosed) return;
+    const id = frame.id;
+    let answered = false;
+    const respond = (data: unknown): void => {
+      answered = true;
+      this.sendFrame({ v: PROTOCOL_VERSION, t: 'ack', id, ok: true, data });
+    };
+    try {
+      if (frame.t === 'ping') {
+        // The seq lets a client notice that the last push before a quiet period was lost.
+        const seq = this.session && this.session.link === this ? this.session.seq : undefined;
+        this.sendFrame({ v: PROTOCOL_VERSION, t: 'pong', id, ...(seq === undefined ? {} : { seq }) });
+        return;
+      }
+      if (frame.t === 'join') {
+        await this.hub.join(this, frame, (data) => {
+          respond(data);
+          this.joined();
+        });
+        return;
+      }
+      const session = this.session;
+      if (!session || session.link !== this) throw new RtcError('NOT_JOINED', `${frame.t} before join`);
+      await handle({ hub: this.hub, session, link: this }, frame, respond);
+      if (!answered) throw new RtcError('INTERNAL', `${frame.t} was not answered`);
+    } catch (e) {
+      if (answered) {
+        this.log.error({ err: e, t: frame.t }, 'request failed after its ack');
+        return;
+      }
+      let error: RtcError;
+      if (e instanceof RtcError) error = e;
+      else {
+        this.log.error({ err: e, t: frame.t }, 'request failed');
+        error = new RtcError('INTERNAL', 'unexpected server error');
+      }
+      this.sendError(error, id);
+    }
+  }
+
+  /** The join succeeded: from now on silence is what ends the socket. */
+  private joined(): void {
+    if (this.joinTimer) clearTimeout(this.joinTimer);
+    this.joinTimer = undefined;
+    this.lastSeen = Date.now();
+    this.armHeartbeat(this.options.heartbeatTimeout);
+  }
+
+  private armHeartbeat(delay: number): void {
+    // One timer per socket, re-armed lazily: cheaper than resetting a timer on every frame.
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = undefined;
+      if (this.isClosed) return;
+      const idle = Date.now() - this.lastSeen;
+      if (idle >= this.options.heartbeatTimeout) this.close(CLOSE.heartbeatTimeout, 'heartbeat timeout');
+      else this.armHeartbeat(this.options.heartbeatTimeout - idle);
+    }, delay);
+  }
+
+  /** An ack with `ok:false` when the request id is known, else an error push (§3). */
+  private sendError(error: RtcError, id: number | undefined): void {
+    const shape = { code: error.code, reason: error.reason.slice(0, 512) };
+    this.sendFrame(
+      id === undefined
+        ? { v: PROTOCOL_VERSION, t: 'error', error: shape }
+        : { v: PROTOCOL_VERSION, t: 'ack', id, ok: false, error: shape },
+    );
+  }
+
+  private sendFrame(frame: Frame): void {
+    let text: string;
+    try {
+      text = encodeFrame(frame);
+    } catch (e) {
+      // Only an ack can be too large (a huge join snapshot); answer it with the error instead.
+      if (frame.t === 'ack' && e instanceof RtcError) {
+        this.log.error({ err: e.message }, 'ack too large to send');
+        text = encodeFrame({ v: PROTOCOL_VERSION, t: 'ack', id: frame.id, ok: false, error: e.toJSON() });
+      } else throw e;
+    }
+    this.send(text);
+  }
+}

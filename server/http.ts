@@ -1,0 +1,227 @@
+/**
+ * The HTTP side of the server, on the same port as the WebSocket: `/health`, the admin API
+ * (Bearer `adminSecret`) and, when enabled, `POST /dev/token`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import * as v from 'valibot';
+import { RoomIdSchema, StreamIdSchema, UserIdSchema, describeIssues } from '../src/protocol';
+import type { Hub } from './hub';
+import type { ResolvedOptions } from './options';
+import type { Room } from './room';
+import { createToken } from './tokens';
+
+/** Largest accepted request body. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'request body is not JSON');
+  }
+}
+
+function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new HttpError(400, describeIssues(result.issues));
+  return result.output;
+}
+
+/** Decodes one path segment; a malformed escape is the client's fault, not a server error. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, 'malformed path');
+  }
+}
+
+/** Compares secrets in constant time (hashing first makes the lengths equal). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const KickBody = v.object({
+  user: UserIdSchema,
+  reason: v.optional(v.picklist(['kicked', 'banned'])),
+  message: v.optional(v.pipe(v.string(), v.maxLength(512))),
+});
+
+const FailBody = v.object({
+  direction: v.optional(v.picklist(['push', 'play'])),
+  user: v.optional(UserIdSchema),
+  reason: v.optional(v.pipe(v.string(), v.maxLength(512))),
+});
+
+const DevTokenBody = v.object({
+  room: RoomIdSchema,
+  user: UserIdSchema,
+  publish: v.optional(v.boolean()),
+  subscribe: v.optional(v.boolean()),
+  ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 3600))),
+});
+
+/** The admin view of a room. */
+function describeRoom(room: Room) {
+  const sessions = [...room.sessions.values()];
+  return {
+    room: room.id,
+    createdAt: room.createdAt,
+    ...room.counts(),
+    peers: sessions.filter((s) => s.visible).map((s) => s.peerInfo()),
+    streams: room.streams(),
+    attributes: Object.fromEntries(room.attributes),
+    sessions: sessions.map((s) => ({
+      session: s.id,
+      ...s.peerInfo(),
+      connected: s.connected,
+      seq: s.seq,
+      joinedAt: s.joinedAt,
+      ...(s.detachedAt === undefined ? {} : { detachedAt: s.detachedAt }),
+      privileges: s.privileges,
+      publications: [...s.publications.values()].map((p) => ({ stream: p.stream.id, url: p.url })),
+      subscriptions: [...s.subscriptions.values()].map((sub) => sub.stream),
+    })),
+    reports: Object.fromEntries(
+      [...room.reports].map(([user, reports]) => [user, Object.fromEntries(reports)] as const),
+    ),
+  };
+}
+
+/** Creates the request listener of the HTTP server. */
+export function createHttpHandler(
+  hub: Hub,
+  options: ResolvedOptions,
+  log: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+
+    if (path === '/health') {
+      if (method !== 'GET') throw new HttpError(405, 'use GET');
+      sendJson(res, 200, { ok: true, rooms: hub.rooms.size, sessions: hub.sessions.size });
+      return;
+    }
+
+    if (path === '/dev/token' && options.devTokens) {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      const body = parse(DevTokenBody, await readJson(req));
+      const token = await createToken({ ...body, secret: options.secret, appId: options.appId });
+      sendJson(res, 200, { token });
+      return;
+    }
+
+    if (path === '/admin' || path.startsWith('/admin/')) {
+      // Disabled admin looks like no admin at all.
+      if (options.adminSecret === undefined) throw new HttpError(404, 'not found');
+      const auth = req.headers.authorization ?? '';
+      const match = /^Bearer (.+)$/.exec(auth);
+      if (!match?.[1] || !sameSecret(match[1], options.adminSecret)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        throw new HttpError(401, 'missing or wrong admin secret');
+      }
+      await admin(req, res, method, path.split('/').slice(2).map(decodePart));
+      return;
+    }
+    throw new HttpError(404, 'not found');
+  };
+
+  const admin = async (req: IncomingMessage, res: ServerResponse, method: string, parts: string[]) => {
+    const [rooms, roomId, action, streamId, streamAction] = parts;
+    if (rooms !== 'rooms') throw new HttpError(404, 'not found');
+    if (roomId === undefined) {
+      if (method !== 'GET') throw new HttpError(405, 'use GET');
+      const list = [...hub.rooms.values()].map((r) => ({
+        room: r.id,
+        createdAt: r.createdAt,
+        ...r.counts(),
+      }));
+      sendJson(res, 200, { rooms: list });
+      return;
+    }
+    const room = hub.rooms.get(roomId);
+    if (action === undefined) {
+      if (method === 'GET') {
+        if (!room) throw new HttpError(404, `no room ${roomId}`);
+        sendJson(res, 200, describeRoom(room));
+      } else if (method === 'DELETE') {
+        const closed = hub.closeRoom(roomId);
+        if (closed === undefined) throw new HttpError(404, `no room ${roomId}`);
+        sendJson(res, 200, { ok: true, sessions: closed });
+      } else throw new HttpError(405, 'use GET or DELETE');
+      return;
+    }
+    if (action === 'kick' && parts.length === 3) {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      const body = parse(KickBody, await readJson(req));
+      const session = hub.rooms.get(roomId)?.byUser.get(body.user);
+      if (!session) throw new HttpError(404, `no user ${body.user} in room ${roomId}`);
+      hub.kick(session, body.reason ?? 'kicked', body.message);
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    // Media server hook: it gave up on a push (or on one viewer's play).
+    if (action === 'streams' && streamId !== undefined && streamAction === 'fail' && parts.length === 5) {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      parse(StreamIdSchema, streamId);
+      const body = parse(FailBody, await readJson(req));
+      const direction = body.direction ?? 'push';
+      if (direction === 'play' && body.user === undefined)
+        throw new HttpError(400, 'play failures name the user');
+      const done = hub.failStream(
+        roomId,
+        streamId,
+        direction,
+        body.reason ?? 'media server failure',
+        body.user,
+      );
+      if (!done) throw new HttpError(404, `no such ${direction === 'push' ? 'stream' : 'subscription'}`);
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    throw new HttpError(404, 'not found');
+  };
+
+  return (req, res) => {
+    route(req, res).catch((e: unknown) => {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (status === 500) log.error({ err: e }, 'http request failed');
+      const message = e instanceof HttpError ? e.message : 'internal error';
+      if (!res.headersSent) sendJson(res, status, { ok: false, error: message });
+      else res.destroy();
+    });
+  };
+}

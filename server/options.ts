@@ -1,0 +1,200 @@
+/**
+ * Options of the reference server, their defaults and their validation. Everything else in the
+ * server reads the resolved form, so no module has to know a default.
+ */
+import type { Logger } from 'pino';
+import { LIMITS } from '../src/protocol';
+
+/** What to do when a user joins a room where the same user already has a session. */
+export type DuplicateUserPolicy = 'kick' | 'refuse';
+
+/** The log levels pino knows, plus `silent`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Options of {@link startServer}. Every field is optional; durations are milliseconds. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  readonly port?: number;
+  /** Interface to listen on. Default `127.0.0.1` (loopback only). */
+  readonly host?: string;
+  /** HS256 secret shared with the app's token service. Default `rxroom-dev-secret` (with a warning). */
+  readonly secret?: string;
+  /** App id that tokens must name in their `app` claim. Default `rxroom`. */
+  readonly appId?: string;
+  /** Bearer secret of the admin HTTP API. The admin API answers 404 while this is unset. */
+  readonly adminSecret?: string;
+  /** Push URL template. Placeholders: `{room}` `{user}` `{stream}` `{kind}` `{token}`. */
+  readonly pushTemplate?: string;
+  /** Play URL template, same placeholders as {@link ServerOptions.pushTemplate}. */
+  readonly playTemplate?: string;
+  /** Lifetime of the media tokens in URLs; URLs are re-issued (`url-updated`) at 80 % of it. Default 1 h. */
+  readonly mediaTokenTtl?: number;
+  /** Visible users per room (`ROOM_FULL`). Default 20. */
+  readonly maxVisible?: number;
+  /** Sessions publishing at least one stream, per room (`PUBLISHER_LIMIT`). Default 8. */
+  readonly maxPublishers?: number;
+  /** How long a session whose socket dropped stays in the room, waiting for a resume. Default 20,000. */
+  readonly grace?: number;
+  /** Ping interval announced to clients. Default 10,000. */
+  readonly heartbeatInterval?: number;
+  /** Silence after which the server closes a socket with 4004. Default 30,000. */
+  readonly heartbeatTimeout?: number;
+  /** Time a new socket has to send `join` before it is closed with 4003. Default 10,000. */
+  readonly joinTimeout?: number;
+  /** Largest accepted frame in bytes (close 1009 above it). Default 65,536. */
+  readonly maxFrameBytes?: number;
+  /** Sustained frames per second per connection. Default 50. */
+  readonly rateLimit?: number;
+  /** Frames a connection may send in a burst above the sustained rate. Default 100. */
+  readonly rateBurst?: number;
+  /** Pushes kept per session for replay on resume. Default 256. */
+  readonly replayBuffer?: number;
+  /** `kick` (default): a new session replaces the user's old one. `refuse`: `DUPLICATE_SESSION`. */
+  readonly duplicateUser?: DuplicateUserPolicy;
+  /** Serve `POST /dev/token` (signs tokens for anyone who asks: development only). Default false. */
+  readonly devTokens?: boolean;
+  /** Log level. Default `silent`, so embedding the server (and tests) stays quiet. */
+  readonly logLevel?: LogLevel;
+  /** A pino logger to use instead of creating one (its level wins over `logLevel`). */
+  readonly logger?: Logger;
+}
+
+/** {@link ServerOptions} with every default filled in. */
+export interface ResolvedOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly secret: string;
+  /** True when {@link ResolvedOptions.secret} is the public development default. */
+  readonly defaultSecret: boolean;
+  readonly appId: string;
+  readonly adminSecret: string | undefined;
+  readonly pushTemplate: string;
+  readonly playTemplate: string;
+  readonly mediaTokenTtl: number;
+  readonly maxVisible: number;
+  readonly maxPublishers: number;
+  readonly grace: number;
+  readonly heartbeatInterval: number;
+  readonly heartbeatTimeout: number;
+  readonly joinTimeout: number;
+  readonly maxFrameBytes: number;
+  readonly rateLimit: number;
+  readonly rateBurst: number;
+  readonly replayBuffer: number;
+  readonly duplicateUser: DuplicateUserPolicy;
+  readonly devTokens: boolean;
+  readonly logLevel: LogLevel;
+}
+
+/** The development secret. Anyone can read it here, hence the warning when it is used. */
+export const DEV_SECRET = 'rxroom-dev-secret';
+
+/** Default media URL template (for both directions). */
+export const DEFAULT_MEDIA_TEMPLATE = 'rtmp://127.0.0.1/live/{room}_{stream}?token={token}';
+
+/** Every default in one place; the CLI prints these in `--help`. */
+export const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  appId: 'rxroom',
+  pushTemplate: DEFAULT_MEDIA_TEMPLATE,
+  playTemplate: DEFAULT_MEDIA_TEMPLATE,
+  mediaTokenTtl: 3_600_000,
+  maxVisible: 20,
+  maxPublishers: 8,
+  grace: 20_000,
+  heartbeatInterval: 10_000,
+  heartbeatTimeout: 30_000,
+  joinTimeout: 10_000,
+  maxFrameBytes: LIMITS.maxFrameBytes,
+  rateLimit: 50,
+  rateBurst: 100,
+  replayBuffer: 256,
+  duplicateUser: 'kick',
+  devTokens: false,
+  logLevel: 'silent',
+} as const satisfies Partial<ResolvedOptions>;
+
+/** Log levels accepted by {@link resolveOptions} and the CLI. */
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Durations end up in setTimeout, which overflows above 2^31 - 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function integer(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function text(name: string, value: string, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
+    throw new TypeError(`option ${name} must be a non-empty string`);
+  }
+  return value;
+}
+
+/**
+ * Fills in defaults and checks every option. Throws `RangeError`/`TypeError` naming the option,
+ * so a bad configuration fails at start rather than at the first join.
+ */
+export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
+  const o = options;
+  const duplicateUser = o.duplicateUser ?? DEFAULTS.duplicateUser;
+  if (duplicateUser !== 'kick' && duplicateUser !== 'refuse') {
+    throw new RangeError(`option duplicateUser must be "kick" or "refuse", got ${String(duplicateUser)}`);
+  }
+  const logLevel = o.logLevel ?? DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new RangeError(`option logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  // The join ack announces durations with the protocol's Millis schema (at most one day).
+  const day = 24 * 3600 * 1000;
+  const heartbeatTimeout = integer(
+    'heartbeatTimeout',
+    o.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout,
+    1,
+    day,
+  );
+  // A short timeout without an explicit interval (tests) gets an interval that still fits in it.
+  const heartbeatInterval = integer(
+    'heartbeatInterval',
+    o.heartbeatInterval ?? Math.min(DEFAULTS.heartbeatInterval, Math.floor(heartbeatTimeout / 3) || 1),
+    1,
+    day,
+  );
+  if (heartbeatInterval >= heartbeatTimeout) {
+    throw new RangeError('option heartbeatInterval must be shorter than heartbeatTimeout');
+  }
+  return {
+    port: integer('port', o.port ?? DEFAULTS.port, 0, 65535),
+    host: text('host', o.host ?? DEFAULTS.host),
+    secret: text('secret', o.secret ?? DEV_SECRET),
+    defaultSecret: o.secret === undefined || o.secret === DEV_SECRET,
+    appId: text('appId', o.appId ?? DEFAULTS.appId),
+    adminSecret: o.adminSecret === undefined || o.adminSecret === '' ? undefined : o.adminSecret,
+    pushTemplate: text('pushTemplate', o.pushTemplate ?? DEFAULTS.pushTemplate),
+    playTemplate: text('playTemplate', o.playTemplate ?? DEFAULTS.playTemplate),
+    mediaTokenTtl: integer('mediaTokenTtl', o.mediaTokenTtl ?? DEFAULTS.mediaTokenTtl, 100, MAX_TIMER_MS),
+    maxVisible: integer('maxVisible', o.maxVisible ?? DEFAULTS.maxVisible, 1, 1_000_000),
+    maxPublishers: integer('maxPublishers', o.maxPublishers ?? DEFAULTS.maxPublishers, 0, 1_000_000),
+    grace: integer('grace', o.grace ?? DEFAULTS.grace, 0, day),
+    heartbeatInterval,
+    heartbeatTimeout,
+    joinTimeout: integer('joinTimeout', o.joinTimeout ?? DEFAULTS.joinTimeout, 1, MAX_TIMER_MS),
+    // Below ~1 KiB not even a join fits; above the protocol limit clients would refuse our acks.
+    maxFrameBytes: integer(
+      'maxFrameBytes',
+      o.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+      1024,
+      LIMITS.maxFrameBytes,
+    ),
+    rateLimit: integer('rateLimit', o.rateLimit ?? DEFAULTS.rateLimit, 1, 1_000_000),
+    rateBurst: integer('rateBurst', o.rateBurst ?? DEFAULTS.rateBurst, 1, 1_000_000),
+    replayBuffer: integer('replayBuffer', o.replayBuffer ?? DEFAULTS.replayBuffer, 0, 100_000),
+    duplicateUser,
+    devTokens: o.devTokens ?? DEFAULTS.devTokens,
+    logLevel,
+  };
+}

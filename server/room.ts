@@ -1,0 +1,103 @@
+/**
+ * A room: its sessions, attributes and monitoring reports, and the queries the rules need
+ * (who is visible, who publishes, which stream is whose). Created on first join, dropped when empty.
+ */
+import type { RequestFrame, StreamInfo, StreamKind } from '../src/protocol';
+import type { PushBody, Session } from './session';
+
+/** A client report as kept for monitoring. */
+export interface StoredReport {
+  readonly report: RequestFrame<'report'>['report'];
+  /** Server time of arrival, ms since epoch. */
+  readonly at: number;
+}
+
+/** A stream and the session publishing it. */
+export interface OwnedStream {
+  readonly owner: Session;
+  readonly stream: StreamInfo;
+}
+
+/** One room of the server. */
+export class Room {
+  /** Sessions by session id. */
+  readonly sessions = new Map<string, Session>();
+  /** The same sessions by user id: a room holds at most one session per user. */
+  readonly byUser = new Map<string, Session>();
+  /** Room attributes. A Map, so keys like `__proto__` are plain keys. */
+  readonly attributes = new Map<string, string>();
+  /** Latest report per user, keyed by kind (and stream, for player reports). */
+  readonly reports = new Map<string, Map<string, StoredReport>>();
+  readonly createdAt = Date.now();
+
+  constructor(readonly id: string) {}
+
+  /** Adds a session. The caller has checked that the user has none. */
+  add(session: Session): void {
+    this.sessions.set(session.id, session);
+    this.byUser.set(session.user, session);
+  }
+
+  /** Removes a session and its reports. */
+  delete(session: Session): void {
+    this.sessions.delete(session.id);
+    if (this.byUser.get(session.user) === session) this.byUser.delete(session.user);
+    this.reports.delete(session.user);
+  }
+
+  get empty(): boolean {
+    return this.sessions.size === 0;
+  }
+
+  /** Visible sessions, not counting `except`. Sessions in their grace window count. */
+  visibleCount(except?: Session): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.visible && s !== except) n++;
+    return n;
+  }
+
+  /** Sessions publishing at least one stream, not counting `except`. */
+  publisherCount(except?: Session): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.publishing && s !== except) n++;
+    return n;
+  }
+
+  /** The stream with this id and its owner, if published in this room. */
+  stream(id: string): OwnedStream | undefined {
+    const colon = id.lastIndexOf(':');
+    const owner = this.byUser.get(id.slice(0, colon));
+    const publication = owner?.publications.get(id.slice(colon + 1) as StreamKind);
+    return owner && publication ? { owner, stream: publication.stream } : undefined;
+  }
+
+  /** Every published stream, except those of `except`. */
+  streams(except?: Session): StreamInfo[] {
+    const out: StreamInfo[] = [];
+    for (const s of this.sessions.values()) {
+      if (s === except) continue;
+      for (const p of s.publications.values()) out.push({ ...p.stream });
+    }
+    return out;
+  }
+
+  /** Pushes `body` to every session of the room except `except` (connected or in grace). */
+  broadcast(body: PushBody, except?: Session): void {
+    for (const s of this.sessions.values()) if (s !== except) s.push(body);
+  }
+
+  /** Total sessions, visible users, publishers and streams, for stats and the admin API. */
+  counts(): { sessions: number; peers: number; publishers: number; streams: number; connected: number } {
+    let peers = 0;
+    let publishers = 0;
+    let streams = 0;
+    let connected = 0;
+    for (const s of this.sessions.values()) {
+      if (s.visible) peers++;
+      if (s.publishing) publishers++;
+      if (s.connected) connected++;
+      streams += s.publications.size;
+    }
+    return { sessions: this.sessions.size, peers, publishers, streams, connected };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A session: one user's presence in one room, which outlives its socket for the grace window.
+ * It owns the per-session push numbering and replay buffer of docs/protocol.md §6–7.
+ */
+import {
+  encodeFrame,
+  PROTOCOL_VERSION,
+  type PeerInfo,
+  type PublicationInfo,
+  type PushFrame,
+  type PushType,
+  type Role,
+  type StreamKind,
+  type SubscriptionInfo,
+  type TokenClaims,
+} from '../src/protocol';
+import { ReplayBuffer } from './replay';
+
+/** A push as handlers write it: without `v` and `seq`, which the session fills in. */
+export type PushBody<T extends PushType = PushType> = {
+  [K in PushType]: Omit<PushFrame<K>, 'v' | 'seq'>;
+}[T];
+
+/** The socket side of a session, as the session sees it. */
+export interface SessionLink {
+  /** Sends one encoded frame (no-op once the socket is closing). */
+  send(text: string): void;
+  /**
+   * Closes the socket. Whoever calls this for a reason other than a lost connection first sets
+   * the session's `link` to something else, so the close does not start the grace window.
+   */
+  close(code: number, reason: string): void;
+}
+
+/** The rights a token grants. */
+export type Privileges = TokenClaims['privileges'];
+
+/** Creation parameters of a {@link Session}. */
+export interface SessionInit {
+  readonly id: string;
+  readonly room: string;
+  readonly user: string;
+  readonly visible: boolean;
+  readonly role: Role;
+  readonly businessId: string | undefined;
+  readonly privileges: Privileges;
+  readonly replayBuffer: number;
+}
+
+/** One user's session in a room. State only; the rules live in the request handlers. */
+export class Session {
+  readonly id: string;
+  readonly room: string;
+  readonly user: string;
+  visible: boolean;
+  role: Role;
+  businessId: string | undefined;
+  privileges: Privileges;
+  /** Streams this session publishes, by kind (a stream id is `user:kind`). */
+  readonly publications = new Map<StreamKind, PublicationInfo>();
+  /** Streams this session subscribes to, by stream id. */
+  readonly subscriptions = new Map<string, SubscriptionInfo>();
+  /** The socket currently carrying the session; null while in the grace window. */
+  link: SessionLink | null = null;
+  /** Runs out the grace window while {@link Session.link} is null. */
+  graceTimer: NodeJS.Timeout | undefined;
+  /** Re-issues media URLs before their tokens expire. */
+  mediaTimer: NodeJS.Timeout | undefined;
+  /** When the socket went away (for the admin API). */
+  detachedAt: number | undefined;
+  readonly joinedAt = Date.now();
+  /** Number of the last push; the next one is `seq + 1`. */
+  private lastSeq = 0;
+  private readonly replay: ReplayBuffer;
+
+  constructor(init: SessionInit) {
+    this.id = init.id;
+    this.room = init.room;
+    this.user = init.user;
+    this.visible = init.visible;
+    this.role = init.role;
+    this.businessId = init.businessId;
+    this.privileges = init.privileges;
+    this.replay = new ReplayBuffer(init.replayBuffer);
+  }
+
+  /** Number of the last push sent (or buffered) to this session. */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Whether a socket carries the session right now. */
+  get connected(): boolean {
+    return this.link !== null;
+  }
+
+  /** The session as others see it. `businessId` is left out while unset. */
+  peerInfo(): PeerInfo {
+    const peer: PeerInfo = { user: this.user, role: this.role, visible: this.visible };
+    if (this.businessId !== undefined) peer.businessId = this.businessId;
+    return peer;
+  }
+
+  /** Whether the session publishes at least one stream (counts against the publisher limit). */
+  get publishing(): boolean {
+    return this.publications.size > 0;
+  }
+
+  /**
+   * Numbers, records and (when connected) sends one push. Pushes are numbered per session, so a
+   * private push leaves no gap anyone else could see (§6).
+   */
+  push(body: PushBody): void {
+    const seq = this.lastSeq + 1;
+    // The one cast of the server: a mapped PushBody plus v and seq is a PushFrame, which TS cannot
+    // prove for a union.
+    const text = encodeFrame({ v: PROTOCOL_VERSION, seq, ...body } as PushFrame);
+    this.lastSeq = seq;
+    this.replay.add(seq, text);
+    this.link?.send(text);
+  }
+
+  /** The pushes after `seq`, or undefined when they are no longer all buffered. */
+  missedSince(seq: number): string[] | undefined {
+    return this.replay.since(seq);
+  }
+
+  /** Stops the session's timers. */
+  clearTimers(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    if (this.mediaTimer) clearTimeout(this.mediaTimer);
+    this.graceTimer = undefined;
+    this.mediaTimer = undefined;
+  }
+}

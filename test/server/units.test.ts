@@ -1,0 +1,207 @@
+/**
+ * The server's small parts on their own: replay buffer, rate limiter, URL templates, tokens,
+ * option defaults.
+ */
+import { SignJWT } from 'jose';
+import { RtcError } from '../../src/errors';
+import { fillTemplate } from '../../server/media';
+import { RateLimiter } from '../../server/rate-limit';
+import { ReplayBuffer } from '../../server/replay';
+import { checkTokenMatch, createToken, resolveOptions, signToken, verifyToken } from '../../server';
+
+describe('ReplayBuffer', () => {
+  const filled = (capacity: number, n: number) => {
+    const buffer = new ReplayBuffer(capacity);
+    for (let seq = 1; seq <= n; seq++) buffer.add(seq, `p${seq}`);
+    return buffer;
+  };
+
+  it('returns the pushes after a seq, oldest first', () => {
+    const buffer = filled(4, 3);
+    expect(buffer.since(0)).toEqual(['p1', 'p2', 'p3']);
+    expect(buffer.since(2)).toEqual(['p3']);
+    expect(buffer.since(3)).toEqual([]);
+  });
+
+  it('keeps only the last `capacity` pushes', () => {
+    const buffer = filled(4, 10);
+    expect(buffer.since(6)).toEqual(['p7', 'p8', 'p9', 'p10']);
+    expect(buffer.since(5)).toBeUndefined();
+    expect(buffer.since(0)).toBeUndefined();
+  });
+
+  it('refuses a seq ahead of the last push', () => {
+    expect(filled(4, 3).since(4)).toBeUndefined();
+    expect(filled(4, 3).since(-1)).toBeUndefined();
+  });
+
+  it('with capacity 0 can only say that nothing was missed', () => {
+    const buffer = filled(0, 5);
+    expect(buffer.since(5)).toEqual([]);
+    expect(buffer.since(4)).toBeUndefined();
+  });
+
+  it('starts over rather than replay across a gap', () => {
+    const buffer = filled(8, 3);
+    buffer.add(7, 'p7');
+    expect(buffer.since(6)).toEqual(['p7']);
+    expect(buffer.since(3)).toBeUndefined();
+  });
+});
+
+describe('RateLimiter', () => {
+  it('accepts a burst, rejects above it, closes after another burst of rejections', () => {
+    let now = 0;
+    const limiter = new RateLimiter(10, 5, () => now);
+    const verdicts = Array.from({ length: 11 }, () => limiter.take());
+    expect(verdicts).toEqual([...Array(5).fill('accept'), ...Array(5).fill('reject'), 'close']);
+    now += 1000;
+    expect(limiter.take()).toBe('accept');
+  });
+
+  it('refills at the sustained rate, up to the burst', () => {
+    let now = 0;
+    const limiter = new RateLimiter(10, 5, () => now);
+    for (let i = 0; i < 5; i++) limiter.take();
+    expect(limiter.take()).toBe('reject');
+    now += 100; // one token
+    expect(limiter.take()).toBe('accept');
+    expect(limiter.take()).toBe('reject');
+    now += 60_000; // capped at the burst
+    expect(Array.from({ length: 6 }, () => limiter.take())).toEqual([...Array(5).fill('accept'), 'reject']);
+  });
+
+  it('a sender at the sustained rate is never refused', () => {
+    let now = 0;
+    const limiter = new RateLimiter(50, 100, () => now);
+    for (let i = 0; i < 1000; i++) {
+      now += 20;
+      expect(limiter.take()).toBe('accept');
+    }
+  });
+});
+
+describe('fillTemplate', () => {
+  const values = { room: 'r 1', user: 'a+b@c', kind: 'main', stream: 'a+b@c_main', token: 'x.y.z' };
+
+  it('replaces every placeholder, repeatedly, URI-encoded', () => {
+    expect(fillTemplate('rtmp://h/{room}/{user}/{kind}/{stream}?t={token}&again={room}', values)).toBe(
+      'rtmp://h/r%201/a%2Bb%40c/main/a%2Bb%40c_main?t=x.y.z&again=r%201',
+    );
+  });
+
+  it('leaves unknown braces alone', () => {
+    expect(fillTemplate('{other}/{stream}', values)).toBe('{other}/a%2Bb%40c_main');
+  });
+});
+
+describe('tokens', () => {
+  const secret = 'unit-secret';
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    app: 'rxroom',
+    room: 'r',
+    user: 'u',
+    exp: now + 60,
+    privileges: { publish: true, subscribe: false },
+  };
+  const code = async (token: string) => {
+    try {
+      await verifyToken(token, secret);
+      return 'ok';
+    } catch (e) {
+      return e instanceof RtcError ? e.code : `not an RtcError: ${String(e)}`;
+    }
+  };
+
+  it('round-trips claims through signToken and verifyToken', async () => {
+    expect(await verifyToken(await signToken(claims, secret), secret)).toEqual(claims);
+  });
+
+  it('maps every failure to its §9 code', async () => {
+    expect(await code('')).toBe('TOKEN_MISSING');
+    expect(await code('a.b.c')).toBe('TOKEN_INVALID');
+    expect(await code(await signToken(claims, 'other'))).toBe('TOKEN_INVALID');
+    expect(await code(await signToken({ ...claims, exp: now - 60 }, secret))).toBe('TOKEN_EXPIRED');
+    expect(await code(await signToken({ ...claims, nbf: now + 60 }, secret))).toBe('TOKEN_NOT_YET_VALID');
+    const badClaims = await new SignJWT({ ...claims, user: 'a/b' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+    expect(await code(badClaims)).toBe('TOKEN_INVALID');
+    const wrongType = await new SignJWT({ ...claims, nbf: 'soon' } as Record<string, unknown>)
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+    expect(await code(wrongType)).toBe('TOKEN_INVALID');
+  });
+
+  it('tolerates a few seconds of clock skew', async () => {
+    expect(await code(await signToken({ ...claims, exp: now - 2 }, secret))).toBe('ok');
+    expect(await code(await signToken({ ...claims, nbf: now + 2 }, secret))).toBe('ok');
+  });
+
+  it('checkTokenMatch names app, room and user mismatches', () => {
+    const expectation = { appId: 'rxroom', room: 'r', user: 'u' };
+    expect(checkTokenMatch(claims, expectation)).toBeUndefined();
+    expect(checkTokenMatch(claims, { ...expectation, appId: 'x' })?.code).toBe('TOKEN_MISMATCH');
+    expect(checkTokenMatch(claims, { ...expectation, room: 'x' })?.reason).toMatch(/room/);
+    expect(checkTokenMatch(claims, { ...expectation, user: 'x' })?.reason).toMatch(/user/);
+  });
+
+  it('createToken defaults: dev secret, app rxroom, 1 h, subscribe only', async () => {
+    const t = await createToken({ room: 'r', user: 'u', now: now * 1000 });
+    const verified = await verifyToken(t, 'rxroom-dev-secret');
+    expect(verified).toEqual({
+      app: 'rxroom',
+      room: 'r',
+      user: 'u',
+      iat: now,
+      exp: now + 3600,
+      privileges: { publish: false, subscribe: true },
+    });
+  });
+
+  it('createToken refuses ids and ttls that can never work', async () => {
+    await expect(createToken({ room: 'a:b', user: 'u' })).rejects.toThrow(RangeError);
+    await expect(createToken({ room: 'r', user: 'u', ttl: 0 })).rejects.toThrow(/ttl/);
+  });
+});
+
+describe('resolveOptions', () => {
+  it('fills the documented defaults', () => {
+    expect(resolveOptions()).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      secret: 'rxroom-dev-secret',
+      defaultSecret: true,
+      appId: 'rxroom',
+      adminSecret: undefined,
+      pushTemplate: 'rtmp://127.0.0.1/live/{room}_{stream}?token={token}',
+      playTemplate: 'rtmp://127.0.0.1/live/{room}_{stream}?token={token}',
+      mediaTokenTtl: 3_600_000,
+      maxVisible: 20,
+      maxPublishers: 8,
+      grace: 20_000,
+      heartbeatInterval: 10_000,
+      heartbeatTimeout: 30_000,
+      joinTimeout: 10_000,
+      maxFrameBytes: 65_536,
+      rateLimit: 50,
+      rateBurst: 100,
+      replayBuffer: 256,
+      duplicateUser: 'kick',
+      devTokens: false,
+      logLevel: 'silent',
+    });
+  });
+
+  it('derives a heartbeat interval that fits a short timeout', () => {
+    expect(resolveOptions({ heartbeatTimeout: 300 })).toMatchObject({
+      heartbeatInterval: 100,
+      heartbeatTimeout: 300,
+    });
+  });
+
+  it('treats an empty admin secret as none', () => {
+    expect(resolveOptions({ adminSecret: '' }).adminSecret).toBeUndefined();
+  });
+});
