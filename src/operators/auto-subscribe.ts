@@ -7,7 +7,7 @@ import {
   Observable,
   tap,
   type SchedulerLike,
-  type Subscription as RxSubscription,
+  Subscription as RxSubscription,
 } from 'rxjs';
 import { RtcError } from '../errors';
 import type { RtcClient } from '../streams/create-client';
@@ -40,6 +40,11 @@ export interface AutoSubscribeOptions {
    * reconciliation. Default 0 (the end of the current burst).
    */
   readonly settle?: number;
+  /**
+   * After a command failed, wait this many ms before trying the same again (sooner if the room
+   * or the plan changes). Default 2000.
+   */
+  readonly retryAfter?: number;
 }
 
 /**
@@ -72,18 +77,29 @@ export function autoSubscribe(
     const all$ = room$.pipe(map(planAll), distinctUntilChanged<SubscriptionPlan>(deepEqual));
     const plan$ = policy(all$, room$).pipe(distinctUntilChanged<SubscriptionPlan>(deepEqual));
     const busy = new Map<string, RxSubscription>();
-    const failed = new Map<string, SubscriptionAction>();
+    /** Commands that failed, with the time before which the same one is not tried again. */
+    const failed = new Map<string, { action: SubscriptionAction; until: number }>();
+    const retryAfter = options.retryAfter ?? 2000;
+    let retryTimer: RxSubscription | null = null;
     let room: RoomState | null = null;
     let plan: SubscriptionPlan | null = null;
 
     const reconcile = () => {
       if (!room || !plan || subscriber.closed || !room.roomId) return;
+      const now = scheduler.now();
+      let nextRetry = Infinity;
       for (const action of diffPlan(room, plan, new Set(busy.keys()))) {
         // Do not hammer a command that just failed with the same arguments.
-        if (deepEqual(failed.get(action.streamId), action)) continue;
+        const f = failed.get(action.streamId);
+        if (f && deepEqual(f.action, action) && now < f.until) {
+          nextRetry = Math.min(nextRetry, f.until);
+          continue;
+        }
         failed.delete(action.streamId);
         run(action);
       }
+      retryTimer?.unsubscribe();
+      retryTimer = nextRetry === Infinity ? null : scheduler.schedule(reconcile, nextRetry - now);
     };
 
     const run = (action: SubscriptionAction) => {
@@ -101,7 +117,9 @@ export function autoSubscribe(
           finished = true;
           const error = e instanceof RtcError ? e : new RtcError('INTERNAL', String(e));
           // The stream went away while the command was in flight: nothing to report.
-          if (error.code !== 'STREAM_NOT_FOUND' && error.code !== 'NOT_SUBSCRIBED') failed.set(id, action);
+          if (error.code !== 'STREAM_NOT_FOUND' && error.code !== 'NOT_SUBSCRIBED') {
+            failed.set(id, { action, until: scheduler.now() + retryAfter });
+          }
           report({ ...action, ok: false, error });
         },
         complete: () => {
@@ -135,6 +153,7 @@ export function autoSubscribe(
     });
     return () => {
       main.unsubscribe();
+      retryTimer?.unsubscribe();
       // Commands already sent are left to finish: cancelling would not undo them at the server.
       busy.clear();
     };

@@ -294,7 +294,6 @@ export function createClient(options: ClientOptions): RtcClient {
   const volume = new BehaviorSubject<VolumeMap>({});
   const netStatus = new BehaviorSubject<NetStatusMap>({});
   let destroyed = false;
-  let joining = false;
 
   // Events are applied one at a time even when a subscriber reacts to one by causing another
   // synchronously; otherwise late subscribers could see states out of order.
@@ -446,32 +445,21 @@ export function createClient(options: ClientOptions): RtcClient {
             : null) ??
           checkId('roomId', o.roomId, LIMITS.maxRoomIdLength) ??
           checkId('userId', o.userId, LIMITS.maxUserIdLength) ??
-          (state.value.roomId || joining
+          // A join in flight shows as `connecting` (the driver reports it at once), so this holds
+          // even when the caller of the first join stopped listening.
+          (state.value.roomId || state.value.connection.status === 'connecting'
             ? new RtcError('ALREADY_JOINED', 'already joined or joining')
             : null);
         if (problem) return fail<JoinResult>(problem);
-        joining = true;
-        return new Observable<JoinResult>((subscriber) =>
-          command({
-            type: 'join',
-            token: o.token,
-            roomId: o.roomId,
-            userId: o.userId,
-            visible: o.visible ?? true,
-            role: o.role ?? 'broadcaster',
-            ...(o.businessId !== undefined ? { businessId: o.businessId } : {}),
-          }).subscribe({
-            next: (r) => subscriber.next(r),
-            error: (e: unknown) => {
-              joining = false;
-              subscriber.error(e);
-            },
-            complete: () => {
-              joining = false;
-              subscriber.complete();
-            },
-          }),
-        );
+        return command({
+          type: 'join',
+          token: o.token,
+          roomId: o.roomId,
+          userId: o.userId,
+          visible: o.visible ?? true,
+          role: o.role ?? 'broadcaster',
+          ...(o.businessId !== undefined ? { businessId: o.businessId } : {}),
+        });
       });
     },
     leave() {

@@ -152,22 +152,38 @@ describe('autoSubscribe', () => {
     expect(room.state.value.streams).toEqual({});
   });
 
-  it('reports a failure and does not hammer the server with the same command', () => {
+  it('reports a failure and does not hammer the server: the same command waits retryAfter, a new stream is tried at once', () => {
     const { scheduler, room } = setup(reduceAll([joined({ streams: [stream('bob')] })]));
     room.failNext = new RtcError('NOT_ALLOWED', 'subscribe privilege missing');
     const reports: AutoSubscribeReport[] = [];
-    autoSubscribe(room, subscribeAll(), {}, scheduler).subscribe((r) => reports.push(r));
+    const sub = autoSubscribe(room, subscribeAll(), { retryAfter: 50 }, scheduler).subscribe((r) =>
+      reports.push(r),
+    );
+    // a change that does not touch the streams is no reason to try again before retryAfter
     scheduler.schedule(
       () => room.apply({ type: 'peer-joined', peer: { userId: 'x', role: 'audience', visible: true } }),
       10,
     );
+    scheduler.schedule(() => sub.unsubscribe(), 100);
     scheduler.flush();
-    expect(room.calls).toEqual(['sub bob:main AV @0']);
     expect(reports[0]).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
-    // a change of the streams is a reason to try again (virtual time is at 10 here)
-    scheduler.schedule(() => room.apply({ type: 'stream-added', stream: stream('carol') }), 1);
+    // failed at 3 (latency), tried again at 3 + 50
+    expect(room.calls).toEqual(['sub bob:main AV @0', 'sub bob:main AV @53']);
+    expect(reports[1]).toMatchObject({ ok: true });
+  });
+
+  it('tries a failed command again at once when the streams change', () => {
+    const { scheduler, room } = setup(reduceAll([joined({ streams: [stream('bob')] })]));
+    room.failNext = new RtcError('TIMEOUT', 'no answer');
+    autoSubscribe(room, subscribeAll(), { retryAfter: 1000 }, scheduler).subscribe();
+    scheduler.schedule(() => room.apply({ type: 'stream-added', stream: stream('carol') }), 10);
+    scheduler.schedule(() => undefined, 20);
     scheduler.flush();
-    expect(room.calls).toEqual(['sub bob:main AV @0', 'sub bob:main AV @11', 'sub carol:main AV @11']);
+    expect(room.calls.slice(0, 3)).toEqual([
+      'sub bob:main AV @0',
+      'sub bob:main AV @10',
+      'sub carol:main AV @10',
+    ]);
   });
 
   it('unsubscribes what the policy no longer wants, and stops acting when unsubscribed', () => {

@@ -115,6 +115,30 @@ describe('resume within the grace window', () => {
     ]);
   });
 
+  it('answers a snapshot with the session’s publications and subscriptions when the client asks for one', async () => {
+    const { r, alice, session } = await setup();
+    await dropAndWait(r, 'alice', alice);
+    const client = await Client.open(server.url);
+    const ack: JoinAckData = await client.ok('join', {
+      token: await token(r, 'alice'),
+      room: r,
+      user: 'alice',
+      resume: { session, seq: alice.lastSeq as number, snapshot: true },
+    });
+    expect(ack).toMatchObject({ mode: 'snapshot', session, seq: alice.lastSeq });
+    if (ack.mode === 'resumed') throw new Error('expected a snapshot');
+    expect(ack.publications.map((p) => p.stream.id)).toEqual(['alice:main']);
+    expect(ack.subscriptions.map((sub) => sub.stream)).toEqual(['bob:main']);
+    expect(ack.streams.map((st) => st.id)).toEqual(['bob:main']);
+  });
+
+  it('tells the latest seq in every pong, so a lost last push shows', async () => {
+    const { bob } = await setup();
+    await bob.ok('message', { name: 'chat', content: 'x' });
+    const pong = await bob.request('ping', {});
+    expect(pong).toMatchObject({ t: 'pong', seq: bob.lastSeq });
+  });
+
   it('resumes a session whose old socket is still open (half-open) and closes that socket', async () => {
     const { r, alice, bob, session } = await setup();
     const { client, ack } = await resume(r, 'alice', session, alice.lastSeq as number);

@@ -161,7 +161,13 @@ export class Client {
           else exercised.requests.add(pending.type);
           if (pending.type === 'join') this.lastSeq = (frame.data as JoinAckData).seq;
         }
-        if (frame.t === 'pong' && pending.type === 'ping') exercised.requests.add('ping');
+        if (frame.t === 'pong' && pending.type === 'ping') {
+          exercised.requests.add('ping');
+          // A pong tells the session's latest seq: it must be the last push this socket saw.
+          if (frame.seq !== undefined && this.lastSeq !== undefined && frame.seq !== this.lastSeq) {
+            this.violations.push(`pong says seq ${frame.seq}, last push seen ${this.lastSeq}`);
+          }
+        }
         pending.resolve(frame);
       } else if (frame.t !== 'error' && !this.sentRaw)
         this.violations.push(`${frame.t} for unknown id ${id}`);
@@ -256,7 +262,7 @@ export class Client {
   /** Pushes received so far, optionally of one type. */
   pushes<T extends PushType>(type?: T): PushFrame<T>[] {
     return this.frames.filter(
-      (f): f is PushFrame<T> => 'seq' in f && (type === undefined || f.t === type),
+      (f): f is PushFrame<T> => 'seq' in f && f.t !== 'pong' && (type === undefined || f.t === type),
     ) as PushFrame<T>[];
   }
 

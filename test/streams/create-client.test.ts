@@ -272,10 +272,20 @@ describe('createClient: commands', () => {
 
   it('reports stream-failed and url-updated pushes as events', () => {
     const { server, events } = joinedClient();
-    server.push({ t: 'stream-failed', stream: 'bob:main', direction: 'play', reason: 'media server lost the stream' });
+    server.push({
+      t: 'stream-failed',
+      stream: 'bob:main',
+      direction: 'play',
+      reason: 'media server lost the stream',
+    });
     server.push({ t: 'url-updated', stream: 'bob:main', direction: 'play', url: 'rtmp://new' });
     expect(events.filter((e) => e.type === 'stream-failed' || e.type === 'url-updated')).toEqual([
-      { type: 'stream-failed', streamId: 'bob:main', direction: 'play', reason: 'media server lost the stream' },
+      {
+        type: 'stream-failed',
+        streamId: 'bob:main',
+        direction: 'play',
+        reason: 'media server lost the stream',
+      },
       { type: 'url-updated', streamId: 'bob:main', direction: 'play', url: 'rtmp://new' },
     ]);
   });

@@ -120,6 +120,10 @@ interface Session {
   readonly wanted: Wanted;
   readonly joined$: Subject<JoinResult>;
   loop: RxSubscription | null;
+  /** A request went unanswered: the next resume asks for a snapshot, the server's truth. */
+  uncertain: boolean;
+  /** Drops the current connection so the reconnect logic resumes (set while connected). */
+  resync: ((why: string) => void) | null;
   /** This session's subscriptions as the server last confirmed them. */
   readonly live: Map<string, Subscription>;
   /** Subscribe requests in flight, by stream, so identical ones are sent once. */
@@ -177,6 +181,7 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
     new Observable<void>((subscriber) => {
       let channel: SignalChannel | null = null;
       let opened = false;
+      s.resync = (why) => subscriber.error(new RtcError('CONNECTION_LOST', why));
       let live: RxSubscription | null = null;
       const received = new Subject<void>();
       const socket = fromSocket(options.platform, {
@@ -198,7 +203,15 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
               visible: s.self.visible,
               role: s.self.role,
               ...(s.self.businessId ? { businessId: s.self.businessId } : {}),
-              ...(s.sessionId ? { resume: { session: s.sessionId, seq: s.lastSeq } } : {}),
+              ...(s.sessionId
+                ? {
+                    resume: {
+                      session: s.sessionId,
+                      seq: s.lastSeq,
+                      ...(s.uncertain ? { snapshot: true } : {}),
+                    },
+                  }
+                : {}),
             };
             ch.request(body).subscribe({
               next: (ack) => {
@@ -237,6 +250,12 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
               if (event.type === 'kicked') s.kicked = event.reason;
               trackPush(s, event);
               emit(event);
+            } else if (input.kind === 'seq' && input.seq > s.lastSeq) {
+              // The server has sent pushes we never saw (the last ones before a quiet spell).
+              emit({ type: 'seq-gap', expected: s.lastSeq + 1, received: input.seq });
+              subscriber.error(
+                new RtcError('CONNECTION_LOST', `missed pushes ${s.lastSeq + 1}…${input.seq}`),
+              );
             } else if (input.kind === 'error') {
               emit({ type: 'error', error: input.error, source: 'protocol' });
             }
@@ -249,6 +268,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
             const lost = opened
               ? new RtcError('CONNECTION_LOST', `socket closed ${why}`)
               : new RtcError('CONNECT_FAILED', `could not connect to ${options.url} ${why}`);
+            // A request sent but not answered may or may not have taken effect.
+            if (channel && channel.inFlight > 0) s.uncertain = true;
             channel?.close(lost);
             if (s.channel === channel) s.channel = null;
             if (s.leaving) subscriber.complete();
@@ -259,6 +280,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         }
       });
       return () => {
+        s.resync = null;
+        if (channel && channel.inFlight > 0) s.uncertain = true;
         live?.unsubscribe();
         received.complete();
         channel?.close(new RtcError('CONNECTION_LOST', 'connection closed'));
@@ -326,11 +349,37 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       s.joined$.next({ roomId: s.join.roomId, sessionId: ack.session });
       s.joined$.complete();
     } else if (rejoin) {
+      s.uncertain = false;
       restore(s, ack);
+    } else {
+      // Same session, full picture: what the server holds is what the user has now (a request
+      // that timed out either took effect and shows here, or failed and was reported as such).
+      s.uncertain = false;
+      s.wanted.publications.clear();
+      for (const p of ack.publications) {
+        const st = p.stream;
+        s.wanted.publications.set(st.id, {
+          kind: st.kind,
+          audio: st.audio,
+          video: st.video,
+          small: st.small,
+          audioMuted: st.audioMuted,
+          videoMuted: st.videoMuted,
+        });
+      }
+      s.wanted.subscriptions.clear();
+      for (const sub of ack.subscriptions) {
+        s.wanted.subscriptions.set(sub.stream, {
+          audio: sub.audio,
+          video: sub.video,
+          small: sub.small,
+          audioMuted: sub.audioMuted,
+          videoMuted: sub.videoMuted,
+        });
+      }
     }
   };
 
-  /** After a fresh rejoin: publish again, subscribe again, mute again, as the user had it. */
   /** Turns a failed background step into an error event, so the other steps still run. */
   const reportFailure = (err: unknown) => {
     emit({
@@ -638,6 +687,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       joined$: new Subject<JoinResult>(),
       loop: null,
       background: new RxSubscription(),
+      uncertain: false,
+      resync: null,
       live: new Map(),
       subscribing: new Map(),
       pending: new Map(),
@@ -703,7 +754,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         if (destroyed) return throwError(() => new RtcError('DESTROYED', 'the client was destroyed'));
         const c = command as Command;
         if (c.type === 'join') {
-          if (session) return throwError(() => new RtcError('ALREADY_JOINED', 'already joined or joining'));
+          if (session)
+            return throwError(() => new RtcError('ALREADY_JOINED', 'this driver already runs a session'));
           return startSession(c);
         }
         const s = session;

@@ -21,6 +21,8 @@ import type { SocketSend } from '../from-socket';
 export type ChannelInput =
   | { readonly kind: 'push'; readonly frame: PushFrame }
   | { readonly kind: 'error'; readonly error: RtcError }
+  /** A pong told the session's latest push seq. */
+  | { readonly kind: 'seq'; readonly seq: number }
   | { readonly kind: 'settled' };
 
 interface Pending {
@@ -129,7 +131,7 @@ export class SignalChannel {
           entry.subscriber.next({});
           entry.subscriber.complete();
         }
-        return { kind: 'settled' };
+        return frame.seq === undefined ? { kind: 'settled' } : { kind: 'seq', seq: frame.seq };
       }
       case 'error': {
         const error = RtcError.from(frame.error);

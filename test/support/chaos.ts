@@ -1,0 +1,279 @@
+/**
+ * The chaos run: clients in two rooms doing random things through the fault proxy while it
+ * injects a seeded schedule of faults (including server restarts); then the faults stop and every
+ * client's room must converge to the server's truth. Used by the CI chaos test and the soak.
+ */
+import { firstValueFrom } from 'rxjs';
+import { createToken, startServer, type RunningServer, type ServerOptions } from '../../server';
+import { createClient, type RtcClient } from '../../src/streams/create-client';
+import { nodePlatform } from '../../src/bindings/node-platform';
+import { autoSubscribe } from '../../src/operators/auto-subscribe';
+import { exponentialReconnectPolicy } from '../../src/operators/reconnect-policy';
+import { isConnected, type RoomState } from '../../src/streams/model';
+import { FaultProxy, seededRandom } from './fault-proxy';
+
+export interface ChaosOptions {
+  readonly seed: number;
+  /** How long faults and random actions go on, ms. */
+  readonly chaosMs: number;
+  /** How long the room may take to converge once they stop, ms. */
+  readonly convergeMs: number;
+  readonly clients?: number;
+  readonly restarts?: number;
+}
+
+export interface ChaosResult {
+  readonly seed: number;
+  readonly faults: Record<string, number>;
+  readonly actions: number;
+  readonly restarts: number;
+  readonly reconnects: number;
+  /** ms from the end of the faults to every client matching the server. */
+  readonly convergeMs: number | null;
+  /** Differences still there at the deadline (empty when converged). */
+  readonly mismatches: readonly string[];
+}
+
+const SERVER: ServerOptions = {
+  grace: 2000,
+  heartbeatInterval: 400,
+  heartbeatTimeout: 1500,
+  joinTimeout: 2000,
+  adminSecret: 'chaos',
+};
+
+interface Member {
+  readonly user: string;
+  readonly room: string;
+  readonly client: RtcClient;
+  joining: boolean;
+}
+
+interface Truth {
+  peers: { user: string }[];
+  streams: {
+    id: string;
+    user: string;
+    audioMuted: boolean;
+    videoMuted: boolean;
+    audio: boolean;
+    video: boolean;
+  }[];
+  attributes: Record<string, string>;
+  sessions: { user: string; connected: boolean; subscriptions: string[] }[];
+}
+
+async function truthOf(server: RunningServer, room: string): Promise<Truth | null> {
+  const res = await fetch(`${server.httpUrl}/admin/rooms/${room}`, {
+    headers: { authorization: 'Bearer chaos' },
+  });
+  if (res.status === 404) return null;
+  return (await res.json()) as Truth;
+}
+
+/** What differs between a client's room and the server's truth; empty when they agree. */
+export function compare(m: Member, state: RoomState, truth: Truth | null): string[] {
+  const out: string[] = [];
+  const who = `${m.user}@${m.room}`;
+  if (!state.roomId || !isConnected(state.connection))
+    return [`${who}: not joined (${state.connection.status})`];
+  if (!truth) return [`${who}: the server has no room ${m.room}`];
+  const peers = truth.peers
+    .map((p) => p.user)
+    .filter((u) => u !== m.user)
+    .sort();
+  const seenPeers = Object.keys(state.peers).sort();
+  if (peers.join() !== seenPeers.join()) out.push(`${who}: peers ${seenPeers} ≠ server ${peers}`);
+  const fmt = (s: { id: string; audioMuted: boolean; videoMuted: boolean }) =>
+    `${s.id}/${s.audioMuted ? 'a' : 'A'}${s.videoMuted ? 'v' : 'V'}`;
+  const remote = truth.streams
+    .filter((s) => s.user !== m.user)
+    .map(fmt)
+    .sort();
+  const seenRemote = Object.values(state.streams).map(fmt).sort();
+  if (remote.join() !== seenRemote.join()) out.push(`${who}: streams ${seenRemote} ≠ server ${remote}`);
+  const own = truth.streams
+    .filter((s) => s.user === m.user)
+    .map(fmt)
+    .sort();
+  const seenOwn = Object.values(state.self?.publications ?? {})
+    .map((p) => fmt(p.stream))
+    .sort();
+  if (own.join() !== seenOwn.join()) out.push(`${who}: publications ${seenOwn} ≠ server ${own}`);
+  const session = truth.sessions.find((s) => s.user === m.user);
+  const serverSubs = [...(session?.subscriptions ?? [])].sort();
+  const seenSubs = Object.values(state.streams)
+    .filter((s) => s.subscription)
+    .map((s) => s.id)
+    .sort();
+  if (serverSubs.join() !== seenSubs.join())
+    out.push(`${who}: subscriptions ${seenSubs} ≠ server ${serverSubs}`);
+  // the policy is subscribeAll: every remote stream subscribed
+  const wanted = truth.streams
+    .filter((s) => s.user !== m.user)
+    .map((s) => s.id)
+    .sort();
+  if (wanted.join() !== seenSubs.join()) out.push(`${who}: subscribeAll wants ${wanted}, has ${seenSubs}`);
+  if (JSON.stringify(sortKeys(state.attributes)) !== JSON.stringify(sortKeys(truth.attributes))) {
+    out.push(
+      `${who}: attributes ${JSON.stringify(state.attributes)} ≠ server ${JSON.stringify(truth.attributes)}`,
+    );
+  }
+  return out;
+}
+
+const sortKeys = (o: Record<string, string>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const random = seededRandom(options.seed);
+  let server = await startServer({ port: 0, ...SERVER });
+  const port = server.port;
+  const proxy = new FaultProxy(server.url, options.seed);
+  await proxy.start();
+  const members: Member[] = [];
+  const count = options.clients ?? 8;
+  let actions = 0;
+  let reconnects = 0;
+  let restarts = 0;
+  const subs: { unsubscribe(): void }[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const client = createClient({
+        url: proxy.url,
+        platform: nodePlatform(),
+        requestTimeout: 800,
+        reconnect: { policy: exponentialReconnectPolicy({ initialDelay: 50, maxDelay: 400, random }) },
+        heartbeat: { interval: 300, timeout: 700 },
+        reportStats: false,
+        mediaRecovery: false,
+      });
+      const m: Member = { user: `u${i}`, room: `room-${i % 2}`, client, joining: false };
+      members.push(m);
+      subs.push(autoSubscribe(client).subscribe());
+      subs.push(
+        client.connection$.subscribe((c) => {
+          if (c.status === 'reconnecting' && c.attempt === 1) reconnects++;
+        }),
+      );
+    }
+    const join = async (m: Member) => {
+      if (m.joining || m.client.state.roomId) return;
+      m.joining = true;
+      try {
+        const token = await createToken({ room: m.room, user: m.user, publish: true });
+        await firstValueFrom(m.client.join({ token, roomId: m.room, userId: m.user }));
+      } catch (e) {
+        // a join lost in the faults; the healer tries again
+        if (process.env.CHAOS_DEBUG)
+          process.stdout.write(
+            `join ${m.user} failed: ${String(e)} state=${JSON.stringify(m.client.state.connection)}\n`,
+          );
+      } finally {
+        m.joining = false;
+      }
+    };
+    await Promise.all(members.map(join));
+
+    const act = async (m: Member) => {
+      const c = m.client;
+      const s = c.state;
+      const r = random();
+      const me = `${m.user}:main`;
+      const publishing = !!s.self?.publications[me];
+      try {
+        if (!s.roomId) await join(m);
+        else if (r < 0.25)
+          await (publishing
+            ? firstValueFrom(c.unpublish())
+            : firstValueFrom(c.publish({ video: random() < 0.7 })));
+        else if (r < 0.45 && publishing)
+          await firstValueFrom(c.muteLocal({ audio: random() < 0.5, video: random() < 0.5 }));
+        else if (r < 0.65)
+          await firstValueFrom(
+            c.setAttributes({ [`k${Math.floor(random() * 4)}`]: `${m.user}-${actions}` }, { notify: true }),
+          );
+        else if (r < 0.75) await firstValueFrom(c.deleteAttributes([`k${Math.floor(random() * 4)}`]));
+        else if (r < 0.9) await firstValueFrom(c.sendMessage('chat', `hello from ${m.user}`));
+        else if (r < 0.95) await firstValueFrom(c.leave());
+      } catch {
+        // commands fail under faults; that is the point
+      }
+      actions++;
+    };
+
+    // The chaos phase: random actions everywhere, a changing fault model, cuts, half-opens, restarts.
+    const end = Date.now() + options.chaosMs;
+    const restartAt = new Set(
+      Array.from({ length: options.restarts ?? 1 }, (_, i) =>
+        Math.floor(((i + 1) * options.chaosMs) / ((options.restarts ?? 1) + 1)),
+      ),
+    );
+    const start = Date.now();
+    const loops = members.map(async (m) => {
+      while (Date.now() < end) {
+        await act(m);
+        await sleep(50 + random() * 250);
+      }
+    });
+    const faults = (async () => {
+      while (Date.now() < end) {
+        proxy.setFaults({
+          drop: random() * 0.05,
+          duplicate: random() * 0.05,
+          reorder: random() * 0.05,
+          corrupt: random() * 0.02,
+          delayMs: random() * 80,
+        });
+        const r = random();
+        if (r < 0.3) proxy.cut();
+        else if (r < 0.4) proxy.holdHalfOpen();
+        const elapsed = Date.now() - start;
+        for (const at of [...restartAt]) {
+          if (elapsed >= at) {
+            restartAt.delete(at);
+            await server.close();
+            restarts++;
+            await sleep(100 + random() * 300);
+            server = await startServer({ port, ...SERVER });
+          }
+        }
+        await sleep(200 + random() * 400);
+      }
+    })();
+    await Promise.all([...loops, faults]);
+
+    // Faults stop. Everyone who left or was lost joins again; then wait for agreement.
+    proxy.setFaults({});
+    const stopAt = Date.now();
+    const deadline = stopAt + options.convergeMs;
+    let mismatches: string[] = [];
+    let convergeMs: number | null = null;
+    while (Date.now() < deadline) {
+      await Promise.all(members.filter((m) => !m.client.state.roomId).map(join));
+      const truths = new Map<string, Truth | null>();
+      for (const room of ['room-0', 'room-1']) truths.set(room, await truthOf(server, room));
+      mismatches = members.flatMap((m) => compare(m, m.client.state, truths.get(m.room) ?? null));
+      if (mismatches.length === 0) {
+        convergeMs = Date.now() - stopAt;
+        break;
+      }
+      await sleep(100);
+    }
+    return {
+      seed: options.seed,
+      faults: { ...proxy.stats },
+      actions,
+      restarts,
+      reconnects,
+      convergeMs,
+      mismatches,
+    };
+  } finally {
+    subs.forEach((s) => s.unsubscribe());
+    members.forEach((m) => m.client.destroy());
+    await proxy.close();
+    await server.close();
+  }
+}
