@@ -1,3 +1,4 @@
+import type { Subscription as RxSubscription } from 'rxjs';
 import {
   asyncScheduler,
   auditTime,
@@ -7,7 +8,6 @@ import {
   Observable,
   tap,
   type SchedulerLike,
-  Subscription as RxSubscription,
 } from 'rxjs';
 import { RtcError } from '../errors';
 import type { RtcClient } from '../streams/create-client';
