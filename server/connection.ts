@@ -18,6 +18,9 @@ import type { ResolvedOptions } from './options';
 import { RateLimiter } from './rate-limit';
 import type { Session } from './session';
 
+
+/** How many recent request ids a connection remembers to drop duplicated frames. */
+const RECENT_IDS = 256;
 /** Close codes of docs/protocol.md §8. */
 export const CLOSE = {
   normal: 1000,
@@ -46,6 +49,8 @@ const closeReason = (reason: string) => reason.slice(0, 100);
 /** One client socket. */
 export class Connection implements JoiningLink {
   session: Session | null = null;
+  /** Request ids seen lately on this connection, oldest first (duplicates are dropped). */
+  private readonly seenIds = new Set<number>();
   /** Resolves once the socket is fully closed. */
   readonly done: Promise<void>;
   private isClosed = false;
@@ -156,6 +161,15 @@ export class Connection implements JoiningLink {
       return;
     }
     const frame = result.frame;
+    // A network (or a proxy) can deliver a frame twice. Running a request twice would answer
+    // its id twice, the second time perhaps with an error (publish → ALREADY_PUBLISHED) that the
+    // client could take as the only answer: a repeated id on this connection is ignored.
+    if (this.seenIds.has(frame.id)) {
+      this.log.debug({ id: frame.id, t: frame.t }, 'duplicate request id ignored');
+      return;
+    }
+    this.seenIds.add(frame.id);
+    if (this.seenIds.size > RECENT_IDS) this.seenIds.delete(this.seenIds.values().next().value as number);
     // One request at a time per connection, in arrival order: a join awaiting its token check
     // must finish before the requests sent after it are looked at.
     // run() answers its own failures; the catch only keeps the chain alive should answering fail.

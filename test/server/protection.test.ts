@@ -74,6 +74,17 @@ describe('frames the server cannot decode', () => {
     expect(client.frames.at(-1)).toEqual({ v: 1, t: 'pong', id: 9 });
   });
 
+  it('runs a duplicated request once: a repeated id on the same connection is dropped', async () => {
+    const { client } = await Client.join(server, 'dup-ids', 'alice');
+    const frame = JSON.stringify({ v: 1, t: 'publish', id: 777, audio: true, video: true });
+    client.sendRaw(frame);
+    client.sendRaw(frame);
+    await client.until(() => client.frames.some((f) => f.t === 'ack' && f.id === 777), 'the ack');
+    await client.ok('attrs-get', {}); // a round trip after both copies arrived
+    const acks = client.frames.filter((f) => f.t === 'ack' && f.id === 777);
+    expect(acks).toEqual([expect.objectContaining({ ok: true })]);
+  });
+
   it('handles bad frames before join the same way, and a join afterwards works', async () => {
     const client = await Client.open(server.url);
     client.sendRaw('{{{');
