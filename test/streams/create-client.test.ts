@@ -270,6 +270,38 @@ describe('createClient: commands', () => {
     expect(Object.keys(client.state.peers)).toEqual(['carol']);
   });
 
+  it('after an unanswered request, reconnects and asks for a snapshot, which becomes the truth', () => {
+    const { client, platform, scheduler } = joinedClient();
+    let error: RtcError | undefined;
+    client.publish().subscribe({ error: (e: RtcError) => (error = e) });
+    // the answer arrives corrupted: the request may or may not have taken effect
+    platform.last.fireMessage('{"v":1,"t":"ack","id":2,"ok":tr1e}');
+    scheduler.flush();
+    expect(error?.code).toBe('TIMEOUT');
+    expect(platform.sockets).toHaveLength(2);
+    const again = new ScriptedServer(platform.last);
+    platform.last.fireOpen();
+    expect(again.lastRequest('join')).toMatchObject({
+      resume: { session: 'sess-1', seq: 0, snapshot: true },
+    });
+    // it had taken effect: the snapshot says so, and the client now knows it publishes
+    again.ack('join', {
+      mode: 'snapshot',
+      session: 'sess-1',
+      seq: 0,
+      self: { user: 'me', role: 'broadcaster', visible: true },
+      peers: [{ user: 'bob', role: 'broadcaster', visible: true }],
+      streams: [streamInfo('bob')],
+      publications: [{ stream: streamInfo('me'), url: 'rtmp://push/me' }],
+      subscriptions: [],
+      attributes: {},
+      heartbeat: { interval: 10000, timeout: 30000 },
+      grace: 20000,
+    });
+    expect(client.state.self?.publications['me:main']?.url).toBe('rtmp://push/me');
+    expect(client.state.connection.status).toBe('resumed');
+  });
+
   it('reports stream-failed and url-updated pushes as events', () => {
     const { server, events } = joinedClient();
     server.push({

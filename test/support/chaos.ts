@@ -47,6 +47,8 @@ interface Member {
   readonly room: string;
   readonly client: RtcClient;
   joining: boolean;
+  /** The last events and commands of this member, for the report of a mismatch. */
+  readonly trail: string[];
 }
 
 interface Truth {
@@ -149,7 +151,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         reportStats: false,
         mediaRecovery: false,
       });
-      const m: Member = { user: `u${i}`, room: `room-${i % 2}`, client, joining: false };
+      const m: Member = { user: `u${i}`, room: `room-${i % 2}`, client, joining: false, trail: [] };
+      const note = (line: string) => {
+        m.trail.push(`${Date.now() % 100000} ${line}`);
+        if (m.trail.length > 80) m.trail.shift();
+      };
+      subs.push(
+        client.events$.subscribe((e) => {
+          if (e.type === 'native' || e.type === 'message') return;
+          note(JSON.stringify(e).slice(0, 160));
+        }),
+      );
       members.push(m);
       subs.push(autoSubscribe(client).subscribe());
       subs.push(
@@ -255,6 +267,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const truths = new Map<string, Truth | null>();
       for (const room of ['room-0', 'room-1']) truths.set(room, await truthOf(server, room));
       mismatches = members.flatMap((m) => compare(m, m.client.state, truths.get(m.room) ?? null));
+      if (process.env.CHAOS_DEBUG && mismatches.length && Date.now() + 150 >= deadline) {
+        for (const m of members) {
+          if (mismatches.some((x) => x.startsWith(`${m.user}@`))) process.stdout.write(`trail of ${m.user}:\n  ${m.trail.join('\n  ')}\n`);
+        }
+      }
       if (mismatches.length === 0) {
         convergeMs = Date.now() - stopAt;
         break;

@@ -459,7 +459,17 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       const ch = s.channel;
       if (!ch)
         return throwError(() => new RtcError('CONNECTION_LOST', 'not connected; the client is reconnecting'));
-      return perform(s, ch, command as Command) as Observable<CommandResult<T>>;
+      return (perform(s, ch, command as Command) as Observable<CommandResult<T>>).pipe(
+        catchError((e: unknown) => {
+          if (e instanceof RtcError && e.code === 'TIMEOUT') {
+            // The request may have taken effect without its answer reaching us, and a link that
+            // loses answers is not healthy: reconnect and ask the server for the truth.
+            s.uncertain = true;
+            s.resync?.(`${command.type} got no answer: resynchronising`);
+          }
+          return throwError(() => e);
+        }),
+      );
     });
 
   const perform = (s: Session, ch: SignalChannel, c: Command): Observable<unknown> => {
