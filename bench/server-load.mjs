@@ -27,7 +27,7 @@ const { startServer, createToken } = await import(new URL('../dist-server/index.
 
 /** Child process: the server, answering memory questions over IPC. */
 async function serve() {
-  const server = await startServer({ port: 0, secret: SECRET, logLevel: 'silent' });
+  const server = await startServer({ port: 0, secret: SECRET, logLevel: 'silent', maxConnectionsPerIp: 0 });
   const memory = () => {
     globalThis.gc?.();
     const m = process.memoryUsage();

@@ -141,6 +141,12 @@ const SERVE_FLAGS: readonly ServeFlag[] = [
     help: `pushes kept per session for resume (${DEFAULTS.replayBuffer})`,
   },
   {
+    flag: 'max-connections-per-ip',
+    key: 'maxConnectionsPerIp',
+    kind: 'int',
+    help: `open sockets allowed per IP address, 0 = no limit (${DEFAULTS.maxConnectionsPerIp})`,
+  },
+  {
     flag: 'duplicate-user',
     key: 'duplicateUser',
     kind: 'string',

@@ -18,7 +18,6 @@ import type { ResolvedOptions } from './options';
 import { RateLimiter } from './rate-limit';
 import type { Session } from './session';
 
-
 /** How many recent request ids a connection remembers to drop duplicated frames. */
 const RECENT_IDS = 256;
 /** Close codes of docs/protocol.md §8. */

@@ -112,11 +112,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clientTracking: false,
   });
   const http = createServer(createHttpHandler(hub, resolved, log));
+  // Sockets per remote address: one client opening sockets without end is refused at the door.
+  const perIp = new Map<string, number>();
   http.on('upgrade', (req, socket, head) => {
     if (closing) {
       socket.destroy();
       return;
     }
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const open = perIp.get(ip) ?? 0;
+    if (resolved.maxConnectionsPerIp > 0 && open >= resolved.maxConnectionsPerIp) {
+      log.warn({ ip, open }, 'too many connections from one address; refused');
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    perIp.set(ip, open + 1);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
+    };
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (closing) {
         ws.terminate();

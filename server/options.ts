@@ -49,6 +49,11 @@ export interface ServerOptions {
   readonly rateBurst?: number;
   /** Pushes kept per session for replay on resume. Default 256. */
   readonly replayBuffer?: number;
+  /**
+   * Open sockets allowed from one IP address; more are refused at the upgrade with HTTP 429.
+   * 0 = no limit. Default 64. Behind a proxy every client shares its address: raise or disable it.
+   */
+  readonly maxConnectionsPerIp?: number;
   /** `kick` (default): a new session replaces the user's old one. `refuse`: `DUPLICATE_SESSION`. */
   readonly duplicateUser?: DuplicateUserPolicy;
   /** Serve `POST /dev/token` (signs tokens for anyone who asks: development only). Default false. */
@@ -81,6 +86,7 @@ export interface ResolvedOptions {
   readonly rateLimit: number;
   readonly rateBurst: number;
   readonly replayBuffer: number;
+  readonly maxConnectionsPerIp: number;
   readonly duplicateUser: DuplicateUserPolicy;
   readonly devTokens: boolean;
   readonly logLevel: LogLevel;
@@ -110,6 +116,7 @@ export const DEFAULTS = {
   rateLimit: 50,
   rateBurst: 100,
   replayBuffer: 256,
+  maxConnectionsPerIp: 64,
   duplicateUser: 'kick',
   devTokens: false,
   logLevel: 'silent',
@@ -193,6 +200,12 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     rateLimit: integer('rateLimit', o.rateLimit ?? DEFAULTS.rateLimit, 1, 1_000_000),
     rateBurst: integer('rateBurst', o.rateBurst ?? DEFAULTS.rateBurst, 1, 1_000_000),
     replayBuffer: integer('replayBuffer', o.replayBuffer ?? DEFAULTS.replayBuffer, 0, 100_000),
+    maxConnectionsPerIp: integer(
+      'maxConnectionsPerIp',
+      o.maxConnectionsPerIp ?? DEFAULTS.maxConnectionsPerIp,
+      0,
+      1_000_000,
+    ),
     duplicateUser,
     devTokens: o.devTokens ?? DEFAULTS.devTokens,
     logLevel,
