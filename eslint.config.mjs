@@ -10,7 +10,10 @@ export default tseslint.config(
       'miniprogram_dist',
       'coverage',
       'node_modules',
-      'examples/miniprogram/miniprogram_npm',
+      'examples/miniprogram/**/miniprogram_npm',
+      'examples/miniprogram/node_modules',
+      // written by @rongcloud/plugin-wechat-rtc's postinstall where install scripts run
+      'rcComponents',
     ],
   },
   js.configs.recommended,
@@ -25,6 +28,11 @@ export default tseslint.config(
         { name: 'wx', message: 'Only src/bindings/ may touch wx (ARCHITECTURE.md decision 5).' },
       ],
     },
+  },
+  {
+    // The example mini program is app code, not the SDK: apps call wx (wx.request, navigation).
+    files: ['examples/miniprogram/miniprogram/**/*.ts'],
+    rules: { 'no-restricted-globals': 'off' },
   },
   {
     // The core never reads the clock or randomness directly (ARCHITECTURE.md decision 4).

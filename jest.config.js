@@ -13,5 +13,7 @@ module.exports = {
   // Jest does not transform node_modules, except the ESM-only packages above.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Examples import the package by name, as users do (tsconfig.json maps it the same way).
+  moduleNameMapper: { '^rxroom$': '<rootDir>/src/index.ts' },
   testTimeout: 20000,
 };

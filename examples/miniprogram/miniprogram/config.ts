@@ -1,0 +1,6 @@
+/**
+ * Where the rxroom server runs. In DevTools (with "不校验合法域名", urlCheck off) a loopback `ws://`
+ * URL works; on a phone use your computer's LAN address (start the server with `--host 0.0.0.0`),
+ * and in production a `wss://` domain on the mini program's allowed list.
+ */
+export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:8080';

@@ -1,0 +1,105 @@
+/**
+ * What `rx-player` shows for one stream of one client, and the `<live-player>` context it lends the
+ * client while it shows it.
+ */
+import { combineLatest, distinctUntilChanged, map, merge, Observable, type SchedulerLike } from 'rxjs';
+import {
+  deepEqual,
+  playerElementId,
+  type NetQuality,
+  type PlayerContext,
+  type RemoteStream,
+  type RtcClient,
+} from '../../index';
+import { userLevels, type UserLevelsOptions } from '../shared/levels';
+
+/** The data of `rx-player` (its template reads these). */
+export interface PlayerData {
+  /** `id` of the inner `<live-player>`. */
+  readonly elementId: string;
+  /** Play URL; '' while the stream is not subscribed (the `<live-player>` is then not rendered). */
+  readonly url: string;
+  readonly userId: string;
+  /** Audio muted by its owner, by this client, or not subscribed. */
+  readonly muted: boolean;
+  /** No video to show: owner disabled it, not received, or the stream has none. */
+  readonly videoOff: boolean;
+  /** 0–100, quantised to `volume-step`. */
+  readonly volume: number;
+  readonly speaking: boolean;
+  readonly quality: NetQuality;
+}
+
+/** The owner of a stream id (`user:kind`); user ids cannot hold `:`. */
+export function ownerOfStreamId(streamId: string): string {
+  const colon = streamId.lastIndexOf(':');
+  return colon > 0 ? streamId.slice(0, colon) : streamId;
+}
+
+/**
+ * The data of a player with no client (or no such stream): nothing to play, silent.
+ *
+ * @example
+ * ```ts
+ * emptyPlayer('bob:main').url // ''
+ * ```
+ */
+export function emptyPlayer(streamId: string): PlayerData {
+  return {
+    elementId: playerElementId(streamId),
+    url: '',
+    userId: ownerOfStreamId(streamId),
+    muted: true,
+    videoOff: true,
+    volume: 0,
+    speaking: false,
+    quality: 'unknown',
+  };
+}
+
+function streamData(streamId: string, stream: RemoteStream | null) {
+  const sub = stream?.subscription ?? null;
+  if (!stream || !sub) return { url: '', muted: true, videoOff: true };
+  return {
+    url: sub.url,
+    muted: stream.audioMuted || sub.audioMuted || !sub.audio,
+    videoOff: stream.videoMuted || sub.videoMuted || !sub.video || !stream.hasVideo,
+  };
+}
+
+/** What {@link playerView} needs of the client. */
+export type PlayerViewClient = Pick<RtcClient, 'select' | 'volume$' | 'netStatus$' | 'registerPlayerContext'>;
+
+/**
+ * The data of `rx-player` for `streamId` of `client`. While subscribed, `context` is registered as the
+ * stream's `<live-player>` context (media recovery restarts playback through it), and unregistered
+ * when the subscription ends.
+ *
+ * @example
+ * ```ts
+ * playerView(client, 'bob:main', { volumeStep: 10 }, context, asyncScheduler).subscribe(render)
+ * ```
+ */
+export function playerView(
+  client: PlayerViewClient,
+  streamId: string,
+  options: UserLevelsOptions,
+  context: PlayerContext,
+  scheduler: SchedulerLike,
+): Observable<PlayerData> {
+  const userId = ownerOfStreamId(streamId);
+  const registration$ = new Observable<never>(() => client.registerPlayerContext(streamId, context));
+  const data$ = combineLatest({
+    stream: client.select((s) => s.streams[streamId] ?? null),
+    levels: userLevels(client, userId, options, scheduler),
+  }).pipe(
+    map(({ stream, levels }): PlayerData => ({
+      ...emptyPlayer(streamId),
+      userId: stream?.userId ?? userId,
+      ...streamData(streamId, stream),
+      ...levels,
+    })),
+    distinctUntilChanged<PlayerData>(deepEqual),
+  );
+  return merge(registration$, data$);
+}
