@@ -4,8 +4,8 @@
 //                      valibot tree-shaken in, rxjs left to the mini program's own npm build
 //  3. dist-server/      the reference server and its CLI (`rxroom-server`), Node only
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
@@ -19,6 +19,12 @@ const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `n
 const entries = {
   index: 'src/index.ts',
   node: 'src/node.ts',
+  // One per vendor driver, so a page bundles only the one it uses (docs/drivers.md).
+  'drivers/trtc': 'src/bindings/drivers/trtc.ts',
+  'drivers/volcengine': 'src/bindings/drivers/volcengine.ts',
+  'drivers/agora': 'src/bindings/drivers/agora.ts',
+  'drivers/rongcloud': 'src/bindings/drivers/rongcloud.ts',
+  'drivers/kit': 'src/bindings/drivers/kit/index.ts',
 };
 
 const isExternal = (list) => (id) =>
@@ -37,26 +43,111 @@ function miniProgramSafe(nodeOnly) {
   };
 }
 
+/**
+ * Custom components: every `src/components/<name>/index.ts` is an entry of the component build, so
+ * it compiles to `miniprogram_dist/components/<name>/index.js` (what `usingComponents` points at).
+ */
+function componentEntries(root = 'src/components') {
+  if (!existsSync(root)) return {};
+  return Object.fromEntries(
+    readdirSync(root)
+      .filter((name) => existsSync(join(root, name, 'index.ts')))
+      .map((name) => [`components/${name}/index`, join(root, name, 'index.ts')]),
+  );
+}
+
+const sdkIndex = resolve('src/index.ts');
+
+/**
+ * Components reach the SDK only through `src/index.ts`, which the component build leaves external
+ * (rendered as `require('../../index.js')`), so the SDK is never copied into a component. This
+ * fails the build when a component imports an SDK module directly, which would copy it.
+ */
+function componentsUseIndex(allowed) {
+  const src = resolve('src') + sep;
+  const components = resolve('src/components') + sep;
+  return {
+    name: 'rxroom-components-use-index',
+    load(id) {
+      if (id.startsWith(src) && !id.startsWith(components) && id !== sdkIndex && !allowed.includes(id)) {
+        this.error(`${id} would be copied into the components: import it from src/index.ts instead`);
+      }
+      return null;
+    },
+  };
+}
+
 /** Copies custom components (src/components/<name>/*.{json,wxml,wxss}) next to their compiled .js. */
-function copyComponentAssets() {
+function copyComponentAssets(root = 'src/components') {
   return {
     name: 'rxroom-component-assets',
-    writeBundle() {
-      const root = 'src/components';
+    writeBundle(output) {
       if (!existsSync(root)) return;
+      const outDir = output.dir ?? 'miniprogram_dist';
       for (const name of readdirSync(root)) {
         const dir = join(root, name);
         if (!statSync(dir).isDirectory()) continue;
         for (const file of readdirSync(dir)) {
-          if (/\.(json|wxml|wxss)$/.test(file))
-            cpSync(join(dir, file), join('miniprogram_dist/components', name, file));
+          if (!/\.(json|wxml|wxss)$/.test(file)) continue;
+          mkdirSync(join(outDir, 'components', name), { recursive: true });
+          cpSync(join(dir, file), join(outDir, 'components', name, file));
         }
       }
     },
   };
 }
 
-const ts = (tsconfig = 'tsconfig.build.json', extra = {}) => typescript({ tsconfig, noEmitOnError: true, ...extra });
+const ts = (tsconfig = 'tsconfig.build.json', extra = {}) =>
+  typescript({ tsconfig, noEmitOnError: true, ...extra });
+
+const miniprogramOutput = {
+  dir: 'miniprogram_dist',
+  format: 'cjs',
+  exports: 'named',
+  generatedCode: 'es2015',
+  entryFileNames: '[name].js',
+  chunkFileNames: 'chunks/[name].js',
+};
+const miniprogramPlugins = (...extra) => [
+  miniProgramSafe(['ws', 'jose', 'pino']),
+  ...extra,
+  nodeResolve({ browser: true }),
+  ts('tsconfig.build.json', { sourceMap: false }),
+  // Mini programs pay for every byte of the main package (2 MB cap): ship it minified.
+  terser({ ecma: 2019, module: false, compress: { passes: 2 } }),
+];
+
+/**
+ * 2. WeChat build npm: the SDK (`index.js`, what `require('rxroom')` loads) and the custom
+ * components, which `require` it. Exported by name as well, so the component tests can build it
+ * into a scratch directory (test/components/support/build-miniprogram.mjs).
+ */
+export const miniprogramConfig = [
+  {
+    // The SDK and the vendor drivers (`require('rxroom/drivers/trtc')`), sharing their code in chunks/.
+    input: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'node')),
+    external: (id) => id === 'rxjs' || id.startsWith('rxjs/'),
+    plugins: miniprogramPlugins(),
+    // The SDK's shared code goes to lib/, the components' to chunks/.
+    output: { ...miniprogramOutput, chunkFileNames: 'lib/[name].js' },
+  },
+  {
+    input: componentEntries(),
+    external: (id) => id === 'rxjs' || id.startsWith('rxjs/') || id === sdkIndex,
+    plugins: [
+      ...miniprogramPlugins(componentsUseIndex([resolve('src/bindings/wx-context.ts')])),
+      copyComponentAssets(),
+    ],
+    output: {
+      ...miniprogramOutput,
+      // Rendered relative to each output file: ../../index.js from a component, ../index.js from chunks/.
+      paths: { [sdkIndex]: 'index.js' },
+      // What several components share (the registry wiring, wx contexts) is one file.
+      manualChunks: (id) =>
+        /[\\/]src[\\/](components[\\/]shared|bindings)[\\/]/.test(id) ? 'components-shared' : undefined,
+    },
+  },
+];
 
 export default [
   // 1. npm package
@@ -89,19 +180,7 @@ export default [
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
   },
   // 2. WeChat build npm
-  {
-    input: { index: 'src/index.ts' },
-    external: (id) => id === 'rxjs' || id.startsWith('rxjs/'),
-    plugins: [
-      miniProgramSafe(['ws', 'jose', 'pino']),
-      nodeResolve({ browser: true }),
-      ts('tsconfig.build.json', { sourceMap: false }),
-      // Mini programs pay for every byte of the main package (2 MB cap): ship it minified.
-      terser({ ecma: 2019, module: false, compress: { passes: 2 } }),
-      copyComponentAssets(),
-    ],
-    output: { dir: 'miniprogram_dist', format: 'cjs', exports: 'named', generatedCode: 'es2015' },
-  },
+  ...miniprogramConfig,
   // 3. reference server. jose 6 is ESM-only and Node 20 < 20.19 cannot require() ESM, so it is
   //    bundled into the CommonJS output; the other dependencies stay external.
   {

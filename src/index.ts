@@ -259,6 +259,10 @@ export {
   decodeAckData,
   encodeFrame,
   FRAME_TYPES,
+  requestSchemas,
+  pushSchemas,
+  controlSchemas,
+  ackDataSchemas,
 } from './protocol';
 export type {
   DecodeResult,
