@@ -48,6 +48,9 @@ interface Link {
   busyUntil: Record<Direction, number>;
   /** Frames buffered while the server side is still connecting. */
   pendingUp: { data: string; isBinary: boolean }[];
+  /** Frames waiting for their delivery time, per direction, in order. */
+  outbox: Record<Direction, { at: number; text: string; isBinary: boolean; target: WebSocket }[]>;
+  timer: Partial<Record<Direction, ReturnType<typeof setTimeout>>>;
 }
 
 /** Counters of what the proxy did. */
@@ -151,6 +154,7 @@ export class FaultProxy {
 
   private drop(link: Link): void {
     this.links.delete(link);
+    for (const t of Object.values(link.timer)) clearTimeout(t);
     link.client.terminate();
     link.server.terminate();
   }
@@ -166,6 +170,8 @@ export class FaultProxy {
       held: {},
       busyUntil: { up: 0, down: 0 },
       pendingUp: [],
+      outbox: { up: [], down: [] },
+      timer: {},
     };
     this.links.add(link);
     server.on('open', () => {
@@ -233,15 +239,28 @@ export class FaultProxy {
     at = Math.max(at, link.busyUntil[direction]);
     if (m.throttleBytesPerSecond) at += (Buffer.byteLength(text) / m.throttleBytesPerSecond) * 1000;
     link.busyUntil[direction] = at;
-    const delay = at - now;
     const target = direction === 'up' ? link.server : link.client;
-    const go = () => {
-      if (link.halfOpen || !this.links.has(link) || target.readyState !== WebSocket.OPEN) return;
+    // One queue per direction, drained by one timer: separate timers with near-equal deadlines do
+    // not fire reliably in order.
+    link.outbox[direction].push({ at, text, isBinary, target });
+    this.drain(link, direction);
+  }
+
+  private drain(link: Link, direction: Direction): void {
+    if (link.timer[direction]) return;
+    const queue = link.outbox[direction];
+    while (queue.length > 0 && queue[0]!.at <= Date.now()) {
+      const f = queue.shift()!;
+      if (link.halfOpen || !this.links.has(link) || f.target.readyState !== WebSocket.OPEN) continue;
       this.stats.relayed++;
-      target.send(text, { binary: isBinary });
-    };
-    if (delay > 0) setTimeout(go, delay);
-    else go();
+      f.target.send(f.text, { binary: f.isBinary });
+    }
+    if (queue.length > 0) {
+      link.timer[direction] = setTimeout(() => {
+        delete link.timer[direction];
+        this.drain(link, direction);
+      }, queue[0]!.at - Date.now());
+    }
   }
 }
 
