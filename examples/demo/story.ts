@@ -215,8 +215,15 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     milestone('network-dropped', "guest-a's network dropped: the socket is cut and the server unreachable");
     await until(guestA.client.connection$, (c) => c.status === 'reconnecting', 'reconnecting');
     // let the backoff show: attempts at 0, 300 and 1200 ms fail, the one after 2700 ms gets through
-    await until(guestA.client.connection$, (c) => c.status === 'reconnecting' && c.attempt === 4, 'the fourth attempt');
-    milestone('reconnecting', 'guest-a retried after 0, 300 and 1200 ms (jittered backoff), next after 2700 ms');
+    await until(
+      guestA.client.connection$,
+      (c) => c.status === 'reconnecting' && c.attempt === 4,
+      'the fourth attempt',
+    );
+    milestone(
+      'reconnecting',
+      'guest-a retried after 0, 300 and 1200 ms (jittered backoff), next after 2700 ms',
+    );
     guestA.platform.setReachable(true);
     await until(guestA.client.connection$, (c) => c.status === 'resumed', 'resume');
     milestone('resumed', 'guest-a resumed its session: nothing lost, nobody saw it leave');

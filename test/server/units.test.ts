@@ -184,6 +184,7 @@ describe('resolveOptions', () => {
       heartbeatInterval: 10_000,
       heartbeatTimeout: 30_000,
       joinTimeout: 10_000,
+      maxConnectionsPerIp: 64,
       maxFrameBytes: 65_536,
       rateLimit: 50,
       rateBurst: 100,

@@ -269,7 +269,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       mismatches = members.flatMap((m) => compare(m, m.client.state, truths.get(m.room) ?? null));
       if (process.env.CHAOS_DEBUG && mismatches.length && Date.now() + 150 >= deadline) {
         for (const m of members) {
-          if (mismatches.some((x) => x.startsWith(`${m.user}@`))) process.stdout.write(`trail of ${m.user}:\n  ${m.trail.join('\n  ')}\n`);
+          if (mismatches.some((x) => x.startsWith(`${m.user}@`)))
+            process.stdout.write(`trail of ${m.user}:\n  ${m.trail.join('\n  ')}\n`);
         }
       }
       if (mismatches.length === 0) {
