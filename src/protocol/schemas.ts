@@ -43,9 +43,29 @@ export const RoleSchema = v.picklist(['broadcaster', 'audience']);
 /** The camera/mic stream or the screen share of a user. */
 export const StreamKindSchema = v.picklist(['main', 'screen']);
 
-const AttributeKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxAttributeKeyLength));
+/**
+ * Keys a JavaScript object cannot hold as plain data. Valibot's record drops them silently, which
+ * would lose an attribute without a word, so they are refused instead.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const AttributeKeySchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.maxAttributeKeyLength),
+  v.check((k) => !RESERVED_KEYS.has(k), 'the keys __proto__, constructor and prototype are reserved'),
+);
 const AttributeValueSchema = v.pipe(v.string(), v.maxLength(LIMITS.maxAttributeValueLength));
-const AttributesSchema = v.record(AttributeKeySchema, AttributeValueSchema);
+const AttributesSchema = v.pipe(
+  v.custom<Record<string, unknown>>(
+    (x) =>
+      typeof x === 'object' &&
+      x !== null &&
+      !Array.isArray(x) &&
+      !Object.keys(x).some((k) => RESERVED_KEYS.has(k)),
+    'an object of attributes; the keys __proto__, constructor and prototype are reserved',
+  ),
+  v.record(AttributeKeySchema, AttributeValueSchema),
+);
 const AttributeKeysSchema = v.pipe(
   v.array(AttributeKeySchema),
   v.minLength(1),

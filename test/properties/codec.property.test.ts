@@ -104,7 +104,9 @@ describe('codec properties', () => {
         t: fc.constant('attributes-changed' as const),
         seq: fc.nat(),
         set: fc.dictionary(
-          fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k !== '__proto__'),
+          fc
+            .string({ minLength: 1, maxLength: 20 })
+            .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
           text,
           { maxKeys: 5 },
         ),

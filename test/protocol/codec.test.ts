@@ -204,6 +204,24 @@ const malformed: [string, unknown, RtcErrorCode, 'client' | 'server'][] = [
     'INVALID_FRAME',
     'client',
   ],
+  [
+    'attrs-set with a reserved key',
+    '{"v":1,"t":"attrs-set","id":1,"attributes":{"constructor":"x"}}',
+    'INVALID_FRAME',
+    'client',
+  ],
+  [
+    'attrs-set with __proto__',
+    '{"v":1,"t":"attrs-set","id":1,"attributes":{"__proto__":"x"}}',
+    'INVALID_FRAME',
+    'client',
+  ],
+  [
+    'attributes-changed with prototype',
+    '{"v":1,"t":"attributes-changed","seq":1,"set":{"prototype":"x"},"deleted":[],"by":"b"}',
+    'INVALID_FRAME',
+    'server',
+  ],
   ['attrs-delete with empty keys', '{"v":1,"t":"attrs-delete","id":1,"keys":[]}', 'INVALID_FRAME', 'client'],
   [
     'message with empty name',
