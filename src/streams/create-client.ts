@@ -335,12 +335,16 @@ export function createClient(options: ClientOptions): RtcClient {
       }),
   });
 
-  const select = <T>(selector: (s: RoomState) => T): Observable<T> =>
-    state.pipe(
-      map(selector),
-      distinctUntilChanged<T>(deepEqual),
-      shareReplay({ bufferSize: 1, refCount: true }),
-    );
+  const select = <T>(
+    selector: (s: RoomState) => T,
+    same: (a: T, b: T) => boolean = deepEqual,
+  ): Observable<T> =>
+    state.pipe(map(selector), distinctUntilChanged<T>(same), shareReplay({ bufferSize: 1, refCount: true }));
+  /**
+   * The reducer gives a slice a new identity only when it changed, so the built-in slices compare
+   * by reference: O(1) per event however large the room.
+   */
+  const slice = <T>(selector: (s: RoomState) => T): Observable<T> => select(selector, Object.is);
 
   const fail = <T>(error: RtcError): Observable<T> => throwError(() => error);
 
@@ -386,9 +390,9 @@ export function createClient(options: ClientOptions): RtcClient {
 
   const client: RtcClient = {
     room$: state.asObservable(),
-    peers$: select(selectPeers),
-    remoteStreams$: select(selectRemoteStreams),
-    localStream$: select(selectLocalStream),
+    peers$: slice(selectPeers),
+    remoteStreams$: slice(selectRemoteStreams),
+    localStream$: slice(selectLocalStream),
     connection$: select(selectConnection),
     attributes$: select(selectAttributes),
     events$: events.asObservable(),
@@ -435,7 +439,7 @@ export function createClient(options: ClientOptions): RtcClient {
       }
     },
     driverName: driver.name,
-    select,
+    select: (selector) => select(selector),
 
     join(o) {
       return defer(() => {
