@@ -90,6 +90,10 @@ describe('codec properties', () => {
   });
 
   it('valid frames round-trip, whatever their strings hold', () => {
+    // any key but the three a JavaScript object cannot hold as data (refused by the schema)
+    const attributeKey = fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k));
     const text = fc.string({ maxLength: 200, unit: 'binary' });
     const frames = fc.oneof(
       fc.record({
@@ -103,14 +107,8 @@ describe('codec properties', () => {
         v: fc.constant(1 as const),
         t: fc.constant('attributes-changed' as const),
         seq: fc.nat(),
-        set: fc.dictionary(
-          fc
-            .string({ minLength: 1, maxLength: 20 })
-            .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
-          text,
-          { maxKeys: 5 },
-        ),
-        deleted: fc.array(fc.string({ minLength: 1, maxLength: 20 }), { maxLength: 5 }),
+        set: fc.dictionary(attributeKey, text, { maxKeys: 5 }),
+        deleted: fc.array(attributeKey, { maxLength: 5 }),
         by: fc.stringMatching(/^[A-Za-z0-9_.@+-]{1,20}$/),
       }),
       fc.record({
