@@ -4,10 +4,8 @@
  */
 import {
   asyncScheduler,
-  concat,
   defer,
   EMPTY,
-  concatMap,
   map,
   Observable,
   of,
@@ -36,6 +34,13 @@ import type { RoomEvent } from '../../streams/room-event';
 import { fromSocket } from '../from-socket';
 import type { Platform } from '../platform';
 import { SignalChannel } from './signal-channel';
+import {
+  restoreSession,
+  resubscribe,
+  type RestoreTarget,
+  type WantedPublication,
+  type WantedSubscription,
+} from '../restore';
 import { pushToEvent, toPeer, toPublication, toStream, toSubscription } from './mapping';
 
 /** What the reconnect logic sees of a session attempt. */
@@ -83,28 +88,9 @@ export interface LiveLink {
   readonly received$: Observable<void>;
 }
 
-/** A subscription as the user asked for it. */
-interface WantedSubscription {
-  audio: boolean;
-  video: boolean;
-  small: boolean;
-  audioMuted: boolean;
-  videoMuted: boolean;
-}
-
 /** What the client wants to keep across a full rejoin. */
 interface Wanted {
-  readonly publications: Map<
-    string,
-    {
-      kind: 'main' | 'screen';
-      audio: boolean;
-      video: boolean;
-      small: boolean;
-      audioMuted: boolean;
-      videoMuted: boolean;
-    }
-  >;
+  readonly publications: Map<string, WantedPublication>;
   readonly subscriptions: Map<string, WantedSubscription>;
 }
 
@@ -298,7 +284,9 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       if (waiting && wanted) {
         waiting.unsubscribe();
         s.pending.delete(event.stream.id);
-        s.background.add(resubscribe(s, event.stream.id, wanted).subscribe());
+        s.background.add(
+          resubscribe(restoreTarget(s), event.stream.id, wanted).pipe(catchError(reportFailure)).subscribe(),
+        );
       }
     }
     if (event.type === 'stream-removed') {
@@ -390,24 +378,12 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
     return EMPTY;
   };
 
-  /** Subscribes again as wanted, skipping what is already so (autoSubscribe may have done it). */
-  const resubscribe = (s: Session, streamId: string, sub: WantedSubscription): Observable<unknown> =>
-    defer(() => {
-      const live = s.live.get(streamId);
-      const same = live && live.audio === sub.audio && live.video === sub.video && live.small === sub.small;
-      return concat(
-        same
-          ? EMPTY
-          : run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
-        defer(() => {
-          const now = s.live.get(streamId);
-          const muted = now && now.audioMuted === sub.audioMuted && now.videoMuted === sub.videoMuted;
-          return muted || !(sub.audioMuted || sub.videoMuted || now?.audioMuted || now?.videoMuted)
-            ? EMPTY
-            : run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted });
-        }),
-      );
-    }).pipe(catchError(reportFailure));
+  /** How restores and re-subscriptions reach this driver's live session. */
+  const restoreTarget = (s: Session): RestoreTarget => ({
+    run: (command) => run(s, command),
+    failed: reportFailure,
+    current: (streamId) => s.live.get(streamId),
+  });
 
   /**
    * After a fresh rejoin: publish again, subscribe again, mute again, as the user had it. After a
@@ -416,29 +392,13 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
    */
   const restore = (s: Session, ack: Extract<JoinAckData, { mode: 'joined' | 'snapshot' }>) => {
     const present = new Set(ack.streams.map((st) => st.id));
-    const steps: Observable<unknown>[] = [];
-    for (const [, p] of s.wanted.publications) {
-      steps.push(
-        run(s, { type: 'publish', kind: p.kind, audio: p.audio, video: p.video, small: p.small }).pipe(
-          concatMap((pub) =>
-            p.audioMuted || p.videoMuted
-              ? run(s, {
-                  type: 'mute-local',
-                  streamId: pub.stream.id,
-                  audio: p.audioMuted,
-                  video: p.videoMuted,
-                })
-              : EMPTY,
-          ),
-          catchError(reportFailure),
-        ),
-      );
-    }
-    for (const [streamId, sub] of [...s.wanted.subscriptions]) {
-      if (present.has(streamId)) steps.push(resubscribe(s, streamId, sub));
-      else awaitStream(s, streamId, ack.grace);
-    }
-    s.background.add(concat(...steps).subscribe());
+    const steps = restoreSession(
+      restoreTarget(s),
+      { publications: s.wanted.publications.values(), subscriptions: s.wanted.subscriptions },
+      present,
+      (streamId) => awaitStream(s, streamId, ack.grace),
+    );
+    s.background.add(steps.subscribe());
   };
 
   /** Keeps a wanted subscription for `grace` ms, waiting for its stream to come back. */

@@ -6,8 +6,6 @@
  */
 import {
   asyncScheduler,
-  concat,
-  concatMap,
   defer,
   EMPTY,
   finalize,
@@ -47,6 +45,13 @@ import { reduceRoom } from '../../../streams/reduce-room';
 import type { RoomEvent } from '../../../streams/room-event';
 import type { NativeEvent } from '../../native/decode';
 import type { Platform } from '../../platform';
+import {
+  restoreSession,
+  resubscribe,
+  type RestoreTarget,
+  type WantedPublication,
+  type WantedSubscription,
+} from '../../restore';
 import { online$ as platformOnline$, wake$ as platformWake$ } from '../../platform-streams';
 
 /**
@@ -201,23 +206,6 @@ export interface VendorDriverOptions {
   readonly resubscribeGrace?: number;
 }
 
-interface WantedPublication {
-  readonly kind: 'main' | 'screen';
-  readonly audio: boolean;
-  readonly video: boolean;
-  readonly small: boolean;
-  readonly audioMuted: boolean;
-  readonly videoMuted: boolean;
-}
-
-interface WantedSubscription {
-  readonly audio: boolean;
-  readonly video: boolean;
-  readonly small: boolean;
-  readonly audioMuted: boolean;
-  readonly videoMuted: boolean;
-}
-
 interface Session {
   readonly join: CommandOf<'join'>;
   self: { role: Role; visible: boolean; businessId?: string };
@@ -331,7 +319,11 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
         if (waiting && wanted && s.live) {
           waiting.unsubscribe();
           s.pending.delete(event.stream.id);
-          s.background.add(resubscribe(s, event.stream.id, wanted).subscribe());
+          s.background.add(
+            resubscribe(restoreTarget(s), event.stream.id, wanted)
+              .pipe(catchError(reportFailure))
+              .subscribe(),
+          );
         }
         return;
       }
@@ -442,13 +434,11 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
     }
   };
 
-  const resubscribe = (s: Session, streamId: string, sub: WantedSubscription): Observable<unknown> =>
-    concat(
-      run(s, { type: 'subscribe', streamId, audio: sub.audio, video: sub.video, small: sub.small }),
-      sub.audioMuted || sub.videoMuted
-        ? run(s, { type: 'mute-remote', streamId, audio: sub.audioMuted, video: sub.videoMuted })
-        : EMPTY,
-    ).pipe(catchError(reportFailure));
+  /** How restores and re-subscriptions reach the live session (shared with the built-in driver). */
+  const restoreTarget = (s: Session): RestoreTarget => ({
+    run: (command) => run(s, command as CommandOf<VendorCommandType>) as never,
+    failed: reportFailure,
+  });
 
   /**
    * After a rejoin: publish again, mute again, subscribe again, as the user had it. A subscription
@@ -458,31 +448,17 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
   const restore = (s: Session) => {
     // The snapshot and the events held back during the attempt are applied by now.
     const present = new Set(Object.keys(mirror.streams));
-    const steps: Observable<unknown>[] = [];
-    for (const [, p] of s.publications) {
-      steps.push(
-        run(s, { type: 'publish', kind: p.kind, audio: p.audio, video: p.video, small: p.small }).pipe(
-          concatMap((pub) =>
-            p.audioMuted || p.videoMuted
-              ? run(s, {
-                  type: 'mute-local',
-                  streamId: pub.stream.id,
-                  audio: p.audioMuted,
-                  video: p.videoMuted,
-                })
-              : EMPTY,
-          ),
-          catchError(reportFailure),
-        ),
-      );
-    }
-    for (const [streamId, sub] of [...s.subscriptions]) {
-      if (present.has(streamId)) steps.push(resubscribe(s, streamId, sub));
-      else awaitStream(s, streamId);
-    }
-    s.background.add(concat(...steps).subscribe());
+    s.background.add(
+      restoreSession(
+        restoreTarget(s),
+        { publications: s.publications.values(), subscriptions: s.subscriptions },
+        present,
+        (streamId) => awaitStream(s, streamId),
+      ).subscribe(),
+    );
   };
 
+  /** Keeps a wanted subscription waiting for its stream to come back after a rejoin. */
   const awaitStream = (s: Session, streamId: string) => {
     s.pending.get(streamId)?.unsubscribe();
     s.pending.set(
