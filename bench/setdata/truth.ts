@@ -16,8 +16,8 @@
  *
  * The page is then checked against it: a page value is correct at time T if the truth had that
  * value at some instant in [T − lag, T] (lag: how stale the page is), or, for `speaking` only, will
- * have it at some instant in [T, T + lead]: activeSpeaker stamps "last loud" at volume emissions,
- * so it may end the hold up to one volume period (300 ms) before the documented instant.
+ * have it at some instant in [T, T + lead] (a tolerance kept from when activeSpeaker ended holds up
+ * to one volume period early; it now counts the hold from the first quiet reading, as here).
  */
 import type { Json } from '../lib/fake-page';
 import type { Trace, TraceRoomUser } from './trace';

@@ -30,7 +30,10 @@ export function activeSpeaker(
   const threshold = options.threshold ?? 20;
   const hold = options.hold ?? 1500;
   return new Observable<readonly string[]>((subscriber) => {
+    /** When each speaker was last heard (for the order), for everyone active or held. */
     const lastLoud = new Map<string, number>();
+    /** When a held speaker was first heard below the threshold: the hold counts from there. */
+    const quietSince = new Map<string, number>();
     const level = new Map<string, number>();
     let last: readonly string[] = [];
     let expiry: Subscription | null = null;
@@ -39,12 +42,14 @@ export function activeSpeaker(
       const now = scheduler.now();
       let nextExpiry = Infinity;
       const active: string[] = [];
-      for (const [user, at] of lastLoud) {
-        if (now - at < hold || (level.get(user) ?? 0) >= threshold) {
+      for (const user of lastLoud.keys()) {
+        const quiet = quietSince.get(user);
+        if (quiet === undefined || now - quiet < hold) {
           active.push(user);
-          if ((level.get(user) ?? 0) < threshold) nextExpiry = Math.min(nextExpiry, at + hold);
+          if (quiet !== undefined) nextExpiry = Math.min(nextExpiry, quiet + hold);
         } else {
           lastLoud.delete(user);
+          quietSince.delete(user);
         }
       }
       // loudest first; among the silent ones held, the most recent speaker first
@@ -71,12 +76,18 @@ export function activeSpeaker(
           if (!(user in levels)) {
             level.delete(user);
             lastLoud.delete(user);
+            quietSince.delete(user);
           }
         }
         for (const user in levels) {
           const v = levels[user]!;
           level.set(user, v);
-          if (v >= threshold) lastLoud.set(user, now);
+          if (v >= threshold) {
+            lastLoud.set(user, now);
+            quietSince.delete(user);
+          } else if (lastLoud.has(user) && !quietSince.has(user)) {
+            quietSince.set(user, now);
+          }
         }
         evaluate();
       },

@@ -25,8 +25,8 @@ describe('activeSpeaker', () => {
         [0, []],
         [0, ['bob']],
         [2, ['carol', 'bob']],
-        [7, ['carol']], // bob last loud at 2
-        [9, []], // carol last loud at 4
+        [9, ['carol']], // bob first heard quiet at 4, held 5
+        [11, []], // carol first heard quiet at 6
         [17, ['carol']],
       ]);
     }),
