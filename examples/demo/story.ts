@@ -222,7 +222,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     );
     milestone(
       'reconnecting',
-      'guest-a retried after 0, 300 and 1200 ms (jittered backoff), next after 2700 ms',
+      'guest-a retried after 0, 300 and 1200 ms (the default backoff), next after 2700 ms',
     );
     guestA.platform.setReachable(true);
     await until(guestA.client.connection$, (c) => c.status === 'resumed', 'resume');
