@@ -660,12 +660,12 @@ function renderSignaling(p: Para, sg: SignalingResult): void {
   );
   const rc = sg.recordCopy;
   p(
-    '**Why, and the proposed fix** (src is not changed by this issue). `reduceRoom` keeps peers and ' +
-      'streams as plain records and copies the whole record on every change (`{...dict, [k]: v}`; ' +
-      '`drop` is a spread plus `delete`), and `client.select(…)` compares the old and new record with ' +
-      '`deepEqual`. Both are O(n) per event; worse, records keyed by ever-new user ids are dictionary-' +
-      'mode objects in V8, so each copy costs about 0.5 µs per entry. Measured per change of a record ' +
-      'of n peers (µs):',
+    '**Why, and the proposed fix.** `reduceRoom` keeps peers and streams as plain records and copies ' +
+      'the whole record on every change (`{...dict, [k]: v}`; a removal rebuilds it without the key). ' +
+      'That is O(n) per event; worse, with ever-new user ids V8 cannot keep those copies on its fast ' +
+      'path, so each costs a fraction of a µs per entry. (The built-in slices of the client already ' +
+      'compare by reference, since the reducer keeps unchanged slices identical; only custom ' +
+      '`select(…)` selectors compare with `deepEqual`.) Measured per change of a record of n peers (µs):',
     mdTable(
       [
         'n',
@@ -694,8 +694,8 @@ function renderSignaling(p: Para, sg: SignalingResult): void {
     'Proposal: keep `peers` and `streams` in a persistent map inside the reducer (a 32-way ' +
       'bucketed map of `Map`s, as prototyped in the bench, or a HAMT), so a change copies one bucket ' +
       '(≈ n/32 entries) instead of the record; expose records to pages only through memoised ' +
-      'selectors, and compare slices by reference in `select` (the reducer already keeps unchanged ' +
-      'slices identical), not with `deepEqual`. Going by the table, a leave+join at 1,000 peers drops ' +
+      'selectors. This changes the public shape of `RoomState` and was left for a later change. Going ' +
+      'by the table, a leave+join at 1,000 peers drops ' +
       `from ${us(rc[1000]!.recordChurn!)} to about ${us(rc[1000]!.bucketChurn!)}. Even then the ${pct(TARGETS.signalingRatio, 0)} target ` +
       `needs cheaper validation: \`decodeServerFrame\` alone reaches ${pct(sg.ratioToJsonParse.decode, 0)} of bare ` +
       '`JSON.parse` (valibot walks every field); hand-written guards for the eleven push types, or ' +
