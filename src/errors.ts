@@ -262,6 +262,14 @@ export class RtcError extends Error {
   }
 }
 
+/**
+ * The value as an {@link RtcError}: itself when it is one, else wrapped with `code` (default
+ * `INTERNAL`), so nothing untyped ever leaves a pipeline.
+ */
+export function asRtcError(value: unknown, code: RtcErrorCode = 'INTERNAL'): RtcError {
+  return value instanceof RtcError ? value : new RtcError(code, String(value), { cause: value });
+}
+
 /** Type guard for {@link RtcError}, optionally for one code. */
 export function isRtcError(value: unknown, code?: RtcErrorCode): value is RtcError {
   return value instanceof RtcError && (code === undefined || value.code === code);

@@ -6,7 +6,14 @@
  */
 
 // errors
-export { RtcError, RTC_ERROR_CODES, RTC_ERROR_CODE_LIST, isRtcError, isRtcErrorCode } from './errors';
+export {
+  RtcError,
+  RTC_ERROR_CODES,
+  RTC_ERROR_CODE_LIST,
+  isRtcError,
+  isRtcErrorCode,
+  asRtcError,
+} from './errors';
 export type { RtcErrorCode, RtcErrorCodeInfo, RtcErrorShape } from './errors';
 
 // the client and its state

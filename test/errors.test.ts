@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RTC_ERROR_CODE_LIST, RTC_ERROR_CODES, RtcError, isRtcError, isRtcErrorCode } from '../src/errors';
+import {
+  RTC_ERROR_CODE_LIST,
+  RTC_ERROR_CODES,
+  RtcError,
+  asRtcError,
+  isRtcError,
+  isRtcErrorCode,
+} from '../src/errors';
 
 describe('RtcError', () => {
   it('carries code and reason, and is an Error', () => {
@@ -64,5 +71,17 @@ describe('docs/errors.md', () => {
       expect(agora).toBe((vendors.agora ?? []).join(', '));
       expect(rong).toBe((vendors.rongcloud ?? []).join(', '));
     }
+  });
+});
+
+describe('asRtcError', () => {
+  it('keeps an RtcError and wraps anything else, with its cause', () => {
+    const e = new RtcError('TIMEOUT', 'late');
+    expect(asRtcError(e)).toBe(e);
+    const boom = new Error('boom');
+    const wrapped = asRtcError(boom);
+    expect(wrapped).toMatchObject({ code: 'INTERNAL', reason: 'Error: boom' });
+    expect((wrapped as { cause?: unknown }).cause).toBe(boom);
+    expect(asRtcError('bad', 'INVALID_ARGUMENT').code).toBe('INVALID_ARGUMENT');
   });
 });

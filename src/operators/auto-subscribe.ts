@@ -9,7 +9,8 @@ import {
   tap,
   type SchedulerLike,
 } from 'rxjs';
-import { RtcError } from '../errors';
+import type { RtcError } from '../errors';
+import { asRtcError } from '../errors';
 import type { RtcClient } from '../streams/create-client';
 import type { RoomState, Subscription } from '../streams/model';
 import { deepEqual } from '../streams/selectors';
@@ -115,7 +116,7 @@ export function autoSubscribe(
       const sub = command.subscribe({
         error: (e: unknown) => {
           finished = true;
-          const error = e instanceof RtcError ? e : new RtcError('INTERNAL', String(e));
+          const error = asRtcError(e);
           // The stream went away while the command was in flight: nothing to report.
           if (error.code !== 'STREAM_NOT_FOUND' && error.code !== 'NOT_SUBSCRIBED') {
             failed.set(id, { action, until: scheduler.now() + retryAfter });

@@ -11,7 +11,7 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { RtcError } from '../errors';
+import { RtcError, asRtcError } from '../errors';
 import { defaultRandom } from '../bindings/defaults';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { PlayerContext, PusherContext } from '../bindings/platform';
@@ -171,7 +171,7 @@ export function mediaRecovery(
                 perform(action, streamId).subscribe({
                   error: (e: unknown) => {
                     busy.delete(key);
-                    const error = e instanceof RtcError ? e : new RtcError('INTERNAL', String(e));
+                    const error = asRtcError(e);
                     subscriber.next({ ...base, delay, outcome: 'failed', error });
                     subscriber.complete();
                   },

@@ -14,7 +14,7 @@ import {
   type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { RtcError, type RtcErrorCode } from '../errors';
+import { RtcError, type RtcErrorCode, asRtcError } from '../errors';
 import type { ConnectionState } from '../streams/model';
 import { defaultReconnectPolicy, type ReconnectPolicy } from './reconnect-policy';
 
@@ -92,7 +92,7 @@ export function reconnect<T>(
           resetOnSuccess: true,
           delay: (error: unknown, attempt: number) => {
             if (!shouldRetry(error)) return throwError(() => error);
-            const rtcError = error instanceof RtcError ? error : new RtcError('INTERNAL', String(error));
+            const rtcError = asRtcError(error);
             lostAt ??= scheduler.now();
             const delay = policy(attempt, scheduler.now() - lostAt, rtcError);
             if (delay === null) {

@@ -16,7 +16,7 @@ import {
   type SchedulerLike,
   Subscription as RxSubscription,
 } from 'rxjs';
-import { RtcError } from '../errors';
+import { RtcError, asRtcError } from '../errors';
 import { ID_PATTERN, LIMITS } from '../protocol/limits';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../bindings/platform';
 import { playerElementId } from '../bindings/native/handlers';
@@ -330,7 +330,7 @@ export function createClient(options: ClientOptions): RtcClient {
     error: (err: unknown) =>
       dispatch({
         type: 'error',
-        error: err instanceof RtcError ? err : new RtcError('INTERNAL', String(err)),
+        error: asRtcError(err),
         source: 'driver',
       }),
   });

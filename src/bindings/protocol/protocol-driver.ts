@@ -2,6 +2,7 @@
  * The built-in driver: the rxroom signaling protocol (docs/protocol.md) over one socket per
  * session, through the injected Platform.
  */
+import { sessionEnding } from '../session-end';
 import {
   asyncScheduler,
   defer,
@@ -18,7 +19,7 @@ import {
   finalize,
   share,
 } from 'rxjs';
-import { RtcError } from '../../errors';
+import { RtcError, asRtcError } from '../../errors';
 import type { JoinAckData, RequestBody } from '../../protocol';
 import type {
   Capability,
@@ -372,7 +373,7 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
   const reportFailure = (err: unknown) => {
     emit({
       type: 'error',
-      error: err instanceof RtcError ? err : new RtcError('INTERNAL', String(err)),
+      error: asRtcError(err),
       source: 'driver',
     });
     return EMPTY;
@@ -672,15 +673,11 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
       : attempt;
     s.loop = recovered.subscribe({
       error: (err: unknown) => {
-        const error = err instanceof RtcError ? err : new RtcError('INTERNAL', String(err));
-        if (!s.joinedOnce) s.joined$.error(error);
-        if (error.code === 'KICKED') {
-          end(s, 'kicked', { status: 'kicked', ...(s.kicked ? { kickReason: s.kicked } : {}) });
-        } else {
-          const status = error.code === 'RECONNECT_FAILED' ? 'failed' : 'disconnected';
-          if (s.joinedOnce) emit({ type: 'error', error, source: 'connection' });
-          end(s, 'connection-lost', { status, error: error.toJSON() });
-        }
+        const ending = sessionEnding(err, s.kicked);
+        if (!s.joinedOnce) s.joined$.error(ending.error);
+        else if (ending.reason === 'connection-lost')
+          emit({ type: 'error', error: ending.error, source: 'connection' });
+        end(s, ending.reason, ending.state);
       },
       complete: () => {
         if (!s.joinedOnce)

@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import { RtcError } from '../../errors';
+import { RtcError, asRtcError } from '../../errors';
 import * as v from 'valibot';
 import {
   describeIssues,
@@ -85,7 +85,7 @@ export class SignalChannel {
       try {
         text = encodeFrame(frame);
       } catch (e) {
-        subscriber.error(e instanceof RtcError ? e : new RtcError('INVALID_ARGUMENT', String(e)));
+        subscriber.error(asRtcError(e, 'INVALID_ARGUMENT'));
         return;
       }
       const timer = this.scheduler.schedule(() => {

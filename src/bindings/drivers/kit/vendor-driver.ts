@@ -4,6 +4,7 @@
  * user had after a rejoin, command timeouts, `UNSUPPORTED` answers, and one RoomEvent per command
  * result, emitted exactly as the built-in protocol driver emits them (ARCHITECTURE.md decision 2).
  */
+import { sessionEnding } from '../../session-end';
 import {
   asyncScheduler,
   defer,
@@ -20,7 +21,7 @@ import {
   catchError,
   type SchedulerLike,
 } from 'rxjs';
-import { RtcError } from '../../../errors';
+import { RtcError, asRtcError } from '../../../errors';
 import { isRetryableError, reconnect, type ReconnectOptions } from '../../../operators/reconnect';
 import type {
   Capability,
@@ -359,7 +360,7 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
   const reportFailure = (err: unknown) => {
     emit({
       type: 'error',
-      error: err instanceof RtcError ? err : new RtcError('INTERNAL', String(err)),
+      error: asRtcError(err),
       source: 'driver',
     });
     return EMPTY;
@@ -607,15 +608,11 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
           );
     s.loop = recovered.subscribe({
       error: (err: unknown) => {
-        const error = err instanceof RtcError ? err : new RtcError('INTERNAL', String(err));
-        if (!s.joinedOnce) s.joined$.error(error);
-        if (error.code === 'KICKED') {
-          end(s, 'kicked', { status: 'kicked', ...(s.kicked ? { kickReason: s.kicked.reason } : {}) });
-        } else {
-          const status = error.code === 'RECONNECT_FAILED' ? 'failed' : 'disconnected';
-          if (s.joinedOnce) emit({ type: 'error', error, source: 'connection' });
-          end(s, 'connection-lost', { status, error: error.toJSON() });
-        }
+        const ending = sessionEnding(err, s.kicked?.reason);
+        if (!s.joinedOnce) s.joined$.error(ending.error);
+        else if (ending.reason === 'connection-lost')
+          emit({ type: 'error', error: ending.error, source: 'connection' });
+        end(s, ending.reason, ending.state);
       },
       complete: () => {
         if (!s.joinedOnce)
