@@ -56,6 +56,9 @@ export type {
 } from './streams/model';
 export {
   selectPeers,
+  selectPeer,
+  selectPeerList,
+  selectStreamList,
   selectRemoteStreams,
   selectConnection,
   selectAttributes,

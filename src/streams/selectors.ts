@@ -9,6 +9,15 @@ import type { ConnectionState, Peer, Publication, RemoteStream, RoomState } from
 export const selectPeers = (s: RoomState): Readonly<Record<string, Peer>> => s.peers;
 /** Remote streams by id. */
 export const selectRemoteStreams = (s: RoomState): Readonly<Record<string, RemoteStream>> => s.streams;
+/** One remote peer, or null. */
+export const selectPeer =
+  (userId: string) =>
+  (s: RoomState): Peer | null =>
+    s.peers[userId] ?? null;
+/** Remote visible users as an array. */
+export const selectPeerList = (s: RoomState): readonly Peer[] => Object.values(s.peers);
+/** Remote streams as an array. */
+export const selectStreamList = (s: RoomState): readonly RemoteStream[] => Object.values(s.streams);
 /** The connection state. */
 export const selectConnection = (s: RoomState): ConnectionState => s.connection;
 /** Room attributes. */
