@@ -40,6 +40,7 @@ export type {
   StreamRemovedReason,
 } from './streams/room-event';
 export { initialRoomState, isConnected, streamIdFor } from './streams/model';
+export { PersistentMap } from './streams/persistent-map';
 export type {
   RoomState,
   Peer,
@@ -58,6 +59,8 @@ export {
   selectPeers,
   selectPeer,
   selectPeerList,
+  selectPeerRecord,
+  selectStreamRecord,
   selectStreamList,
   selectRemoteStreams,
   selectConnection,

@@ -279,7 +279,7 @@ async function runner(variant: Variant, stream: FrameStream): Promise<Runner> {
           for (let i = 0; i < frames.length; i++) fold(frames[i]!);
           return performance.now() - t0;
         },
-        finish: () => Object.keys(state.peers).length,
+        finish: () => [...state.peers.keys()].length,
       };
     }
     case 'client': {
@@ -292,7 +292,7 @@ async function runner(variant: Variant, stream: FrameStream): Promise<Runner> {
           return performance.now() - t0;
         },
         finish() {
-          const peers = Object.keys(c.client.state.peers).length;
+          const peers = [...c.client.state.peers.keys()].length;
           if (peers !== stream.peers)
             throw new Error(`client ended with ${peers} peers, expected ${stream.peers}`);
           c.subscription.unsubscribe();
