@@ -30,6 +30,8 @@ import {
   type RoomState,
   type RtcClient,
   type ServerFrame,
+  type NativeEvent,
+  roomViewModel,
 } from '../../src';
 import { pushToEvent } from '../../src/bindings/protocol/mapping';
 import { gc, median, randInt, round, seededRandom } from '../lib/common';
@@ -136,7 +138,39 @@ export function generateFrames(peers: number, count: number, seed = 1): FrameStr
 }
 
 /** An in-process Platform whose one socket answers `join` and lets the bench push frames. */
-function loopbackPlatform() {
+/** What the loopback server's join ack holds besides the defaults (a room to join into). */
+interface JoinRoom {
+  readonly peers?: readonly { user: string; role: 'broadcaster'; visible: boolean }[];
+  readonly streams?: readonly ReturnType<typeof streamInfoOf>[];
+  readonly subscriptions?: readonly ReturnType<typeof subscriptionInfoOf>[];
+}
+
+function streamInfoOf(user: string) {
+  return {
+    id: `${user}:main`,
+    user,
+    kind: 'main' as const,
+    audio: true,
+    video: true,
+    small: false,
+    audioMuted: false,
+    videoMuted: false,
+  };
+}
+
+function subscriptionInfoOf(user: string) {
+  return {
+    stream: `${user}:main`,
+    url: `rtmp://media.invalid/live/${user}`,
+    audio: true,
+    video: true,
+    small: false,
+    audioMuted: false,
+    videoMuted: false,
+  };
+}
+
+function loopbackPlatform(room: JoinRoom = {}) {
   let deliver: (text: string) => void = () => undefined;
   const platform: Platform = {
     name: 'bench',
@@ -162,10 +196,10 @@ function loopbackPlatform() {
               session: 'bench-session',
               seq: 0,
               self: { user: SELF, role: 'broadcaster', visible: true },
-              peers: [],
-              streams: [],
+              peers: [...(room.peers ?? [])],
+              streams: [...(room.streams ?? [])],
               publications: [],
-              subscriptions: [],
+              subscriptions: [...(room.subscriptions ?? [])],
               attributes: {},
               heartbeat: { interval: 10_000, timeout: 30_000 },
               grace: 20_000,
@@ -196,8 +230,8 @@ interface JoinedClient {
   readonly subscription: Subscription;
 }
 
-async function joinedClient(): Promise<JoinedClient> {
-  const { platform, deliver } = loopbackPlatform();
+async function joinedClient(room: JoinRoom = {}): Promise<JoinedClient> {
+  const { platform, deliver } = loopbackPlatform(room);
   const client = createClient({
     url: 'ws://bench.invalid',
     platform,
@@ -367,7 +401,19 @@ export async function runSignaling(options: SignalingOptions = {}) {
     reduce: round(scaling[1000]!.reduce / scaling[10]!.reduce, 1),
     client: round(scaling[1000]!.client / scaling[10]!.client, 1),
   };
+  // The native-event mix: the cost of one volume/net tick from 4 to 200 players.
+  const ticks: Record<string, Awaited<ReturnType<typeof volumeTickCost>>> = {};
+  for (const players of [4, 20, 50, 100, 200]) {
+    const runs: Awaited<ReturnType<typeof volumeTickCost>>[] = [];
+    for (let r = 0; r < (quick ? 1 : 3); r++)
+      runs.push(await volumeTickCost(players, quick ? 15 : 40, r + 1));
+    runs.sort((a, b) => a.usPerEvent - b.usPerEvent);
+    ticks[players] = runs[Math.floor(runs.length / 2)]!;
+  }
+  const tickGrowth = round(ticks[200]!.usPerEvent / ticks[4]!.usPerEvent, 2);
   return {
+    nativeTicks: ticks,
+    tickGrowth200vs4: tickGrowth,
     room: {
       peers: main.peers,
       buildUpFrames: main.buildUp.length,
@@ -383,6 +429,66 @@ export async function runSignaling(options: SignalingOptions = {}) {
     growth1000vs10: growth,
     recordCopy: recordCopyCosts(),
   };
+}
+
+// ── the native-event mix: what a volume or net tick costs as the grid grows ─────────────────
+
+/**
+ * µs per native event for a page showing `players` subscribed remote streams: every player
+ * reports its volume every 300 ms and its net status every 1 s, the pusher its volume every
+ * 300 ms, for `seconds` of (compressed) time. As in a meeting, three people talk at a time (levels
+ * 30–90, a new trio every 3 s) and everyone else's microphone picks up noise (0–12). Each event goes through `dispatchNative` → the
+ * client's volume/net maps → `roomViewModel` (quantised volume, active speaker, net quality, the
+ * players' view), as a page subscribed to it pays.
+ */
+export async function volumeTickCost(players: number, seconds: number, seed = 3) {
+  const users = Array.from({ length: players }, (_, i) => `p${String(i).padStart(3, '0')}`);
+  const c = await joinedClient({
+    peers: users.map((user) => ({ user, role: 'broadcaster' as const, visible: true })),
+    streams: users.map(streamInfoOf),
+    subscriptions: users.map(subscriptionInfoOf),
+  });
+  const views = { count: 0, players: 0 };
+  const sub = roomViewModel(c.client).subscribe((vm) => {
+    views.count++;
+    views.players = vm.players.length;
+  });
+  if (views.players !== players) throw new Error(`view shows ${views.players} players, expected ${players}`);
+  const random = seededRandom(seed * 7919 + players);
+  type Tick = { at: number; event: NativeEvent };
+  const ticks: Tick[] = [];
+  let talking = new Set<number>();
+  for (let t = 0; t < seconds * 1000; t += 300) {
+    if (t % 3000 === 0) talking = new Set([0, 1, 2].map(() => randInt(random, 0, players - 1)));
+    ticks.push({ at: t, event: { type: 'pusher-volume', volume: randInt(random, 0, 12) } });
+    users.forEach((u, i) => {
+      const at = t + ((i * 7) % 300);
+      const volume = talking.has(i) ? randInt(random, 30, 90) : randInt(random, 0, 12);
+      ticks.push({ at, event: { type: 'player-volume', streamId: `${u}:main`, volume } });
+      if (t % 900 === 0) {
+        ticks.push({
+          at: at + 1,
+          event: {
+            type: 'player-net',
+            streamId: `${u}:main`,
+            info: { netQualityLevel: randInt(random, 1, 5), videoBitrate: randInt(random, 300, 900) },
+          },
+        });
+      }
+    });
+  }
+  ticks.sort((a, b) => a.at - b.at);
+  const warm = Math.floor(ticks.length / 4);
+  for (let i = 0; i < warm; i++) c.client.dispatchNative(ticks[i]!.event);
+  gc();
+  const t0 = performance.now();
+  for (let i = warm; i < ticks.length; i++) c.client.dispatchNative(ticks[i]!.event);
+  const ms = performance.now() - t0;
+  const timed = ticks.length - warm;
+  sub.unsubscribe();
+  c.subscription.unsubscribe();
+  c.client.destroy();
+  return { players, events: timed, usPerEvent: round((ms * 1000) / timed, 3), viewEmissions: views.count };
 }
 
 // ── what a record change costs, and what the proposed representations would cost ─────────────

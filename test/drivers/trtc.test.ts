@@ -3,6 +3,7 @@
  * replayed by the fake cloud, in virtual time: telemetry, the pusher attributes the page gets,
  * re-entering the room, the small stream, screen shares, and the SDK paths rxroom avoids.
  */
+import { PersistentMap } from '../../src/streams/persistent-map';
 import { nativeHandlers } from '../../src/bindings/native/handlers';
 import {
   decodePlayerAudioVolume,
@@ -230,7 +231,7 @@ describe('trtc driver', () => {
     }
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     const volume = await new Promise((resolve) => a.client.volume$.subscribe(resolve));
-    expect(volume).toMatchObject({ bob: 49 });
+    expect((volume as PersistentMap<number>).toRecord()).toMatchObject({ bob: 49 });
     spies.forEach((s) => s.mockRestore());
   });
 
