@@ -3,7 +3,7 @@
  * replayed by the fake cloud, in virtual time: telemetry, the pusher attributes the page gets,
  * re-entering the room, the small stream, screen shares, and the SDK paths rxroom avoids.
  */
-import { PersistentMap } from '../../src/streams/persistent-map';
+import type { PersistentMap } from '../../src/streams/persistent-map';
 import { nativeHandlers } from '../../src/bindings/native/handlers';
 import {
   decodePlayerAudioVolume,
