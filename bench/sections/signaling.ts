@@ -32,6 +32,7 @@ import {
   type ServerFrame,
   type NativeEvent,
   roomViewModel,
+  PersistentMap,
 } from '../../src';
 import { pushToEvent } from '../../src/bindings/protocol/mapping';
 import { gc, median, randInt, round, seededRandom } from '../lib/common';
@@ -494,39 +495,6 @@ export async function volumeTickCost(players: number, seconds: number, seed = 3)
 
 // ── what a record change costs, and what the proposed representations would cost ─────────────
 
-/**
- * A prototype persistent map for the proposal: 32 buckets (Maps) by key hash; a change copies the
- * bucket array and one bucket (about n/32 entries), never the whole record.
- */
-class BucketMap<T> {
-  private constructor(private readonly buckets: readonly ReadonlyMap<string, T>[]) {}
-  static empty<T>(): BucketMap<T> {
-    return new BucketMap<T>(Array.from({ length: 32 }, () => new Map<string, T>()));
-  }
-  private static slot(key: string): number {
-    let h = 0;
-    for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
-    return h & 31;
-  }
-  get(key: string): T | undefined {
-    return this.buckets[BucketMap.slot(key)]!.get(key);
-  }
-  private with(key: string, change: (bucket: Map<string, T>) => void): BucketMap<T> {
-    const i = BucketMap.slot(key);
-    const buckets = this.buckets.slice();
-    const bucket = new Map(buckets[i]!);
-    change(bucket);
-    buckets[i] = bucket;
-    return new BucketMap(buckets);
-  }
-  set(key: string, value: T): BucketMap<T> {
-    return this.with(key, (b) => b.set(key, value));
-  }
-  delete(key: string): BucketMap<T> {
-    return this.with(key, (b) => b.delete(key));
-  }
-}
-
 interface Peerish {
   readonly userId: string;
   readonly role: 'broadcaster';
@@ -535,8 +503,8 @@ interface Peerish {
 
 /**
  * µs per change of a record of n peers: update a key, add one and drop one, as reduceRoom does
- * today (`{...dict, [k]: v}` and spread + delete), as a Map copy would, and as a bucketed
- * persistent map would; and `deepEqual` of two such records after one change (what
+ * before the state core moved (`{...dict, [k]: v}` and spread + delete), as a Map copy would, and
+ * as the PersistentMap the reducer now uses does; and `deepEqual` of two such records after one change (what
  * `select(…)`'s distinctUntilChanged pays).
  */
 export function recordCopyCosts() {
@@ -556,8 +524,8 @@ export function recordCopyCosts() {
     for (let i = 0; i < n; i++) rec = { ...rec, [keyOf(i)]: value(i) };
     let map = new Map<string, Peerish>();
     for (let i = 0; i < n; i++) map = new Map(map).set(keyOf(i), value(i));
-    let buckets = BucketMap.empty<Peerish>();
-    for (let i = 0; i < n; i++) buckets = buckets.set(keyOf(i), value(i));
+    let pmap = PersistentMap.empty<Peerish>();
+    for (let i = 0; i < n; i++) pmap = pmap.with(keyOf(i), value(i));
     let next = n;
     const churnRecord = (i: number) => {
       const k = keyOf(next - n + (i % 1));
@@ -583,12 +551,12 @@ export function recordCopyCosts() {
       next++;
     });
     next = n;
-    const bucketUpdate = time((i) => {
+    const persistentUpdate = time((i) => {
       const k = keyOf(next - n + (i % n));
-      if (buckets.get(k)) buckets = buckets.set(k, value(i));
+      if (pmap.get(k)) pmap = pmap.with(k, value(i));
     });
-    const bucketChurn = time(() => {
-      buckets = buckets.delete(keyOf(next - n)).set(keyOf(next), value(next));
+    const persistentChurn = time(() => {
+      pmap = pmap.without(keyOf(next - n)).with(keyOf(next), value(next));
       next++;
     });
     const before = rec;
@@ -600,8 +568,8 @@ export function recordCopyCosts() {
       recordChurn,
       mapUpdate,
       mapChurn,
-      bucketUpdate,
-      bucketChurn,
+      persistentUpdate,
+      persistentChurn,
       deepEqualAfterOneChange: equal,
     };
   }
