@@ -17,9 +17,10 @@ export {
 export type { RtcErrorCode, RtcErrorCodeInfo, RtcErrorShape } from './errors';
 
 // the client and its state
-export { createClient } from './streams/create-client';
+export { createClient, createRoomClient } from './streams/create-client';
 export type {
   ClientOptions,
+  RoomClientOptions,
   RtcClient,
   JoinOptions,
   PublishOptions,

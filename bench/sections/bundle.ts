@@ -77,7 +77,7 @@ interface Built extends Size {
   readonly modules?: { readonly id: string; readonly minified: number; readonly gzip: number }[];
 }
 
-async function build(
+export async function build(
   input: string,
   options: BuildOptions,
   virtual: Record<string, string> = {},

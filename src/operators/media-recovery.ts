@@ -15,7 +15,7 @@ import { RtcError, asRtcError } from '../errors';
 import { defaultRandom } from '../bindings/defaults';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { PlayerContext, PusherContext } from '../bindings/platform';
-import type { RtcClient } from '../streams/create-client';
+import type { RtcClient } from '../streams/client/types';
 import type { RoomEventOf } from '../streams/room-event';
 import { backoffDelay, type Jitter } from './retry-backoff';
 

@@ -10,7 +10,7 @@ import {
   catchError,
   type SchedulerLike,
 } from 'rxjs';
-import type { RtcClient } from '../streams/create-client';
+import type { RtcClient } from '../streams/client/types';
 import type { StatsReport } from '../streams/command';
 import type { RoomEventOf } from '../streams/room-event';
 import { isConnected } from '../streams/model';
