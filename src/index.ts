@@ -103,6 +103,8 @@ export { fromSocket } from './bindings/from-socket';
 export { networkStatus$, appShow$, appHide$, online$, wake$ } from './bindings/platform-streams';
 export type { SocketEvent, SocketSend, FromSocketOptions } from './bindings/from-socket';
 export { protocolDriver } from './bindings/protocol/protocol-driver';
+export { builtInDriver } from './bindings/protocol/built-in-driver';
+export type { BuiltInDriverOptions } from './bindings/protocol/built-in-driver';
 export type {
   ProtocolDriverOptions,
   RecoveryFactory,

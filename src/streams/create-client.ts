@@ -8,7 +8,8 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { RtcError } from '../errors';
 import type { Platform } from '../bindings/platform';
 import { appShow$ } from '../bindings/platform-streams';
-import { defaultDriver } from '../bindings/protocol/default-driver';
+import { builtInDriver } from '../bindings/protocol/built-in-driver';
+import { wxPlatform } from '../bindings/wx-platform';
 import { mediaRecovery, type MediaRecoveryOptions } from '../operators/media-recovery';
 import { reportStats, type ReportStatsOptions } from '../operators/report-stats';
 import type { HeartbeatOptions } from '../operators/heartbeat';
@@ -80,14 +81,15 @@ export function createClient(options: ClientOptions): RtcClient {
     driver = options.driver;
   } else {
     if (!options.url) throw new RtcError('INVALID_ARGUMENT', 'createClient needs `url` (or a `driver`)');
-    ({ driver, platform } = defaultDriver({
+    platform ??= wxPlatform();
+    driver = builtInDriver({
       url: options.url,
       scheduler,
-      ...(platform ? { platform } : {}),
+      platform,
       ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
       ...(options.reconnect !== undefined ? { reconnect: options.reconnect } : {}),
       ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
-    }));
+    });
   }
   const { client, dispatch, contexts, background } = openRoomClient({
     driver,

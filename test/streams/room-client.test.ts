@@ -6,8 +6,11 @@ import { Subject, of, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createClient, createRoomClient, type RtcClient } from '../../src/streams/create-client';
 import { decodePusherNetStatus, decodePusherStateChange } from '../../src/bindings/native/decode';
+import { builtInDriver } from '../../src/bindings/protocol/built-in-driver';
+import { FakePlatform } from '../support/fake-platform';
 import type { Capability, Command, Driver } from '../../src/streams/command';
 import type { RoomEvent } from '../../src/streams/room-event';
+import type { RtcError } from '../../src/errors';
 import { joined, stream } from '../support/room-fixtures';
 
 function recordingDriver() {
@@ -65,6 +68,25 @@ describe('createRoomClient', () => {
     expect(seen).toContain('media-recovery');
     expect(commands).toContain('report');
     client.destroy();
+  });
+
+  it('runs over the built-in driver when given it explicitly', () => {
+    const platform = new FakePlatform();
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const client = createRoomClient({ driver: builtInDriver({ url: 'ws://x', platform, scheduler }) });
+    const statuses: string[] = [];
+    client.connection$.subscribe((c) => statuses.push(c.status));
+    const joinErrors: string[] = [];
+    client
+      .join({ token: 't', roomId: 'r', userId: 'me' })
+      .subscribe({ error: (e: RtcError) => joinErrors.push(e.code) });
+    platform.last.fireOpen();
+    expect(platform.last.frames[0]).toMatchObject({ t: 'join', room: 'r', user: 'me' });
+    expect(client.driverName).toBe('rxroom');
+    client.destroy();
+    expect(platform.last.closedWith).not.toBeNull();
+    expect(statuses).toEqual(['idle', 'connecting', 'disconnected']);
+    expect(joinErrors).toEqual(['DESTROYED']);
   });
 
   it('throws INVALID_ARGUMENT without a driver', () => {

@@ -1,10 +1,10 @@
 /**
  * The built-in driver as `createClient({ url })` sets it up: the protocol driver over the wx
  * platform (or the one given), with the default reconnection and heartbeat wired to the
- * platform's network and app-show signals. Only `createClient` imports this module, so a page
- * built on `createRoomClient` and a vendor driver bundles none of it.
+ * platform's network and app-show signals. A page built on `createRoomClient` with a vendor
+ * driver never imports this module, so it bundles none of it.
  */
-import type { SchedulerLike } from 'rxjs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { Driver } from '../../streams/command';
 import type { Platform } from '../platform';
 import { appShow$, online$, wake$ } from '../platform-streams';
@@ -13,22 +13,40 @@ import { heartbeat, type HeartbeatOptions } from '../../operators/heartbeat';
 import { isRetryableError, reconnect, type ReconnectOptions } from '../../operators/reconnect';
 import { protocolDriver } from './protocol-driver';
 
-/** Options of {@link defaultDriver}: the built-in driver's part of `ClientOptions`. */
-export interface DefaultDriverOptions {
+/** Options of {@link builtInDriver}. */
+export interface BuiltInDriverOptions {
+  /** Signaling server URL (`wss://…`). */
   readonly url: string;
+  /** Default: `wxPlatform()`. */
   readonly platform?: Platform;
-  readonly scheduler: SchedulerLike;
+  /** Scheduler for every timer. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Ms to wait for each answer from the server. Default 10,000. */
   readonly requestTimeout?: number;
+  /**
+   * How lost connections are retried: reconnect options, or `false` for none. Default: the
+   * default policy, waiting while offline and trying at once when the network or the app comes
+   * back.
+   */
   readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
+  /** Dead-connection detection, or `false` for none. Default: the server's settings. */
   readonly heartbeat?: Omit<HeartbeatOptions, 'check$'> | false;
 }
 
 /**
- * The protocol driver with reconnection and heartbeat. The last known reachability is held from
- * here until the driver is destroyed, so it is never forgotten between sessions.
+ * The built-in driver (rxroom's signaling protocol) with reconnection and heartbeat, as
+ * `createClient({ url })` uses it. The last known reachability is held from creation until the
+ * driver is destroyed, so it is never forgotten between sessions.
+ *
+ * @example
+ * ```ts
+ * import { createRoomClient, builtInDriver } from 'rxroom'
+ *
+ * const client = createRoomClient({ driver: builtInDriver({ url: 'wss://rtc.example.com' }) })
+ * ```
  */
-export function defaultDriver(options: DefaultDriverOptions): { driver: Driver; platform: Platform } {
-  const { scheduler } = options;
+export function builtInDriver(options: BuiltInDriverOptions): Driver {
+  const scheduler = options.scheduler ?? asyncScheduler;
   const p: Platform = options.platform ?? wxPlatform();
   const online = online$(p);
   const keepOnline = online.subscribe();
@@ -58,7 +76,7 @@ export function defaultDriver(options: DefaultDriverOptions): { driver: Driver; 
       ? { onConnected: heartbeat({ ...heartbeatOptions, check$: appShow$(p) }, scheduler) }
       : {}),
   });
-  const driver: Driver = {
+  return {
     name: inner.name,
     capabilities: inner.capabilities,
     events$: inner.events$,
@@ -68,5 +86,4 @@ export function defaultDriver(options: DefaultDriverOptions): { driver: Driver; 
       keepOnline.unsubscribe();
     },
   };
-  return { driver, platform: p };
 }
