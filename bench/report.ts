@@ -101,7 +101,10 @@ export const TARGETS = {
   signalingRatio: 0.5,
   /** "Flat": per-frame time at 1,000 peers at most this many times that at 10 peers. */
   flatGrowth: 2,
+  /** createRoomClient + builtInDriver, no page layer (issue 17). */
   coreGzip: 12 * 1024,
+  /** The typical page without rxjs (issue 17). */
+  typicalGzip: 18 * 1024,
   coreWithRxjsGzip: 25 * 1024,
 } as const;
 
@@ -227,15 +230,27 @@ export function summaryRows(results: Results): SummaryRow[] {
   }
   const bd = results.sections.bundle as BundleResult | undefined;
   if (bd) {
+    if (bd.rxroom.core) {
+      rows.push({
+        section: '3 bundle',
+        measure: 'core: createRoomClient + builtInDriver, without rxjs',
+        rxroom: bytes(bd.rxroom.core.gzip),
+        baseline: `createClient ${bytes(bd.rxroom.createClient.gzip)}`,
+        result: `lean core (vendor-driver page) ${bytes(bd.rxroom.leanCore.gzip)}`,
+        target: '≤ 12 KiB gzip',
+        value: `${bytes(bd.rxroom.core.gzip)} gzip`,
+        met: bd.rxroom.core.gzip <= TARGETS.coreGzip,
+      });
+    }
     rows.push({
       section: '3 bundle',
       measure: 'typical page, without rxjs (min + gzip)',
       rxroom: bytes(bd.rxroom.typicalWithoutRxjs.gzip),
       baseline: `trtc-wx.js ${bytes(bd.vendors.trtc.gzip)}`,
       result: `${bytes(bd.rxroom.typicalWithoutRxjs.raw)} min`,
-      target: '≤ 12 KiB gzip',
+      target: '≤ 18 KiB gzip',
       value: `${bytes(bd.rxroom.typicalWithoutRxjs.gzip)} gzip`,
-      met: bd.rxroom.typicalWithoutRxjs.gzip <= TARGETS.coreGzip,
+      met: bd.rxroom.typicalWithoutRxjs.gzip <= TARGETS.typicalGzip,
     });
     rows.push({
       section: '3 bundle',
@@ -724,6 +739,25 @@ function renderBundle(p: Para, bd: BundleResult): void {
         ],
         ['… of which rxjs', bytes(bd.rxroom.rxjsShare.raw), bytes(bd.rxroom.rxjsShare.gzip)],
         ['… of which valibot', bytes(bd.rxroom.valibotShare.raw), bytes(bd.rxroom.valibotShare.gzip)],
+        ...(bd.rxroom.core
+          ? [
+              [
+                'core: createRoomClient + builtInDriver, rxjs external',
+                bytes(bd.rxroom.core.raw),
+                `**${bytes(bd.rxroom.core.gzip)}**`,
+              ],
+              [
+                'lean core: createRoomClient alone (what a vendor-driver page adds to its driver)',
+                bytes(bd.rxroom.leanCore.raw),
+                bytes(bd.rxroom.leanCore.gzip),
+              ],
+              [
+                'createClient alone (core + built-in driver + media recovery + stats)',
+                bytes(bd.rxroom.createClient.raw),
+                bytes(bd.rxroom.createClient.gzip),
+              ],
+            ]
+          : []),
         [
           'rxroom, whole public API, rxjs external',
           bytes(bd.rxroom.fullIndexWithoutRxjs.raw),
