@@ -6,15 +6,12 @@
  */
 
 // errors
-export {
-  RtcError,
-  RTC_ERROR_CODES,
-  RTC_ERROR_CODE_LIST,
-  isRtcError,
-  isRtcErrorCode,
-  asRtcError,
-} from './errors';
-export type { RtcErrorCode, RtcErrorCodeInfo, RtcErrorShape } from './errors';
+export { RtcError, RTC_ERROR_CODE_LIST, isRtcError, isRtcErrorCode, asRtcError } from './errors';
+export type { RtcErrorCode, RtcErrorShape } from './errors';
+export { RTC_ERROR_CODES } from './error-codes';
+export type { RtcErrorCodeInfo } from './error-codes';
+export { RTC_ERROR_VENDOR_CODES } from './error-vendors';
+export type { VendorErrorCodes } from './error-vendors';
 
 // the client and its state
 export { createClient, createRoomClient } from './streams/create-client';
