@@ -790,13 +790,14 @@ function renderBundle(p: Para, bd: BundleResult): void {
       ['module', 'minified', 'gzip'],
       bd.typicalModules.slice(0, 12).map((x) => [x.id, bytes(x.minified), bytes(x.gzip)]),
     ),
-    'Why the targets are missed, and what would fix it: `createClient` imports the built-in protocol ' +
-      'driver (with its valibot schemas, codec, signal channel, reconnect and heartbeat) and the wx ' +
-      'platform statically, so every page pays for them even with a vendor driver; the native code ' +
-      'tables and the error table ship an English sentence per code. Proposed: make the built-in ' +
-      'driver an explicit import (`createClient({ driver: rxroomDriver({ url }) })`) so vendor-driver ' +
-      'pages tree-shake it; move the code meanings to a development-only table (codes and severities ' +
-      'stay); replace valibot schemas on the hot path with hand-written guards (see benchmark 2).',
+    'What the figures hold (issue 17): the client core (`createRoomClient`) imports no driver, ' +
+      'platform or operator, so a vendor-driver page bundles only the lean core and its driver; the ' +
+      'built-in driver is an explicit import (`builtInDriver`, which `createClient({ url })` uses); ' +
+      'media recovery and stats reporting are composed by `createClient`, outside the core; the code ' +
+      'meanings live in tables only docs and tooling import. Everything is ES2017 syntax, which costs ' +
+      'some bytes (object spread becomes `Object.assign`). Of the core, valibot and the frame schemas ' +
+      'are the largest remaining share (see the `typicalModules` list); hand-written guards on the ' +
+      'hot path would remove them (see benchmark 2).',
   );
 }
 
