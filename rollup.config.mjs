@@ -10,6 +10,7 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 import terser from '@rollup/plugin-terser';
+import tsCompiler from 'typescript';
 
 const pkg = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('package.json', 'utf8')));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
@@ -100,6 +101,35 @@ function copyComponentAssets(root = 'src/components') {
 const ts = (tsconfig = 'tsconfig.build.json', extra = {}) =>
   typescript({ tsconfig, noEmitOnError: true, ...extra });
 
+/**
+ * The newest ECMAScript syntax miniprogram_dist may contain (older WeChat clients parse no more);
+ * `.ci/run` checks it with scripts/check-syntax.cjs.
+ */
+export const MINIPROGRAM_ECMA = 2017;
+
+/**
+ * Bundled dependencies (valibot) ship newer syntax (`?.`, `??`, object spread) than the mini
+ * program target: compile their JavaScript down to it, as our own TypeScript is.
+ */
+function downlevelDependencies() {
+  return {
+    name: 'rxroom-downlevel-dependencies',
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/]/.test(id) || !/\.[cm]?js$/.test(id)) return null;
+      const out = tsCompiler.transpileModule(code, {
+        fileName: id,
+        compilerOptions: {
+          allowJs: true,
+          target: tsCompiler.ScriptTarget[`ES${MINIPROGRAM_ECMA}`],
+          module: tsCompiler.ModuleKind.ESNext,
+          sourceMap: false,
+        },
+      });
+      return { code: out.outputText, map: null };
+    },
+  };
+}
+
 const miniprogramOutput = {
   dir: 'miniprogram_dist',
   format: 'cjs',
@@ -112,9 +142,10 @@ const miniprogramPlugins = (...extra) => [
   miniProgramSafe(['ws', 'jose', 'pino']),
   ...extra,
   nodeResolve({ browser: true }),
-  ts('tsconfig.build.json', { sourceMap: false }),
+  downlevelDependencies(),
+  ts('tsconfig.build.json', { sourceMap: false, target: `ES${MINIPROGRAM_ECMA}` }),
   // Mini programs pay for every byte of the main package (2 MB cap): ship it minified.
-  terser({ ecma: 2019, module: false, compress: { passes: 2 } }),
+  terser({ ecma: MINIPROGRAM_ECMA, module: false, compress: { passes: 2 } }),
 ];
 
 /**

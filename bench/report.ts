@@ -107,7 +107,10 @@ export const TARGETS = {
   flatGrowth: 2,
   /** "Flat": the cost of a volume/net tick with 200 players at most this many times with 4. */
   tickGrowth: 2,
+  /** createRoomClient + builtInDriver, no page layer (issue 17). */
   coreGzip: 12 * 1024,
+  /** The typical page without rxjs (issue 17). */
+  typicalGzip: 18 * 1024,
   coreWithRxjsGzip: 25 * 1024,
 } as const;
 
@@ -255,15 +258,27 @@ export function summaryRows(results: Results): SummaryRow[] {
   }
   const bd = results.sections.bundle as BundleResult | undefined;
   if (bd) {
+    if (bd.rxroom.core) {
+      rows.push({
+        section: '3 bundle',
+        measure: 'core: createRoomClient + builtInDriver, without rxjs',
+        rxroom: bytes(bd.rxroom.core.gzip),
+        baseline: `createClient ${bytes(bd.rxroom.createClient.gzip)}`,
+        result: `lean core (vendor-driver page) ${bytes(bd.rxroom.leanCore.gzip)}`,
+        target: '≤ 12 KiB gzip',
+        value: `${bytes(bd.rxroom.core.gzip)} gzip`,
+        met: bd.rxroom.core.gzip <= TARGETS.coreGzip,
+      });
+    }
     rows.push({
       section: '3 bundle',
       measure: 'typical page, without rxjs (min + gzip)',
       rxroom: bytes(bd.rxroom.typicalWithoutRxjs.gzip),
       baseline: `trtc-wx.js ${bytes(bd.vendors.trtc.gzip)}`,
       result: `${bytes(bd.rxroom.typicalWithoutRxjs.raw)} min`,
-      target: '≤ 12 KiB gzip',
+      target: '≤ 18 KiB gzip',
       value: `${bytes(bd.rxroom.typicalWithoutRxjs.gzip)} gzip`,
-      met: bd.rxroom.typicalWithoutRxjs.gzip <= TARGETS.coreGzip,
+      met: bd.rxroom.typicalWithoutRxjs.gzip <= TARGETS.typicalGzip,
     });
     rows.push({
       section: '3 bundle',
@@ -768,6 +783,25 @@ function renderBundle(p: Para, bd: BundleResult): void {
         ],
         ['… of which rxjs', bytes(bd.rxroom.rxjsShare.raw), bytes(bd.rxroom.rxjsShare.gzip)],
         ['… of which valibot', bytes(bd.rxroom.valibotShare.raw), bytes(bd.rxroom.valibotShare.gzip)],
+        ...(bd.rxroom.core
+          ? [
+              [
+                'core: createRoomClient + builtInDriver, rxjs external',
+                bytes(bd.rxroom.core.raw),
+                `**${bytes(bd.rxroom.core.gzip)}**`,
+              ],
+              [
+                'lean core: createRoomClient alone (what a vendor-driver page adds to its driver)',
+                bytes(bd.rxroom.leanCore.raw),
+                bytes(bd.rxroom.leanCore.gzip),
+              ],
+              [
+                'createClient alone (core + built-in driver + media recovery + stats)',
+                bytes(bd.rxroom.createClient.raw),
+                bytes(bd.rxroom.createClient.gzip),
+              ],
+            ]
+          : []),
         [
           'rxroom, whole public API, rxjs external',
           bytes(bd.rxroom.fullIndexWithoutRxjs.raw),
@@ -800,13 +834,14 @@ function renderBundle(p: Para, bd: BundleResult): void {
       ['module', 'minified', 'gzip'],
       bd.typicalModules.slice(0, 12).map((x) => [x.id, bytes(x.minified), bytes(x.gzip)]),
     ),
-    'Why the targets are missed, and what would fix it: `createClient` imports the built-in protocol ' +
-      'driver (with its valibot schemas, codec, signal channel, reconnect and heartbeat) and the wx ' +
-      'platform statically, so every page pays for them even with a vendor driver; the native code ' +
-      'tables and the error table ship an English sentence per code. Proposed: make the built-in ' +
-      'driver an explicit import (`createClient({ driver: rxroomDriver({ url }) })`) so vendor-driver ' +
-      'pages tree-shake it; move the code meanings to a development-only table (codes and severities ' +
-      'stay); replace valibot schemas on the hot path with hand-written guards (see benchmark 2).',
+    'What the figures hold (issue 17): the client core (`createRoomClient`) imports no driver, ' +
+      'platform or operator, so a vendor-driver page bundles only the lean core and its driver; the ' +
+      'built-in driver is an explicit import (`builtInDriver`, which `createClient({ url })` uses); ' +
+      'media recovery and stats reporting are composed by `createClient`, outside the core; the code ' +
+      'meanings live in tables only docs and tooling import. Everything is ES2017 syntax, which costs ' +
+      'some bytes (object spread becomes `Object.assign`). Of the core, valibot and the frame schemas ' +
+      'are the largest remaining share (see the `typicalModules` list); hand-written guards on the ' +
+      'hot path would remove them (see benchmark 2).',
   );
 }
 

@@ -1,214 +1,68 @@
 /**
- * The one code table of rxroom. Every failure anywhere in the SDK or the reference server is an
- * {@link RtcError} whose `code` is a key of this table. `docs/errors.md` documents the same table;
- * a test keeps the two in step.
- *
- * `vendors` lists the codes of the seed SDKs that mean the same thing, so vendor drivers can map
- * them and users migrating from a vendor can find their old code.
+ * rxroom's error codes and the error type. Every failure anywhere in the SDK or the reference
+ * server is an {@link RtcError} whose `code` is one of {@link RTC_ERROR_CODE_LIST}. What each code
+ * means (one sentence, a category, the vendor codes with the same meaning) is in
+ * `src/error-codes.ts` (`RTC_ERROR_CODES`), which the runtime never imports, so a page does not
+ * ship those sentences; `docs/errors.md` documents the same table and a test keeps the two in step.
  */
-export const RTC_ERROR_CODES = {
-  // ── frames and protocol ──────────────────────────────────────────────
-  MALFORMED_JSON: {
-    category: 'protocol',
-    description: 'The frame is not valid JSON text (or not UTF-8 text at all).',
-  },
-  INVALID_FRAME: {
-    category: 'protocol',
-    description:
-      'The frame is JSON but not a valid frame: not an object, or a field is missing, mistyped or out of range.',
-  },
-  UNKNOWN_TYPE: {
-    category: 'protocol',
-    description: 'The frame type `t` is not one this side accepts.',
-  },
-  UNSUPPORTED_VERSION: {
-    category: 'protocol',
-    description: 'The frame has a protocol version `v` other than 1.',
-  },
-  FRAME_TOO_LARGE: {
-    category: 'protocol',
-    description: 'The frame is larger than the maximum frame size (64 KiB by default).',
-  },
-  // ── tokens and privileges ────────────────────────────────────────────
-  TOKEN_MISSING: {
-    category: 'auth',
-    description: 'The join request carries no token.',
-  },
-  TOKEN_INVALID: {
-    category: 'auth',
-    description: 'The token is malformed, forged (bad signature) or lacks a required claim.',
-    vendors: { volcengine: [200004], rongcloud: [50006] },
-  },
-  TOKEN_EXPIRED: {
-    category: 'auth',
-    description: 'The token `exp` is in the past.',
-  },
-  TOKEN_NOT_YET_VALID: {
-    category: 'auth',
-    description: 'The token `nbf` is in the future.',
-  },
-  TOKEN_MISMATCH: {
-    category: 'auth',
-    description: 'The token names another app, room or user than the join request.',
-    vendors: { agora: [401] },
-  },
-  NOT_ALLOWED: {
-    category: 'auth',
-    description:
-      'The session lacks the privilege or role for this request (e.g. publishing with a subscribe-only token, as an audience member, or while invisible).',
-  },
-  // ── room state ───────────────────────────────────────────────────────
-  NOT_JOINED: {
-    category: 'state',
-    description: 'The request needs a joined room and there is none.',
-    vendors: { volcengine: [100002], rongcloud: [50003] },
-  },
-  ALREADY_JOINED: {
-    category: 'state',
-    description: 'A join was requested while already joined (or joining).',
-    vendors: { volcengine: [100003], rongcloud: [50002] },
-  },
-  ROOM_FULL: {
-    category: 'state',
-    description: 'The room already has the maximum number of visible users (20 by default).',
-  },
-  PUBLISHER_LIMIT: {
-    category: 'state',
-    description: 'The room already has the maximum number of publishers (8 by default).',
-    vendors: { rongcloud: [53026] },
-  },
-  DUPLICATE_SESSION: {
-    category: 'state',
-    description:
-      'The same user is already in the room and the server is configured to refuse a second session.',
-    vendors: { rongcloud: [53029] },
-  },
-  USER_NOT_FOUND: {
-    category: 'state',
-    description: 'No visible user with that id is in the room.',
-    vendors: { volcengine: [100007] },
-  },
-  STREAM_NOT_FOUND: {
-    category: 'state',
-    description: 'No stream with that id is in the room.',
-    vendors: { volcengine: [200001] },
-  },
-  ALREADY_PUBLISHED: {
-    category: 'state',
-    description: 'A stream of that kind is already published by this session.',
-    vendors: { volcengine: [100005] },
-  },
-  NOT_PUBLISHED: {
-    category: 'state',
-    description: 'The stream is not published by this session.',
-    vendors: { volcengine: [100006] },
-  },
-  NOT_SUBSCRIBED: {
-    category: 'state',
-    description: 'The stream is not subscribed by this session.',
-  },
-  SESSION_NOT_FOUND: {
-    category: 'state',
-    description:
-      'A resume named a session the server no longer has (grace window over, or server restarted).',
-  },
-  INVALID_ARGUMENT: {
-    category: 'state',
-    description: 'A client method was called with an argument that can never be valid.',
-    vendors: { volcengine: [100001], rongcloud: [50001] },
-  },
-  INVALID_STATE: {
-    category: 'state',
-    description: 'A client method was called in a state where it cannot run (e.g. publish before join).',
-    vendors: { volcengine: [100004, 100009] },
-  },
-  UNSUPPORTED: {
-    category: 'state',
-    description: 'The backend (driver) does not support this capability.',
-  },
-  // ── connection ───────────────────────────────────────────────────────
-  TIMEOUT: {
-    category: 'connection',
-    description: 'No answer within the request timeout.',
-    vendors: { agora: [903] },
-  },
-  CONNECT_FAILED: {
-    category: 'connection',
-    description: 'The socket could not be opened.',
-    vendors: { agora: [901, 905], volcengine: [200003] },
-  },
-  CONNECTION_LOST: {
-    category: 'connection',
-    description: 'The socket closed while a request was in flight or the room was joined.',
-    vendors: { agora: [904], rongcloud: [50000] },
-  },
-  HEARTBEAT_TIMEOUT: {
-    category: 'connection',
-    description: 'No frame arrived within the heartbeat timeout: the connection is dead or half-open.',
-  },
-  RECONNECT_FAILED: {
-    category: 'connection',
-    description: 'The reconnect policy gave up.',
-  },
-  KICKED: {
-    category: 'connection',
-    description: 'The server removed this session (replaced, kicked, banned, room closed).',
-    vendors: { agora: [430], rongcloud: [53008] },
-  },
-  RATE_LIMITED: {
-    category: 'connection',
-    description: 'Too many requests on this connection within the rate window.',
-    vendors: { agora: [429] },
-  },
-  DESTROYED: {
-    category: 'connection',
-    description: 'The client was destroyed; pending and later calls fail with this code.',
-    vendors: { rongcloud: [53008] },
-  },
-  // ── media (native components) ────────────────────────────────────────
-  MEDIA_PERMISSION_DENIED: {
-    category: 'media',
-    description: 'Camera or microphone permission was denied (live-pusher errCode 10001/10002).',
-  },
-  PUSH_FAILED: {
-    category: 'media',
-    description: 'The live-pusher could not push and its own retries are exhausted.',
-  },
-  PLAY_FAILED: {
-    category: 'media',
-    description: 'A live-player could not play and its own retries are exhausted.',
-  },
-  // ── server ───────────────────────────────────────────────────────────
-  INTERNAL: {
-    category: 'server',
-    description: 'An unexpected failure inside the server or SDK. Please report it.',
-    vendors: { agora: [500, 501, 502] },
-  },
-} as const satisfies Record<string, RtcErrorCodeInfo>;
 
-/** What the code table says about one code. */
-export interface RtcErrorCodeInfo {
-  /** Where the failure comes from. */
-  readonly category: 'protocol' | 'auth' | 'state' | 'connection' | 'media' | 'server';
-  /** One sentence for humans. */
-  readonly description: string;
-  /** Codes of the seed vendor SDKs with the same meaning. */
-  readonly vendors?: {
-    readonly volcengine?: readonly number[];
-    readonly agora?: readonly number[];
-    readonly rongcloud?: readonly number[];
-  };
-}
+const LIST = [
+  // ── frames and protocol ──────────────────────────────────────────────
+  'MALFORMED_JSON',
+  'INVALID_FRAME',
+  'UNKNOWN_TYPE',
+  'UNSUPPORTED_VERSION',
+  'FRAME_TOO_LARGE',
+  // ── tokens and privileges ────────────────────────────────────────────
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_NOT_YET_VALID',
+  'TOKEN_MISMATCH',
+  'NOT_ALLOWED',
+  // ── room state ───────────────────────────────────────────────────────
+  'NOT_JOINED',
+  'ALREADY_JOINED',
+  'ROOM_FULL',
+  'PUBLISHER_LIMIT',
+  'DUPLICATE_SESSION',
+  'USER_NOT_FOUND',
+  'STREAM_NOT_FOUND',
+  'ALREADY_PUBLISHED',
+  'NOT_PUBLISHED',
+  'NOT_SUBSCRIBED',
+  'SESSION_NOT_FOUND',
+  'INVALID_ARGUMENT',
+  'INVALID_STATE',
+  'UNSUPPORTED',
+  // ── connection ───────────────────────────────────────────────────────
+  'TIMEOUT',
+  'CONNECT_FAILED',
+  'CONNECTION_LOST',
+  'HEARTBEAT_TIMEOUT',
+  'RECONNECT_FAILED',
+  'KICKED',
+  'RATE_LIMITED',
+  'DESTROYED',
+  // ── media (native components) ────────────────────────────────────────
+  'MEDIA_PERMISSION_DENIED',
+  'PUSH_FAILED',
+  'PLAY_FAILED',
+  // ── server ───────────────────────────────────────────────────────────
+  'INTERNAL',
+] as const;
 
 /** Every documented error code. */
-export type RtcErrorCode = keyof typeof RTC_ERROR_CODES;
+export type RtcErrorCode = (typeof LIST)[number];
 
 /** The list of every documented error code, in table order. */
-export const RTC_ERROR_CODE_LIST = Object.keys(RTC_ERROR_CODES) as readonly RtcErrorCode[];
+export const RTC_ERROR_CODE_LIST: readonly RtcErrorCode[] = LIST;
+
+const CODES: ReadonlySet<string> = new Set(LIST);
 
 /** Returns true when `code` is a documented {@link RtcErrorCode}. */
 export function isRtcErrorCode(code: unknown): code is RtcErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(RTC_ERROR_CODES, code);
+  return typeof code === 'string' && CODES.has(code);
 }
 
 /** The plain, JSON-safe shape of an error, as it travels in frames. */
@@ -219,7 +73,7 @@ export interface RtcErrorShape {
 
 /**
  * The error type of rxroom. Every failure is one of these, with a documented `code`
- * (see {@link RTC_ERROR_CODES}) and a human `reason`.
+ * (see {@link RTC_ERROR_CODE_LIST}; their meanings are `RTC_ERROR_CODES`) and a human `reason`.
  *
  * @example
  * ```ts

@@ -6,20 +6,18 @@
  */
 
 // errors
-export {
-  RtcError,
-  RTC_ERROR_CODES,
-  RTC_ERROR_CODE_LIST,
-  isRtcError,
-  isRtcErrorCode,
-  asRtcError,
-} from './errors';
-export type { RtcErrorCode, RtcErrorCodeInfo, RtcErrorShape } from './errors';
+export { RtcError, RTC_ERROR_CODE_LIST, isRtcError, isRtcErrorCode, asRtcError } from './errors';
+export type { RtcErrorCode, RtcErrorShape } from './errors';
+export { RTC_ERROR_CODES } from './error-codes';
+export type { RtcErrorCodeInfo } from './error-codes';
+export { RTC_ERROR_VENDOR_CODES } from './error-vendors';
+export type { VendorErrorCodes } from './error-vendors';
 
 // the client and its state
-export { createClient } from './streams/create-client';
+export { createClient, createRoomClient } from './streams/create-client';
 export type {
   ClientOptions,
+  RoomClientOptions,
   RtcClient,
   JoinOptions,
   PublishOptions,
@@ -105,6 +103,8 @@ export { fromSocket } from './bindings/from-socket';
 export { networkStatus$, appShow$, appHide$, online$, wake$ } from './bindings/platform-streams';
 export type { SocketEvent, SocketSend, FromSocketOptions } from './bindings/from-socket';
 export { protocolDriver } from './bindings/protocol/protocol-driver';
+export { builtInDriver } from './bindings/protocol/built-in-driver';
+export type { BuiltInDriverOptions } from './bindings/protocol/built-in-driver';
 export type {
   ProtocolDriverOptions,
   RecoveryFactory,
@@ -171,6 +171,11 @@ export {
   pusherErrorInfo,
   playerStateInfo,
   isPusherRoomCode,
+  PUSHER_STATE_MEANINGS,
+  PUSHER_ERROR_MEANINGS,
+  PLAYER_STATE_MEANINGS,
+  nativeCodeMeaning,
+  withMeanings,
   PUSHER_NET_INFO_FIELDS,
   PLAYER_NET_INFO_FIELDS,
   sanitizePusherNetInfo,
@@ -193,6 +198,8 @@ export type {
   NativeSeverity,
   NativeRemedy,
   NativeCodeInfo,
+  NativeCodeEntry,
+  NativeCodeTable,
   PusherStateCode,
   PusherErrorCode,
   PlayerStateCode,

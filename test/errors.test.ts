@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RTC_ERROR_CODE_LIST,
-  RTC_ERROR_CODES,
-  RtcError,
-  asRtcError,
-  isRtcError,
-  isRtcErrorCode,
-} from '../src/errors';
+import { RTC_ERROR_CODE_LIST, RtcError, asRtcError, isRtcError, isRtcErrorCode } from '../src/errors';
+import { RTC_ERROR_CODES } from '../src/error-codes';
 
 describe('RtcError', () => {
   it('carries code and reason, and is an Error', () => {
@@ -38,6 +32,12 @@ describe('RtcError', () => {
     expect(JSON.stringify(e)).not.toContain('socket reset');
   });
 
+  it('the table has an entry for every code, in the same order, and nothing else', () => {
+    expect(Object.keys(RTC_ERROR_CODES)).toEqual([...RTC_ERROR_CODE_LIST]);
+    expect(RTC_ERROR_CODES.TOKEN_INVALID.vendors).toEqual({ volcengine: [200004], rongcloud: [50006] });
+    expect(RTC_ERROR_CODES.TOKEN_MISSING.vendors).toBeUndefined();
+  });
+
   it('has guards', () => {
     expect(isRtcError(new RtcError('TIMEOUT', 'x'))).toBe(true);
     expect(isRtcError(new RtcError('TIMEOUT', 'x'), 'KICKED')).toBe(false);
@@ -62,8 +62,7 @@ describe('docs/errors.md', () => {
 
   it('states the same meaning and vendor mapping as the table', () => {
     for (const code of RTC_ERROR_CODE_LIST) {
-      const info: { description: string; vendors?: Record<string, readonly number[]> } =
-        RTC_ERROR_CODES[code];
+      const info = RTC_ERROR_CODES[code];
       const [meaning, volc, agora, rong] = rows.get(code)!;
       expect(meaning!.replace(/\\\|/g, '|')).toBe(info.description);
       const vendors = info.vendors ?? {};

@@ -1,10 +1,14 @@
 /**
  * Benchmark 3: what a mini program ships. rxroom is bundled with rollup and terser the way
- * rollup.config.mjs builds miniprogram_dist (CommonJS, node-resolve for the browser, terser ecma
- * 2019 with two compress passes), TypeScript stripped per file by the TypeScript compiler itself
- * (no type check, so a work-in-progress type error elsewhere cannot stop the measurement).
+ * rollup.config.mjs builds miniprogram_dist (CommonJS, node-resolve for the browser, ES2017: the
+ * TypeScript target, bundled dependencies compiled down to it, terser ecma 2017 with two compress
+ * passes), TypeScript stripped per file by the TypeScript compiler itself (no type check, so a
+ * work-in-progress type error elsewhere cannot stop the measurement).
  *
  * - rxroom, whole public API (`src/index.ts`): every export kept, rxjs left external;
+ * - the core: `createRoomClient` over `builtInDriver` (no page layer, no media recovery, no stats
+ *   reporting); the lean core alone (`createRoomClient`, what a vendor-driver page adds to its
+ *   driver); and `createClient` alone (the core, the built-in driver, media recovery and stats);
  * - a typical room page (bench/bundle/typical-app.ts), tree-shaken: without rxjs (rxjs external,
  *   as the mini program's npm build supplies it) and with rxjs bundled (its ES2015 build);
  *   also without valibot, to show its share;
@@ -38,18 +42,26 @@ const sizeOf = (code: string | Buffer): Size => {
   return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
 };
 
-/** TypeScript → JavaScript, per file, with the project's target. */
+/** The syntax level of miniprogram_dist (MINIPROGRAM_ECMA in rollup.config.mjs). */
+const ECMA = 2017;
+
+/**
+ * TypeScript → JavaScript, per file, with the mini program target; bundled dependencies
+ * (valibot) compiled down to it too, as rollup.config.mjs does.
+ */
 function stripTypes(): Plugin {
   return {
     name: 'bench-strip-types',
     transform(code, id) {
-      if (!id.endsWith('.ts')) return null;
+      const dependency = /[\\/]node_modules[\\/]/.test(id) && /\.[cm]?js$/.test(id);
+      if (!id.endsWith('.ts') && !dependency) return null;
       const out = ts.transpileModule(code, {
         fileName: id,
         compilerOptions: {
-          target: ts.ScriptTarget.ES2019,
+          target: ts.ScriptTarget[`ES${ECMA}`],
           module: ts.ModuleKind.ESNext,
           isolatedModules: true,
+          allowJs: true,
           sourceMap: false,
         },
       });
@@ -77,7 +89,7 @@ interface Built extends Size {
   readonly modules?: { readonly id: string; readonly minified: number; readonly gzip: number }[];
 }
 
-async function build(
+export async function build(
   input: string,
   options: BuildOptions,
   virtual: Record<string, string> = {},
@@ -98,7 +110,7 @@ async function build(
       virtualEntries(virtual),
       nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js'], exportConditions: ['es2015'] }),
       stripTypes(),
-      terser({ ecma: 2019, module: false, compress: { passes: 2 } }),
+      terser({ ecma: ECMA, module: false, compress: { passes: 2 } }),
     ],
   });
   try {
@@ -112,7 +124,7 @@ async function build(
       for (const [id, m] of Object.entries(chunk.modules)) {
         if (!m.code) continue;
         const min =
-          (await minify(m.code, { ecma: 2019, module: false, toplevel: false, compress: { passes: 2 } }))
+          (await minify(m.code, { ecma: ECMA, module: false, toplevel: false, compress: { passes: 2 } }))
             .code ?? '';
         const s = sizeOf(min);
         modules.push({
@@ -167,6 +179,27 @@ export async function runBundle() {
   // its definition so every build keeps exactly the same page code.
   const page = `export { roomPage } from ${JSON.stringify(TYPICAL)};\n`;
   const full = await build(join(SRC, 'index.ts'), { rxjs: 'external' });
+  const index = JSON.stringify(join(SRC, 'index.ts'));
+  // Each a function of its own, so the bundle keeps exactly what such a page calls.
+  const core = await build(
+    'entry',
+    { rxjs: 'external' },
+    {
+      entry:
+        `import { createRoomClient, builtInDriver } from ${index};\n` +
+        'export const open = (url) => createRoomClient({ driver: builtInDriver({ url }) });\n',
+    },
+  );
+  const leanCore = await build(
+    'entry',
+    { rxjs: 'external' },
+    { entry: `export { createRoomClient } from ${index};\n` },
+  );
+  const createClientAlone = await build(
+    'entry',
+    { rxjs: 'external' },
+    { entry: `export { createClient } from ${index};\n` },
+  );
   const typical = await build('entry', { rxjs: 'external' }, { entry: page }, true);
   const typicalWithRxjs = await build('entry', { rxjs: 'bundled' }, { entry: page });
   const typicalNoValibot = await build('entry', { rxjs: 'external', valibot: 'external' }, { entry: page });
@@ -209,6 +242,12 @@ export async function runBundle() {
   return {
     rxroom: {
       fullIndexWithoutRxjs: full,
+      /** createRoomClient over builtInDriver: the client core and the built-in driver, no page layer. */
+      core,
+      /** createRoomClient alone: what a vendor-driver page bundles besides its driver. */
+      leanCore,
+      /** createClient alone: the core, the built-in driver, media recovery and stats reporting. */
+      createClient: createClientAlone,
       typicalWithoutRxjs: { raw: typical.raw, gzip: typical.gzip },
       typicalWithRxjs,
       rxjsShare: { raw: typicalWithRxjs.raw - typical.raw, gzip: typicalWithRxjs.gzip - typical.gzip },
@@ -230,6 +269,6 @@ export async function runBundle() {
       },
     },
     method:
-      'rollup + @rollup/plugin-node-resolve (browser, es2015 condition) + terser (ecma 2019, 2 passes), CommonJS output, gzip -9',
+      'rollup + @rollup/plugin-node-resolve (browser, es2015 condition) + TypeScript to ES2017 (bundled dependencies too) + terser (ecma 2017, 2 passes), CommonJS output, gzip -9',
   };
 }

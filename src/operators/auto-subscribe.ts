@@ -11,7 +11,7 @@ import {
 } from 'rxjs';
 import type { RtcError } from '../errors';
 import { asRtcError } from '../errors';
-import type { RtcClient } from '../streams/create-client';
+import type { RtcClient } from '../streams/client/types';
 import type { RoomState, Subscription } from '../streams/model';
 import { deepEqual } from '../streams/selectors';
 import { diffPlan, planAll, type SubscriptionAction, type SubscriptionPlan } from './subscription-plan';

@@ -15,7 +15,7 @@ import { RtcError, asRtcError } from '../errors';
 import { defaultRandom } from '../bindings/defaults';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { PlayerContext, PusherContext } from '../bindings/platform';
-import type { RtcClient } from '../streams/create-client';
+import type { RtcClient } from '../streams/client/types';
 import type { RoomEventOf } from '../streams/room-event';
 import { backoffDelay, type Jitter } from './retry-backoff';
 
@@ -89,7 +89,8 @@ function restart(
  * −2302 (no pull URL) → subscribe again. A push suspended (5000) or interrupted (5001) is restarted
  * when the app comes back (`wake$`). A push/play that starts again resets the count.
  *
- * `createClient` runs it by default; use it directly with a custom driver.
+ * `createClient` runs it by default (its events then appear on `events$`); with
+ * `createRoomClient`, run it yourself when you want it.
  *
  * @example
  * ```ts

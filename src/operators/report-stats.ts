@@ -10,7 +10,7 @@ import {
   catchError,
   type SchedulerLike,
 } from 'rxjs';
-import type { RtcClient } from '../streams/create-client';
+import type { RtcClient } from '../streams/client/types';
 import type { StatsReport } from '../streams/command';
 import type { RoomEventOf } from '../streams/room-event';
 import { isConnected } from '../streams/model';
@@ -73,7 +73,8 @@ function toReport(
  * net report per `netInterval`, the latest winning. Nothing is sent while not connected, and a
  * failed report is dropped: monitoring must never disturb the call.
  *
- * `createClient` runs it by default (`reportStats: false` turns it off).
+ * `createClient` runs it by default (`reportStats: false` turns it off); with `createRoomClient`,
+ * run it yourself when you want it.
  *
  * @example
  * ```ts

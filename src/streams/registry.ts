@@ -1,5 +1,5 @@
 import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
-import type { RtcClient } from './create-client';
+import type { RtcClient } from './client/types';
 
 /**
  * Clients by name, so custom components (`<rx-player client="…">`) can find the client a page

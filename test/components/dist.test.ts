@@ -8,9 +8,14 @@
  * minifying skipped: see support/build-miniprogram.mjs), so no prior build is needed.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import type * as Sdk from '../../src';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { checkSyntax, MINIPROGRAM_ECMA } = require('../../scripts/check-syntax.cjs') as {
+  checkSyntax: (dir: string, ecmaVersion?: number) => string[];
+  MINIPROGRAM_ECMA: number;
+};
 import { joined, stream, subscription } from '../support/room-fixtures';
 import {
   componentScope,
@@ -72,6 +77,21 @@ describe('miniprogram_dist', () => {
       expect(code).not.toContain('MALFORMED_JSON');
       expect(code).toMatch(/require\(["']\.\.\/(\.\.\/)?index\.js["']\)/);
       expect(code).not.toMatch(/require\(["'](ws|jose|pino)["']\)/);
+    }
+  });
+
+  it(`is ES${MINIPROGRAM_ECMA} syntax at most, bundled valibot included`, () => {
+    expect(MINIPROGRAM_ECMA).toBe(2017);
+    expect(checkSyntax(out)).toEqual([]);
+    // The check fails on what used to leak in (valibot's `?.` and `??`, object spread).
+    const newer = mkdtempSync(path.join(root, 'node_modules/.cache/rxroom-es-check-'));
+    try {
+      writeFileSync(path.join(newer, 'a.js'), 'module.exports = (o) => o?.a ?? 1;\n');
+      writeFileSync(path.join(newer, 'b.js'), 'module.exports = (o) => ({ ...o });\n');
+      expect(checkSyntax(newer)).toHaveLength(2);
+      expect(checkSyntax(newer, 2020)).toEqual([]);
+    } finally {
+      rmSync(newer, { recursive: true, force: true });
     }
   });
 

@@ -247,7 +247,6 @@ describe('rx-player', () => {
       type: 'player-state',
       streamId: BOB,
       code: -2301,
-      meaning: 'retries exhausted',
       severity: 'fatal',
       remedy: 'restart-play',
     });

@@ -54,10 +54,11 @@ export type NativeBinding =
   | 'bgmcomplete'
   | 'fullscreenchange';
 
-/** What every event decoded from a code table carries. */
+/**
+ * What every event decoded from a code table carries. The English sentence for the code is not
+ * carried (pages would ship every sentence): `nativeCodeMeaning` (./code-meanings.ts) looks it up.
+ */
 interface CodedEventFields {
-  /** One English sentence for humans (from the code table). */
-  readonly meaning: string;
   /** How bad it is. */
   readonly severity: NativeSeverity;
   /** What to do about it, when anything can be done. */
@@ -71,7 +72,7 @@ interface CodedEventFields {
  *
  * @example
  * ```ts
- * const e: PusherStateEvent = { type: 'pusher-state', code: 1102, meaning: '…', severity: 'warning' }
+ * const e: PusherStateEvent = { type: 'pusher-state', code: 1102, severity: 'warning' }
  * ```
  */
 export interface PusherStateEvent extends CodedEventFields {
@@ -106,7 +107,7 @@ export interface RoomUser {
  *
  * @example
  * ```ts
- * const e: PusherRoomEvent = { type: 'pusher-room', code: 1031, meaning: '…', severity: 'info', users: [{ userId: 'bob' }] }
+ * const e: PusherRoomEvent = { type: 'pusher-room', code: 1031, severity: 'info', users: [{ userId: 'bob' }] }
  * ```
  */
 export interface PusherRoomEvent extends CodedEventFields {
@@ -147,7 +148,7 @@ export interface PusherVolumeEvent {
  *
  * @example
  * ```ts
- * const e: PusherErrorEvent = { type: 'pusher-error', errCode: 10003, errMsg: '', meaning: '…', severity: 'error' }
+ * const e: PusherErrorEvent = { type: 'pusher-error', errCode: 10003, errMsg: '', severity: 'error' }
  * ```
  */
 export interface PusherErrorEvent extends CodedEventFields {
@@ -200,7 +201,7 @@ export interface PusherBgmCompleteEvent {
  *
  * @example
  * ```ts
- * const e: PlayerStateEvent = { type: 'player-state', streamId: 'bob:main', code: 2004, meaning: '…', severity: 'info' }
+ * const e: PlayerStateEvent = { type: 'player-state', streamId: 'bob:main', code: 2004, severity: 'info' }
  * ```
  */
 export interface PlayerStateEvent extends CodedEventFields {
@@ -395,7 +396,6 @@ function flag(value: unknown): boolean | undefined {
 
 function codedFields(info: NativeCodeInfo): CodedEventFields {
   return {
-    meaning: info.meaning,
     severity: info.severity,
     ...(info.remedy !== undefined && { remedy: info.remedy }),
     ...(info.error !== undefined && { error: info.error }),

@@ -22,6 +22,14 @@ export type {
   PusherRoomCode,
 } from './codes';
 export {
+  PUSHER_STATE_MEANINGS,
+  PUSHER_ERROR_MEANINGS,
+  PLAYER_STATE_MEANINGS,
+  nativeCodeMeaning,
+  withMeanings,
+} from './code-meanings';
+export type { NativeCodeEntry, NativeCodeTable } from './code-meanings';
+export {
   PUSHER_NET_INFO_FIELDS,
   PLAYER_NET_INFO_FIELDS,
   sanitizePusherNetInfo,

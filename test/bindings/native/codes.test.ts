@@ -1,6 +1,11 @@
 import { isRtcErrorCode } from '../../../src/errors';
 import {
   PLAYER_STATE_CODES,
+  PLAYER_STATE_MEANINGS,
+  PUSHER_ERROR_MEANINGS,
+  PUSHER_STATE_MEANINGS,
+  nativeCodeMeaning,
+  withMeanings,
   PUSHER_ERROR_CODES,
   PUSHER_ROOM_CODES,
   PUSHER_STATE_CODES,
@@ -60,11 +65,31 @@ describe('code tables', () => {
     const entries: readonly NativeCodeInfo[] = table;
     expect(new Set(codesOf(entries)).size).toBe(entries.length);
     for (const entry of entries) {
-      expect(entry.meaning).toMatch(/^[A-Z].*\.$/);
-      expect(entry.meaning).not.toContain('|');
       if (entry.error !== undefined) expect(isRtcErrorCode(entry.error)).toBe(true);
     }
   });
+
+  it.each([
+    ['pusher-state', PUSHER_STATE_CODES, PUSHER_STATE_MEANINGS],
+    ['pusher-error', PUSHER_ERROR_CODES, PUSHER_ERROR_MEANINGS],
+    ['player-state', PLAYER_STATE_CODES, PLAYER_STATE_MEANINGS],
+  ] as const)(
+    '%s: the meanings table has one sentence per code of the runtime table',
+    (name, table, meanings) => {
+      const entries: readonly NativeCodeInfo[] = table;
+      expect(
+        Object.keys(meanings)
+          .map(Number)
+          .sort((a, b) => a - b),
+      ).toEqual(codesOf(entries).sort((a, b) => a - b));
+      for (const entry of withMeanings(name)) {
+        expect(entry.meaning).toMatch(/^[A-Z].*\.$/);
+        expect(entry.meaning).not.toContain('|');
+        expect(nativeCodeMeaning(name, entry.code)).toBe(entry.meaning);
+      }
+      expect(nativeCodeMeaning(name, 123456)).toBeUndefined();
+    },
+  );
 
   it('gives every fatal code a remedy, because fatal means the component will not recover alone', () => {
     const all: readonly NativeCodeInfo[] = [

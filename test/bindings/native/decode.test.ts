@@ -28,7 +28,6 @@ import {
 /** What a decoded event repeats from its table entry. */
 function fromTable(entry: NativeCodeInfo) {
   return {
-    meaning: entry.meaning,
     severity: entry.severity,
     ...(entry.remedy !== undefined && { remedy: entry.remedy }),
     ...(entry.error !== undefined && { error: entry.error }),
@@ -56,7 +55,6 @@ describe('decodePusherStateChange', () => {
     expect(decodePusherStateChange({ detail: { code: 1002 } })).toEqual({
       type: 'pusher-state',
       code: 1002,
-      meaning: 'Handshake done, pushing started.',
       severity: 'info',
     });
   });
@@ -111,7 +109,6 @@ describe('TRTC room messages (1020, 1031–1034)', () => {
     ).toEqual({
       type: 'pusher-room',
       code: 1031,
-      meaning: 'A remote anchor entered the room (TRTC room protocol).',
       severity: 'info',
       users: [{ userId: 'alice' }, { userId: 'bob' }],
     });

@@ -31,14 +31,20 @@ function transpileOnly() {
       if (!id.endsWith('.ts')) return null;
       const out = ts.transpileModule(code, {
         fileName: id,
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2019, sourceMap: false },
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget[`ES${ecma}`],
+          sourceMap: false,
+        },
       });
       return { code: out.outputText, map: null };
     },
   };
 }
 
-const { miniprogramConfig } = await import(pathToFileURL(resolve('rollup.config.mjs')).href);
+const { miniprogramConfig, MINIPROGRAM_ECMA: ecma } = await import(
+  pathToFileURL(resolve('rollup.config.mjs')).href
+);
 for (const config of miniprogramConfig) {
   const plugins = fast
     ? config.plugins.flatMap((p) =>

@@ -1,15 +1,10 @@
 /**
  * Vendor error codes to rxroom's one code table (ARCHITECTURE.md decision 8). The table in
- * `src/errors.ts` lists, for each rxroom code, the vendor codes that mean the same thing; this
- * module reads it backwards so a driver never keeps a second, drifting copy.
+ * `src/error-vendors.ts` lists, for each rxroom code, the vendor codes that mean the same thing;
+ * this module reads it backwards so a driver never keeps a second, drifting copy.
  */
-import {
-  RTC_ERROR_CODES,
-  RTC_ERROR_CODE_LIST,
-  RtcError,
-  type RtcErrorCode,
-  type RtcErrorCodeInfo,
-} from '../../../errors';
+import { RTC_ERROR_CODE_LIST, RtcError, type RtcErrorCode } from '../../../errors';
+import { RTC_ERROR_VENDOR_CODES } from '../../../error-vendors';
 
 /**
  * A vendor whose codes the code table lists.
@@ -34,8 +29,7 @@ export type ErrorVendor = 'volcengine' | 'agora' | 'rongcloud';
  */
 export function vendorErrorCode(vendor: ErrorVendor, code: number): RtcErrorCode | undefined {
   for (const name of RTC_ERROR_CODE_LIST) {
-    const info: RtcErrorCodeInfo = RTC_ERROR_CODES[name];
-    if (info.vendors?.[vendor]?.includes(code)) return name;
+    if (RTC_ERROR_VENDOR_CODES[name]?.[vendor]?.includes(code)) return name;
   }
   return undefined;
 }
