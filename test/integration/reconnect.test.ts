@@ -111,8 +111,16 @@ describe('reconnection against the reference server', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // an attempt would have been made by now
     expect(a.platform.stats().sockets).toBe(0);
     expect(h.server.stats().joins + h.server.stats().resumes).toBe(joinsBefore);
+    // "At once": no backoff wait is scheduled once the network is back (asserted on the states,
+    // not on the clock, which a loaded machine stretches).
+    const after: ConnectionState[] = [];
+    const watch = a.client.connection$.subscribe((c) => after.push(c));
     a.platform.goOnline();
-    await waitFor(a.client.connection$, (c) => c.status === 'resumed', 2000);
+    await waitFor(a.client.connection$, (c) => c.status === 'resumed', 15_000);
+    watch.unsubscribe();
+    expect(
+      after.filter((c) => c.status === 'reconnecting' && !c.waitingForNetwork && (c.delay ?? 0) > 0),
+    ).toEqual([]);
     await eventually(() => a.platform.stats().sockets === 1);
   });
 
