@@ -11,6 +11,8 @@ import type { RtcClient } from '../../../src/streams/create-client';
 export interface ConformanceHarness {
   /** The name the driver reports (`client.driverName`). */
   readonly driverName: string;
+  /** The column of docs/drivers.md's matrix for this driver (default `driverName`). */
+  readonly matrixColumn?: string;
   /** What the driver declares (`driver.capabilities`). */
   readonly capabilities: ReadonlySet<Capability>;
   /** Three user ids the backend accepts. */
@@ -45,6 +47,11 @@ export interface ConformanceHarness {
    * must map to; `null` when the backend has no such error.
    */
   backgroundError(userId: string): Promise<RtcErrorCode | null>;
+  /**
+   * What the backend delivers to `userId` of `streamId` after receiver-side mutes (`null` when it
+   * delivers nothing); omitted where the backend has no receiver mute to observe.
+   */
+  receiving?(userId: string, streamId: string): { audio: boolean; video: boolean } | null;
   /** Destroys every client and stops the backend. */
   teardown(): Promise<void>;
 }
