@@ -97,7 +97,9 @@ describe('volcengine driver', () => {
       { method: 'reportPlayerNetStatusChange', args: ['bob', expect.objectContaining({ videoFPS: 12 })] },
     ]);
     // No second, sampled copy: client.report is not offered by this driver.
-    expect(await failure(a.report({ kind: 'pusher-state', code: 1002 }))).toMatchObject({ code: 'UNSUPPORTED' });
+    expect(await failure(a.report({ kind: 'pusher-state', code: 1002 }))).toMatchObject({
+      code: 'UNSUPPORTED',
+    });
   });
 
   it('passes the subscribe options and both mute booleans every time (seed 001 subscribe, muteLocal, muteRemote)', async () => {
@@ -193,7 +195,10 @@ describe('volcengine driver', () => {
     await result(b.muteLocal({ video: false }));
     await t.until('bob:main back', () => selectStream('bob:main')(a.state)?.videoMuted === false);
     expect(t.server.clients[1]!.calls).toEqual(
-      expect.arrayContaining(['muteLocal:{"audio":true,"video":true}', 'muteLocal:{"audio":true,"video":false}']),
+      expect.arrayContaining([
+        'muteLocal:{"audio":true,"video":true}',
+        'muteLocal:{"audio":true,"video":false}',
+      ]),
     );
     expect(selectStream('bob:main')(a.state)?.audioMuted).toBe(true);
   });

@@ -66,7 +66,13 @@ export type AgoraTarget = 'audio' | 'video' | 'all';
 export interface AgoraCallbackClient {
   init(appId: string, onSuccess: Ok, onFailure: Fail): unknown;
   setRole(role: 'broadcaster' | 'audience', onSuccess: Ok, onFailure: Fail): unknown;
-  join(token: string | undefined, channel: string, uid: number, onSuccess: Ok<AgoraUid>, onFailure: Fail): unknown;
+  join(
+    token: string | undefined,
+    channel: string,
+    uid: number,
+    onSuccess: Ok<AgoraUid>,
+    onFailure: Fail,
+  ): unknown;
   leave(onSuccess: Ok, onFailure: Fail): unknown;
   destroy(onSuccess: Ok, onFailure: Fail): unknown;
   publish(onSuccess: Ok<string>, onFailure: Fail): unknown;
@@ -94,12 +100,21 @@ export interface AgoraCallbackClient {
 export interface AgoraPromiseClient {
   init(appId: string): Promise<unknown>;
   setRole(role: 'broadcaster' | 'audience'): Promise<unknown>;
-  join(token: string | undefined, channel: string, uid: AgoraUid, isAudioOnly: boolean, uidType: 0 | 1): Promise<unknown>;
+  join(
+    token: string | undefined,
+    channel: string,
+    uid: AgoraUid,
+    isAudioOnly: boolean,
+    uidType: 0 | 1,
+  ): Promise<unknown>;
   leave(): Promise<unknown>;
   destroy(): Promise<unknown>;
   publish(): Promise<string>;
   unpublish(): Promise<unknown>;
-  subscribe(uid: AgoraUid, options: { audio: boolean; video: boolean }): Promise<{ url: string; rotation?: number }>;
+  subscribe(
+    uid: AgoraUid,
+    options: { audio: boolean; video: boolean },
+  ): Promise<{ url: string; rotation?: number }>;
   unsubscribe(uid: AgoraUid): Promise<unknown>;
   mute(uid: AgoraUid, target: AgoraTarget): Promise<unknown>;
   unmute(uid: AgoraUid, target: AgoraTarget): Promise<unknown>;
@@ -239,15 +254,17 @@ function callbackCalls(client: AgoraCallbackClient, toError: (e: unknown) => Rtc
       call<string>((ok, fail) => client.subscribe(num(uid), ok, fail)).pipe(
         concatMap((url) =>
           !audio || !video
-            ? call((ok, fail) => client.mute(num(uid), !audio && !video ? 'all' : !audio ? 'audio' : 'video', ok, fail)).pipe(
-                map(() => url),
-              )
+            ? call((ok, fail) =>
+                client.mute(num(uid), !audio && !video ? 'all' : !audio ? 'audio' : 'video', ok, fail),
+              ).pipe(map(() => url))
             : of(url),
         ),
       ),
     unsubscribe: (uid) => call((ok, fail) => client.unsubscribe(num(uid), ok, fail)),
     muteRemote: (uid, target, mute) =>
-      call((ok, fail) => (mute ? client.mute(num(uid), target, ok, fail) : client.unmute(num(uid), target, ok, fail))),
+      call((ok, fail) =>
+        mute ? client.mute(num(uid), target, ok, fail) : client.unmute(num(uid), target, ok, fail),
+      ),
     muteLocal: (target, mute) =>
       call((ok, fail) => (mute ? client.muteLocal(target, ok, fail) : client.unmuteLocal(target, ok, fail))),
     on: (event, listener) => void client.on(event, listener),
@@ -273,7 +290,8 @@ function promiseCalls(
     subscribe: (uid, audio, video) =>
       call(() => client.subscribe(uid, { audio, video })).pipe(map((answer) => answer.url)),
     unsubscribe: (uid) => call(() => client.unsubscribe(uid)),
-    muteRemote: (uid, target, mute) => call(() => (mute ? client.mute(uid, target) : client.unmute(uid, target))),
+    muteRemote: (uid, target, mute) =>
+      call(() => (mute ? client.mute(uid, target) : client.unmute(uid, target))),
     muteLocal: (target, mute) => call(() => (mute ? client.muteLocal(target) : client.unmuteLocal(target))),
     small: (uid) => call(() => client.setRemoteVideoStreamType(uid, 1)),
     on: (event, listener) => void client.on(event, listener),
@@ -289,10 +307,12 @@ function promiseCalls(
           client.updatePusherNetStatus({ detail: { info: event.info } });
           return;
         case 'player-state':
-          if (event.streamId) client.updatePlayerStateChange(uidOfStream(event.streamId), detail(event.code, event.message));
+          if (event.streamId)
+            client.updatePlayerStateChange(uidOfStream(event.streamId), detail(event.code, event.message));
           return;
         case 'player-net':
-          if (event.streamId) client.updatePlayerNetStatus(uidOfStream(event.streamId), { detail: { info: event.info } });
+          if (event.streamId)
+            client.updatePlayerNetStatus(uidOfStream(event.streamId), { detail: { info: event.info } });
           return;
         default:
           return;
@@ -391,8 +411,10 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
       return client.publish().pipe(
         // Agora always pushes what the pusher captures: a track the user did not ask for is muted.
         concatMap((url) =>
-          muteCalls({ audio: !c.audio, video: !c.video }, { audioMuted: false, videoMuted: false }, (mute, target) =>
-            client.muteLocal(target, mute),
+          muteCalls(
+            { audio: !c.audio, video: !c.video },
+            { audioMuted: false, videoMuted: false },
+            (mute, target) => client.muteLocal(target, mute),
           ).pipe(map(() => url)),
         ),
         map((url) => ({
@@ -410,7 +432,10 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
         })),
       );
     },
-    unpublish: (_c, session) => clientOf(session).unpublish().pipe(map(() => undefined)),
+    unpublish: (_c, session) =>
+      clientOf(session)
+        .unpublish()
+        .pipe(map(() => undefined)),
     subscribe: (c, session) => {
       const client = clientOf(session);
       const uid = uidOf(userOfStream(c.streamId));
@@ -498,7 +523,10 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
           case 'subscribe':
             // The document's SDK has no way to ask for the small stream (seed 002 "subscribe").
             return command.small && !promise
-              ? new RtcError('UNSUPPORTED', "agora's documented SDK cannot play the small stream; use contract: 'promise'")
+              ? new RtcError(
+                  'UNSUPPORTED',
+                  "agora's documented SDK cannot play the small stream; use contract: 'promise'",
+                )
               : null;
           default:
             return null;

@@ -276,7 +276,11 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
       if (!sub) throw new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`);
       const { userId, kind } = split(c.streamId);
       // seed 001 muteRemote: audio, video and screen, every time.
-      const next = { audio: c.audio ?? sub.audioMuted, video: c.video ?? sub.videoMuted, screen: kind === 'screen' };
+      const next = {
+        audio: c.audio ?? sub.audioMuted,
+        video: c.video ?? sub.videoMuted,
+        screen: kind === 'screen',
+      };
       return call((ok, fail) => client.muteRemote(userId, next, ok, fail)).pipe(
         map(() => ({ ...sub, audioMuted: next.audio, videoMuted: next.video })),
       );
@@ -437,11 +441,14 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
             defer(() =>
               !businessId || client.setBusinessId(businessId)
                 ? of(undefined)
-                : throwError(() => new RtcError('INVALID_ARGUMENT', `volcengine refused business id ${businessId}`)),
+                : throwError(
+                    () => new RtcError('INVALID_ARGUMENT', `volcengine refused business id ${businessId}`),
+                  ),
             ),
-            call<string>((ok, fail) => client.join(join.token, join.roomId, join.userId, ok, fail), 'CONNECT_FAILED').pipe(
-              map(() => 'joined' as const),
-            ),
+            call<string>(
+              (ok, fail) => client.join(join.token, join.roomId, join.userId, ok, fail),
+              'CONNECT_FAILED',
+            ).pipe(map(() => 'joined' as const)),
           );
           const running = steps.subscribe({
             next: (step) => {

@@ -167,10 +167,16 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const muted = await result(b.muteLocal({ audio: true }));
       expect(muted).toMatchObject({ id: `${B}:main`, audioMuted: true, videoMuted: false });
       expect(b.state.self?.publications[`${B}:main`]?.stream.audioMuted).toBe(true);
-      await h.until(`${A} sees ${B} audio muted`, () => selectStream(`${B}:main`)(a.state)?.audioMuted === true);
+      await h.until(
+        `${A} sees ${B} audio muted`,
+        () => selectStream(`${B}:main`)(a.state)?.audioMuted === true,
+      );
       expect(selectStream(`${B}:main`)(a.state)?.videoMuted).toBe(false);
       await result(b.muteLocal({ audio: false }));
-      await h.until(`${A} sees ${B} audio back`, () => selectStream(`${B}:main`)(a.state)?.audioMuted === false);
+      await h.until(
+        `${A} sees ${B} audio back`,
+        () => selectStream(`${B}:main`)(a.state)?.audioMuted === false,
+      );
 
       const sub = await result(a.muteRemote(`${B}:main`, { video: true }));
       expect(sub).toMatchObject({ streamId: `${B}:main`, videoMuted: true, audioMuted: false });
@@ -185,7 +191,10 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(b.state.roomId).toBeNull();
       expect(b.state.connection.status).toBe('disconnected');
       expect(events.filter((e) => e.type === 'left')).toEqual([{ type: 'left', reason: 'leave' }]);
-      await h.until(`${A} sees ${B} go`, () => !selectStream(`${B}:main`)(a.state) && !selectPeer(B)(a.state));
+      await h.until(
+        `${A} sees ${B} go`,
+        () => !selectStream(`${B}:main`)(a.state) && !selectPeer(B)(a.state),
+      );
       expect(await failure(b.publish())).toMatchObject({ code: 'NOT_JOINED' });
     });
 
@@ -199,7 +208,10 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(events.some((e) => e.type === 'kicked')).toBe(true);
       expect(events.filter((e) => e.type === 'left')).toEqual([{ type: 'left', reason: 'kicked' }]);
       expect(seen.some((s) => s.status === 'reconnecting')).toBe(false);
-      await h.until(`${A} sees ${B} go`, () => !selectStream(`${B}:main`)(a.state) && !selectPeer(B)(a.state));
+      await h.until(
+        `${A} sees ${B} go`,
+        () => !selectStream(`${B}:main`)(a.state) && !selectPeer(B)(a.state),
+      );
     });
 
     it('reconnection: a drop is reported and recovered, with what the user had', async () => {

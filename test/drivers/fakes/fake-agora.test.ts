@@ -4,25 +4,10 @@
  * another convention fails as that SDK would: the SDK calls what sits where a callback belongs,
  * throws `TypeError: … is not a function` in its own code, and the caller never hears back.
  */
-import { turn } from '../conformance/harness';
+import { recorder, settle } from './callbacks';
 import { FakeAgoraServer, type PromiseAgoraClient, type SeedAgoraClient } from './fake-agora';
 
 const CH = 'fake-ch';
-
-function recorder() {
-  const ok: unknown[] = [];
-  const fail: unknown[] = [];
-  return {
-    ok,
-    fail,
-    onSuccess: (v?: unknown) => void ok.push(v),
-    onFailure: (e: unknown) => void fail.push(e),
-  };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await turn();
-}
 
 let server: FakeAgoraServer;
 beforeEach(() => {

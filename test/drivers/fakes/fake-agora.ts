@@ -185,7 +185,11 @@ export abstract class AgoraCore {
   /** seed 002 "off": `off(event)` (the parameter list also names the callback). */
   off(event: string, callback?: (payload?: FakeAgoraEvent) => void): void {
     if (!callback) this.listeners.delete(event);
-    else this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== callback));
+    else
+      this.listeners.set(
+        event,
+        (this.listeners.get(event) ?? []).filter((l) => l !== callback),
+      );
   }
 
   listenerCount(): number {
@@ -271,7 +275,14 @@ export abstract class AgoraCore {
     const target = this.server.member(this.channelName!, uid);
     if (!target?.publishing) return usage(`${uid} does not publish`);
     const url = this.server.nextUrl('play', this.channelName!, uid);
-    this.receptions.set(String(uid), { url, audio, video, audioMuted: false, videoMuted: false, streamType: 0 });
+    this.receptions.set(String(uid), {
+      url,
+      audio,
+      video,
+      audioMuted: false,
+      videoMuted: false,
+      streamType: 0,
+    });
     return url;
   }
 
@@ -293,7 +304,8 @@ export abstract class AgoraCore {
     if (!TARGETS.includes(target as string)) return usage(`invalid target ${String(target)}`);
     const member = this.member();
     if (!member?.publishing) return usage('not publishing');
-    const tracks: ('audio' | 'video')[] = target === 'all' ? ['audio', 'video'] : [target as 'audio' | 'video'];
+    const tracks: ('audio' | 'video')[] =
+      target === 'all' ? ['audio', 'video'] : [target as 'audio' | 'video'];
     for (const track of tracks) {
       const key = track === 'audio' ? 'audioMuted' : 'videoMuted';
       if (member[key] === muted) continue;
@@ -359,7 +371,13 @@ export class SeedAgoraClient extends AgoraCore {
    * seed 002 "join": `join(token, channel, uid: number, onSuccess(uid), onFailure): void`; uid a
    * uint32, 1 to 2^32−1.
    */
-  join(token: string | undefined, channel: string, uid: number, onSuccess: Callback, onFailure: Callback): void {
+  join(
+    token: string | undefined,
+    channel: string,
+    uid: number,
+    onSuccess: Callback,
+    onFailure: Callback,
+  ): void {
     this.calls.push('join');
     this.answer(onSuccess, onFailure, () =>
       typeof uid !== 'number' || !Number.isInteger(uid) || uid < 1 || uid > MAX_UID
@@ -516,7 +534,10 @@ export class PromiseAgoraClient extends AgoraCore {
   }
 
   /** 2.6.x `subscribe(uid, {audio, video})` → Promise of `{url, rotation}`. */
-  subscribe(uid: Uid, options: { audio?: boolean; video?: boolean } = {}): Promise<{ url: string; rotation: number }> {
+  subscribe(
+    uid: Uid,
+    options: { audio?: boolean; video?: boolean } = {},
+  ): Promise<{ url: string; rotation: number }> {
     this.calls.push(`subscribe:${uid}`);
     return this.answer(undefined, undefined, () => {
       if (typeof options !== 'object' || options === null) return usage('options must be an object');

@@ -136,7 +136,11 @@ export class FakeVolcengineServer {
       other.client.fire(
         event,
         event === EVENTS.STREAM_ADDED
-          ? { uid: member.userId, screen: false, streamPublishState: { audio: member.audio, video: member.video } }
+          ? {
+              uid: member.userId,
+              screen: false,
+              streamPublishState: { audio: member.audio, video: member.video },
+            }
           : { uid: member.userId, screen: false },
       );
     }
@@ -148,7 +152,8 @@ export class FakeVolcengineServer {
     if (!member) return;
     room.delete(userId);
     if (!member.visible) return;
-    if (member.publishing && (member.audio || member.video)) this.announce(roomId, member, EVENTS.STREAM_REMOVED);
+    if (member.publishing && (member.audio || member.video))
+      this.announce(roomId, member, EVENTS.STREAM_REMOVED);
     for (const other of this.others(roomId, userId)) other.client.fire(EVENTS.PEER_LEAVE, { uid: userId });
   }
 
@@ -170,7 +175,14 @@ export class FakeVolcengineServer {
   /** A visible user joins straight into the room (for limit tests); no SDK client behind it. */
   fill(roomId: string, userId: string, publishing: boolean): void {
     const ghost = new FakeVolcengineClient(this);
-    this.room(roomId).set(userId, { userId, client: ghost, visible: true, publishing, audio: true, video: true });
+    this.room(roomId).set(userId, {
+      userId,
+      client: ghost,
+      visible: true,
+      publishing,
+      audio: true,
+      video: true,
+    });
   }
 }
 
@@ -210,10 +222,7 @@ export class FakeVolcengineClient {
     (callback as (v: unknown) => void)(value);
   }
 
-  /**
-   * Answers a microtask later through the callbacks given and the returned Promise. The Promise
-   * rejects only when no onFailure handles the failure (so callback users see no stray rejection).
-   */
+  /** Answers a microtask later through the callbacks given and the returned Promise. */
   private answer<T>(
     name: string,
     onSuccess: Callback,
@@ -227,7 +236,7 @@ export class FakeVolcengineClient {
         const result = run();
         if (isError(result)) {
           this.invoke('onFailure', onFailure, result);
-          if (typeof onFailure !== 'function') reject(result);
+          reject(result);
         } else {
           this.invoke('onSuccess', onSuccess, result);
           resolve(result);
@@ -279,9 +288,21 @@ export class FakeVolcengineClient {
    * seed 001 "join": `join(token, roomId, userId, onSuccess(userId)?, onFailure?)`; table:
    * Promise<string>. A room holds 20 visible users ("一个 RTC 房间最多同时容纳 20 名可见用户").
    */
-  join(token: string, roomId: string, userId: string, onSuccess?: Callback, onFailure?: Callback): Promise<string> {
+  join(
+    token: string,
+    roomId: string,
+    userId: string,
+    onSuccess?: Callback,
+    onFailure?: Callback,
+  ): Promise<string> {
     return this.answer('join', onSuccess, onFailure, () => {
-      if (typeof token !== 'string' || typeof roomId !== 'string' || typeof userId !== 'string' || !roomId || !userId)
+      if (
+        typeof token !== 'string' ||
+        typeof roomId !== 'string' ||
+        typeof userId !== 'string' ||
+        !roomId ||
+        !userId
+      )
         return invalid('token, roomId and userId are strings');
       if (!this.inited) return err(ERROR_CODES.NOT_LOGIN, 'init first');
       if (this.roomId) return err(ERROR_CODES.ALREADY_IN_ROOM, 'already in a room');
@@ -291,7 +312,14 @@ export class FakeVolcengineClient {
       const visibleCount = [...room.values()].filter((m) => m.visible).length;
       if (this.visible && visibleCount >= LIMITS.visible)
         return err(ASSUMED_LIMIT_CODES.ROOM_FULL, 'the room has 20 visible users');
-      const member: Member = { userId, client: this, visible: this.visible, publishing: false, audio: true, video: true };
+      const member: Member = {
+        userId,
+        client: this,
+        visible: this.visible,
+        publishing: false,
+        audio: true,
+        video: true,
+      };
       room.set(userId, member);
       this.roomId = roomId;
       this.userId = userId;
@@ -384,7 +412,12 @@ export class FakeVolcengineClient {
   }
 
   /** seed 001 "unsubscribe": `unsubscribe(userId, options: {screen?}, onSuccess?, onFailure?)`; options required. */
-  unsubscribe(userId: string, options: { screen?: boolean }, onSuccess?: Callback, onFailure?: Callback): Promise<void> {
+  unsubscribe(
+    userId: string,
+    options: { screen?: boolean },
+    onSuccess?: Callback,
+    onFailure?: Callback,
+  ): Promise<void> {
     const opts = options as unknown;
     return this.answer(`unsubscribe:${userId}:${JSON.stringify(opts)}`, onSuccess, onFailure, () => {
       if (typeof userId !== 'string' || typeof opts !== 'object' || opts === null)
@@ -402,7 +435,11 @@ export class FakeVolcengineClient {
    * onFailure?)`; `true` disables. Others get MUTE_/UNMUTE_*, STREAM_REMOVED when both are off,
    * STREAM_ADDED when one comes back.
    */
-  muteLocal(options: { audio: boolean; video: boolean }, onSuccess?: Callback, onFailure?: Callback): Promise<void> {
+  muteLocal(
+    options: { audio: boolean; video: boolean },
+    onSuccess?: Callback,
+    onFailure?: Callback,
+  ): Promise<void> {
     const opts = options as unknown;
     return this.answer(`muteLocal:${JSON.stringify(opts)}`, onSuccess, onFailure, () => {
       const o = (typeof opts === 'object' && opts !== null ? opts : {}) as Record<string, unknown>;
@@ -438,7 +475,12 @@ export class FakeVolcengineClient {
     const opts = options as unknown;
     return this.answer(`muteRemote:${userId}:${JSON.stringify(opts)}`, onSuccess, onFailure, () => {
       const o = (typeof opts === 'object' && opts !== null ? opts : {}) as Record<string, unknown>;
-      if (typeof userId !== 'string' || !isBool(o.audio) || !isBool(o.video) || (o.screen !== undefined && !isBool(o.screen)))
+      if (
+        typeof userId !== 'string' ||
+        !isBool(o.audio) ||
+        !isBool(o.video) ||
+        (o.screen !== undefined && !isBool(o.screen))
+      )
         return invalid('muteRemote needs audio and video booleans');
       const member = this.member();
       if (isError(member)) return member;
@@ -464,7 +506,8 @@ export class FakeVolcengineClient {
       const member = this.roomId && this.userId ? this.server.room(this.roomId).get(this.userId) : undefined;
       if (member && enable && !member.visible) {
         const visibleCount = [...this.server.room(this.roomId!).values()].filter((m) => m.visible).length;
-        if (visibleCount >= LIMITS.visible) return err(ASSUMED_LIMIT_CODES.ROOM_FULL, 'the room has 20 visible users');
+        if (visibleCount >= LIMITS.visible)
+          return err(ASSUMED_LIMIT_CODES.ROOM_FULL, 'the room has 20 visible users');
       }
       this.visible = enable;
       if (!member || member.visible === enable) return;
@@ -485,7 +528,8 @@ export class FakeVolcengineClient {
 
   /** seed 001 "on": `on(event, callback)`, both required. */
   on(event: string, callback: (payload?: VolcPayload) => void): void {
-    if (typeof event !== 'string' || typeof callback !== 'function') throw new TypeError('on(event, callback)');
+    if (typeof event !== 'string' || typeof callback !== 'function')
+      throw new TypeError('on(event, callback)');
     const set = this.listeners.get(event) ?? new Set();
     set.add(callback);
     this.listeners.set(event, set);
@@ -493,7 +537,8 @@ export class FakeVolcengineClient {
 
   /** seed 001 "off": `off(event, callback)`, both required. */
   off(event: string, callback: (payload?: VolcPayload) => void): void {
-    if (typeof event !== 'string' || typeof callback !== 'function') throw new TypeError('off(event, callback)');
+    if (typeof event !== 'string' || typeof callback !== 'function')
+      throw new TypeError('off(event, callback)');
     this.listeners.get(event)?.delete(callback);
   }
 
@@ -510,12 +555,20 @@ export class FakeVolcengineClient {
 
   /** seed 001 "reportPusherStateChange": `(code: number, message: string)`, both required. */
   reportPusherStateChange(code: number, message: string): void {
-    this.report('reportPusherStateChange', [code, message], typeof code === 'number' && typeof message === 'string');
+    this.report(
+      'reportPusherStateChange',
+      [code, message],
+      typeof code === 'number' && typeof message === 'string',
+    );
   }
 
   /** seed 001 "reportPusherNetStatusChange": `(info)`, the live-pusher net status info. */
   reportPusherNetStatusChange(info: object): void {
-    this.report('reportPusherNetStatusChange', [info], typeof info === 'object' && info !== null && !('detail' in info));
+    this.report(
+      'reportPusherNetStatusChange',
+      [info],
+      typeof info === 'object' && info !== null && !('detail' in info),
+    );
   }
 
   /** seed 001 "reportPlayerStateChange": `(uid: string, code: number, message: string)`. */
