@@ -74,7 +74,8 @@ export const RTC_ERROR_CODES = {
   },
   PUBLISHER_LIMIT: {
     category: 'state',
-    description: 'The room already has the maximum number of publishers (8 by default).',
+    description:
+      'The room already has the maximum number of publishers (8 by default), or the user already publishes the maximum number of streams (8).',
     vendors: { rongcloud: [53026] },
   },
   DUPLICATE_SESSION: {

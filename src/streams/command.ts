@@ -38,6 +38,8 @@ export type Command =
   | {
       readonly type: 'publish';
       readonly kind: StreamKind;
+      /** A custom tag: the stream is `user:tag` instead of `user:kind` (docs/protocol.md, limits). */
+      readonly tag?: string;
       readonly audio: boolean;
       readonly video: boolean;
       readonly small: boolean;

@@ -17,7 +17,8 @@ import {
   Subscription as RxSubscription,
 } from 'rxjs';
 import { RtcError, asRtcError } from '../errors';
-import { ID_PATTERN, LIMITS } from '../protocol/limits';
+import { ID_PATTERN, LIMITS, TAG_PATTERN } from '../protocol/limits';
+import { STREAM_ID_PATTERN } from '../protocol/schemas';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../bindings/platform';
 import { playerElementId } from '../bindings/native/handlers';
 import { mediaRecovery, type MediaRecoveryOptions } from '../operators/media-recovery';
@@ -105,6 +106,11 @@ export interface JoinOptions {
 export interface PublishOptions {
   /** `main` (camera and mic, the default) or `screen`. */
   readonly kind?: StreamKind;
+  /**
+   * A custom tag, to publish one more stream beside `main` and `screen`: the stream is then
+   * `user:tag`. 1–32 characters of `[A-Za-z0-9_-]`, at most 8 streams per user (docs/protocol.md).
+   */
+  readonly tag?: string;
   /** Default true. */
   readonly audio?: boolean;
   /** Default true. */
@@ -207,7 +213,9 @@ export interface RtcClient {
   report(report: StatsReport): Observable<void>;
 }
 
-const STREAM_ID = /^[A-Za-z0-9_.@+-]+:(main|screen)$/;
+/** `user:tag`, bounded like the protocol's stream ids. */
+const STREAM_ID = STREAM_ID_PATTERN;
+const MAX_STREAM_ID = LIMITS.maxUserIdLength + 1 + LIMITS.maxStreamTagLength;
 
 function checkId(what: string, value: unknown, max: number): RtcError | null {
   if (typeof value !== 'string' || value.length === 0 || value.length > max || !ID_PATTERN.test(value)) {
@@ -380,9 +388,9 @@ export function createClient(options: ClientOptions): RtcClient {
   const notSubscribed = (s: RoomState, id: string) =>
     s.streams[id]?.subscription ? null : new RtcError('NOT_SUBSCRIBED', `${id} is not subscribed`);
   const badStreamId = (id: unknown) =>
-    typeof id === 'string' && STREAM_ID.test(id)
+    typeof id === 'string' && id.length <= MAX_STREAM_ID && STREAM_ID.test(id)
       ? null
-      : new RtcError('INVALID_ARGUMENT', 'stream id must be user:main or user:screen');
+      : new RtcError('INVALID_ARGUMENT', 'stream id must be user:tag (user:main, user:screen, user:<tag>)');
 
   const pusherContexts: PusherContext[] = [];
   const playerContexts = new Map<string, PlayerContext>();
@@ -486,19 +494,42 @@ export function createClient(options: ClientOptions): RtcClient {
     },
     publish(o = {}) {
       const kind = o.kind ?? 'main';
+      const tag = o.tag ?? kind;
       return command(
-        { type: 'publish', kind, audio: o.audio ?? true, video: o.video ?? true, small: o.small ?? false },
+        {
+          type: 'publish',
+          kind,
+          ...(o.tag !== undefined && o.tag !== kind ? { tag: o.tag } : {}),
+          audio: o.audio ?? true,
+          video: o.video ?? true,
+          small: o.small ?? false,
+        },
         (s) => {
           if (kind !== 'main' && kind !== 'screen')
             return new RtcError('INVALID_ARGUMENT', 'kind must be main or screen');
+          if (
+            typeof tag !== 'string' ||
+            tag.length > LIMITS.maxStreamTagLength ||
+            !TAG_PATTERN.test(tag) ||
+            (tag !== kind && (tag === 'main' || tag === 'screen'))
+          )
+            return new RtcError(
+              'INVALID_ARGUMENT',
+              `tag must be 1–${LIMITS.maxStreamTagLength} of [A-Za-z0-9_-], and main or screen only for that kind`,
+            );
+          if (s.self && Object.keys(s.self.publications).length >= LIMITS.maxStreamsPerUser)
+            return new RtcError(
+              'PUBLISHER_LIMIT',
+              `a user publishes at most ${LIMITS.maxStreamsPerUser} streams`,
+            );
           if (o.audio === false && o.video === false) {
             return new RtcError('INVALID_ARGUMENT', 'publish at least one of audio and video');
           }
           if (s.self && (!s.self.visible || s.self.role !== 'broadcaster')) {
             return new RtcError('NOT_ALLOWED', 'invisible users and the audience cannot publish');
           }
-          return s.self?.publications[`${s.self.userId}:${kind}`]
-            ? new RtcError('ALREADY_PUBLISHED', `a ${kind} stream is already published`)
+          return s.self?.publications[`${s.self.userId}:${tag}`]
+            ? new RtcError('ALREADY_PUBLISHED', `a ${tag} stream is already published`)
             : null;
         },
       );

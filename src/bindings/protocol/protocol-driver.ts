@@ -349,6 +349,7 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         const st = p.stream;
         s.wanted.publications.set(st.id, {
           kind: st.kind,
+          ...(st.tag !== undefined ? { tag: st.tag } : {}),
           audio: st.audio,
           video: st.video,
           small: st.small,
@@ -441,12 +442,20 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         return ch.request({ t: 'leave' });
       case 'publish':
         return ch
-          .request({ t: 'publish', kind: c.kind, audio: c.audio, video: c.video, small: c.small })
+          .request({
+            t: 'publish',
+            kind: c.kind,
+            ...(c.tag !== undefined ? { tag: c.tag } : {}),
+            audio: c.audio,
+            video: c.video,
+            small: c.small,
+          })
           .pipe(
             map((ack) => {
               const publication = toPublication(ack);
               s.wanted.publications.set(publication.stream.id, {
                 kind: c.kind,
+                ...(c.tag !== undefined ? { tag: c.tag } : {}),
                 audio: c.audio,
                 video: c.video,
                 small: c.small,
