@@ -56,6 +56,7 @@ function agoraHarness(contract: 'callback' | 'promise'): ConformanceHarness {
       const reception = member(userId).client.receptions.get(uid);
       return reception ? { audio: !reception.audioMuted, video: !reception.videoMuted } : null;
     },
+    ...(contract === 'promise' ? { reports: (userId: string) => member(userId).client.reports } : {}),
     async teardown() {
       for (const c of clients) c.destroy();
       expect(server.uncaught).toEqual([]);

@@ -25,6 +25,8 @@ export interface ConformanceHarness {
     readonly presence: boolean;
     /** The state a dropped connection recovers into: `resumed` (same session) or `rejoined`. */
     readonly recovery: 'resumed' | 'rejoined';
+    /** The backend takes custom stream tags at publish (`publish({ tag })`). Default false. */
+    readonly tags?: boolean;
   };
   /** A client for `userId` on a fresh driver (through the public `createClient`). */
   client(userId: string): RtcClient;
@@ -52,6 +54,11 @@ export interface ConformanceHarness {
    * delivers nothing); omitted where the backend has no receiver mute to observe.
    */
   receiving?(userId: string, streamId: string): { audio: boolean; video: boolean } | null;
+  /**
+   * What the vendor SDK of `userId` was given as stats reports (component state and net status),
+   * in order; omitted where the driver hands the SDK none.
+   */
+  reports?(userId: string): readonly unknown[];
   /** Destroys every client and stops the backend. */
   teardown(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import type { RtcClient } from '../../../src/streams/create-client';
 import type { ConnectionState } from '../../../src/streams/model';
 import type { RoomEvent } from '../../../src/streams/room-event';
 import { selectPeer, selectStream } from '../../../src/streams/selectors';
+import { decodePusherNetStatus, decodePusherStateChange } from '../../../src/bindings/native/decode';
 import { documentedCapabilities } from './capability-matrix';
 import { failure, result, type ConformanceHarness } from './harness';
 
@@ -182,6 +183,109 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(sub).toMatchObject({ streamId: `${B}:main`, videoMuted: true, audioMuted: false });
       expect(selectStream(`${B}:main`)(a.state)?.subscription?.videoMuted).toBe(true);
       expect(b.state.self?.publications[`${B}:main`]?.stream.videoMuted).toBe(false);
+    });
+
+    it('subscribe small/tiny: the small variant where the driver declares it, UNSUPPORTED at once otherwise', async () => {
+      const a = h.client(A);
+      const b = h.client(B);
+      await h.join(a, A);
+      await h.join(b, B);
+      // Publishers that can offer a small variant do; vendors that make it themselves refuse.
+      const offered = await result(b.publish({ small: true })).then(
+        () => null,
+        (e: RtcError) => e,
+      );
+      if (offered) {
+        expect(offered.code).toBe('UNSUPPORTED');
+        await result(b.publish());
+      }
+      await h.until(`${A} sees ${B}:main`, () => !!selectStream(`${B}:main`)(a.state));
+      if (!h.capabilities.has('small-stream')) {
+        expect(immediateError(a.subscribe(`${B}:main`, { small: true }))?.code).toBe('UNSUPPORTED');
+        return;
+      }
+      const sub = await result(a.subscribe(`${B}:main`, { small: true }));
+      expect(sub).toMatchObject({
+        streamId: `${B}:main`,
+        small: true,
+        url: expect.stringMatching(/^[a-z]+:\/\/./),
+      });
+      expect(selectStream(`${B}:main`)(a.state)?.subscription?.small).toBe(true);
+      const big = await result(a.subscribe(`${B}:main`, { small: false }));
+      expect(big.small).toBe(false);
+    });
+
+    it('mute local and remote, both ways: mute and unmute each track, seen where they should be', async () => {
+      const { a, b } = await twoInRoom();
+      await result(a.subscribe(`${B}:main`));
+      const seenByA = (bit: 'audioMuted' | 'videoMuted', value: boolean) =>
+        h.until(`${A} sees ${B} ${bit}=${value}`, () => selectStream(`${B}:main`)(a.state)?.[bit] === value);
+      for (const [track, bit] of [
+        ['video', 'videoMuted'],
+        ['audio', 'audioMuted'],
+      ] as const) {
+        expect(await result(b.muteLocal({ [track]: true }))).toMatchObject({ [bit]: true });
+        await seenByA(bit, true);
+        expect(await result(b.muteLocal({ [track]: false }))).toMatchObject({ [bit]: false });
+        await seenByA(bit, false);
+      }
+      for (const [track, bit] of [
+        ['audio', 'audioMuted'],
+        ['video', 'videoMuted'],
+      ] as const) {
+        expect(await result(a.muteRemote(`${B}:main`, { [track]: true }))).toMatchObject({ [bit]: true });
+        expect(h.receiving?.(A, `${B}:main`)?.[track] ?? false).toBe(false);
+        expect(selectStream(`${B}:main`)(a.state)?.subscription?.[bit]).toBe(true);
+        expect(await result(a.muteRemote(`${B}:main`, { [track]: false }))).toMatchObject({ [bit]: false });
+        if (h.receiving) expect(h.receiving(A, `${B}:main`)?.[track]).toBe(true);
+        // The owner's bits are the owner's: a receiver mute changes nothing for the others.
+        expect(selectStream(`${B}:main`)(a.state)?.[bit]).toBe(false);
+        expect(b.state.self?.publications[`${B}:main`]?.stream[bit]).toBe(false);
+      }
+    });
+
+    it('screen and tagged streams: each stream of a user stays apart, or the driver refuses at once', async () => {
+      const { a, b } = await twoInRoom();
+      if (h.capabilities.has('screen')) {
+        await result(b.publish({ kind: 'screen', audio: false }));
+        await h.until(`${A} sees ${B}:screen`, () => !!selectStream(`${B}:screen`)(a.state));
+        expect(selectStream(`${B}:screen`)(a.state)).toMatchObject({ kind: 'screen', userId: B });
+      } else expect(immediateError(b.publish({ kind: 'screen' }))?.code).toBe('UNSUPPORTED');
+      if (h.traits.tags) {
+        const tagged = await result(b.publish({ tag: 'board', audio: false }));
+        expect(tagged.stream).toMatchObject({ id: `${B}:board`, tag: 'board', kind: 'main' });
+        await h.until(`${A} sees ${B}:board`, () => !!selectStream(`${B}:board`)(a.state));
+        expect(selectStream(`${B}:board`)(a.state)).toMatchObject({ tag: 'board', hasAudio: false });
+        const sub = await result(a.subscribe(`${B}:board`));
+        expect(sub.url).not.toBe(selectStream(`${B}:main`)(a.state)?.subscription?.url);
+        await result(b.unpublish(`${B}:board`));
+        await h.until(`${B}:board goes`, () => !selectStream(`${B}:board`)(a.state));
+      } else expect(immediateError(b.publish({ tag: 'board' }))?.code).toBe('UNSUPPORTED');
+      expect(selectStream(`${B}:main`)(a.state)).toMatchObject({ id: `${B}:main`, kind: 'main' });
+    });
+
+    it('stats reports: every component state and net event reaches the vendor, or report is offered, or refused', async () => {
+      const a = h.client(A);
+      await h.join(a, A);
+      await result(a.publish());
+      if (h.reports) {
+        for (const code of [1001, 1002, 1003])
+          a.dispatchNative(decodePusherStateChange({ detail: { code, message: `state ${code}` } }));
+        a.dispatchNative(decodePusherNetStatus({ detail: { info: { videoFPS: 15 } } }));
+        await h.until(`${A}'s SDK has the reports`, () => JSON.stringify(h.reports!(A)).includes('videoFPS'));
+        const text = JSON.stringify(h.reports(A));
+        // No sampling: every state code is there, in order.
+        expect([1001, 1002, 1003].map((code) => text.indexOf(String(code)))).toEqual(
+          [...[1001, 1002, 1003].map((code) => text.indexOf(String(code)))].sort((x, y) => x - y),
+        );
+        expect([1001, 1002, 1003].every((code) => text.includes(String(code)))).toBe(true);
+      } else if (h.capabilities.has('report')) {
+        await expect(
+          result(a.report({ kind: 'pusher-state', code: 1002, message: 'pushing' })),
+        ).resolves.toBeUndefined();
+      } else {
+        expect(immediateError(a.report({ kind: 'pusher-state', code: 1002 }))?.code).toBe('UNSUPPORTED');
+      }
     });
 
     it('leave: it ends disconnected; the others see the peer and its stream go', async () => {
