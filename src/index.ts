@@ -77,6 +77,7 @@ export {
 export type {
   Command,
   CommandType,
+  AttributeNotice,
   CommandOf,
   CommandResult,
   CommandResults,

@@ -28,7 +28,15 @@ import { appShow$, online$, wake$ } from '../bindings/platform-streams';
 import { isRetryableError, reconnect, type ReconnectOptions } from '../operators/reconnect';
 import { heartbeat, type HeartbeatOptions } from '../operators/heartbeat';
 import { wxPlatform } from '../bindings/wx-platform';
-import type { CommandOf, CommandResult, CommandType, Driver, JoinResult, StatsReport } from './command';
+import type {
+  AttributeNotice,
+  CommandOf,
+  CommandResult,
+  CommandType,
+  Driver,
+  JoinResult,
+  StatsReport,
+} from './command';
 import type {
   ConnectionState,
   Peer,
@@ -203,10 +211,13 @@ export interface RtcClient {
   setBusinessId(businessId: string): Observable<Peer>;
   setAttributes(
     attributes: Readonly<Record<string, string>>,
-    options?: { notify?: boolean },
+    options?: { notify?: boolean; notice?: AttributeNotice },
   ): Observable<void>;
   getAttributes(keys?: readonly string[]): Observable<Readonly<Record<string, string>>>;
-  deleteAttributes(keys: readonly string[], options?: { notify?: boolean }): Observable<void>;
+  deleteAttributes(
+    keys: readonly string[],
+    options?: { notify?: boolean; notice?: AttributeNotice },
+  ): Observable<void>;
   /** Sends a room message to everyone else, or to one user (`to`). */
   sendMessage(name: string, content: string, options?: { to?: string }): Observable<void>;
   /** Sends a stats report (pusher/player state or net status) to the server. */
@@ -387,6 +398,19 @@ export function createClient(options: ClientOptions): RtcClient {
     s.self?.publications[id] ? null : new RtcError('NOT_PUBLISHED', `${id} is not published by this client`);
   const notSubscribed = (s: RoomState, id: string) =>
     s.streams[id]?.subscription ? null : new RtcError('NOT_SUBSCRIBED', `${id} is not subscribed`);
+  /** A notice's name and content bounded like a message's. */
+  const badNotice = (notice: AttributeNotice | undefined) =>
+    notice === undefined ||
+    (typeof notice.name === 'string' &&
+      notice.name.length > 0 &&
+      notice.name.length <= LIMITS.maxMessageNameLength &&
+      typeof notice.content === 'string' &&
+      notice.content.length <= LIMITS.maxMessageContentLength)
+      ? null
+      : new RtcError(
+          'INVALID_ARGUMENT',
+          `notice: name 1–${LIMITS.maxMessageNameLength} characters, content a string of at most ${LIMITS.maxMessageContentLength}`,
+        );
   const badStreamId = (id: unknown) =>
     typeof id === 'string' && id.length <= MAX_STREAM_ID && STREAM_ID.test(id)
       ? null
@@ -610,29 +634,39 @@ export function createClient(options: ClientOptions): RtcClient {
       );
     },
     setAttributes(attributes, o = {}) {
-      return command({ type: 'set-attributes', attributes, notify: o.notify ?? true }, () => {
-        const keys = Object.keys(attributes ?? {});
-        if (keys.length === 0 || keys.length > LIMITS.maxAttributesPerRequest) {
-          return new RtcError(
-            'INVALID_ARGUMENT',
-            `set 1–${LIMITS.maxAttributesPerRequest} attributes at a time`,
-          );
-        }
-        for (const k of keys) {
-          const value = attributes[k];
-          if (
-            k.length > LIMITS.maxAttributeKeyLength ||
-            typeof value !== 'string' ||
-            value.length > LIMITS.maxAttributeValueLength
-          ) {
+      return command(
+        {
+          type: 'set-attributes',
+          attributes,
+          notify: o.notify ?? true,
+          ...(o.notice ? { notice: o.notice } : {}),
+        },
+        () => {
+          const bad = badNotice(o.notice);
+          if (bad) return bad;
+          const keys = Object.keys(attributes ?? {});
+          if (keys.length === 0 || keys.length > LIMITS.maxAttributesPerRequest) {
             return new RtcError(
               'INVALID_ARGUMENT',
-              `attribute ${k.slice(0, 40)}: keys ≤ ${LIMITS.maxAttributeKeyLength}, string values ≤ ${LIMITS.maxAttributeValueLength}`,
+              `set 1–${LIMITS.maxAttributesPerRequest} attributes at a time`,
             );
           }
-        }
-        return null;
-      });
+          for (const k of keys) {
+            const value = attributes[k];
+            if (
+              k.length > LIMITS.maxAttributeKeyLength ||
+              typeof value !== 'string' ||
+              value.length > LIMITS.maxAttributeValueLength
+            ) {
+              return new RtcError(
+                'INVALID_ARGUMENT',
+                `attribute ${k.slice(0, 40)}: keys ≤ ${LIMITS.maxAttributeKeyLength}, string values ≤ ${LIMITS.maxAttributeValueLength}`,
+              );
+            }
+          }
+          return null;
+        },
+      );
     },
     getAttributes(keys) {
       return command({ type: 'get-attributes', ...(keys ? { keys } : {}) }, () =>
@@ -645,10 +679,18 @@ export function createClient(options: ClientOptions): RtcClient {
       );
     },
     deleteAttributes(keys, o = {}) {
-      return command({ type: 'delete-attributes', keys, notify: o.notify ?? true }, () =>
-        keys.length === 0 || keys.length > LIMITS.maxAttributesPerRequest
-          ? new RtcError('INVALID_ARGUMENT', `delete 1–${LIMITS.maxAttributesPerRequest} keys at a time`)
-          : null,
+      return command(
+        {
+          type: 'delete-attributes',
+          keys,
+          notify: o.notify ?? true,
+          ...(o.notice ? { notice: o.notice } : {}),
+        },
+        () =>
+          badNotice(o.notice) ??
+          (keys.length === 0 || keys.length > LIMITS.maxAttributesPerRequest
+            ? new RtcError('INVALID_ARGUMENT', `delete 1–${LIMITS.maxAttributesPerRequest} keys at a time`)
+            : null),
       );
     },
     sendMessage(name, content, o = {}) {

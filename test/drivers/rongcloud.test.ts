@@ -129,6 +129,31 @@ describe('rongcloud driver', () => {
     });
   });
 
+  it("an attribute change with the app's own notice {name, content} sends it as given (seed 003 setRoomAttribute)", async () => {
+    t = setup();
+    const a = await t.joined('alice');
+    const b = await t.joined('bob');
+    const notice = { name: 'topic-changed', content: '{"topic":"maths"}' };
+    await result(a.client.setAttributes({ topic: 'maths' }, { notice }));
+    await t.until('bob got the notice', () => b.events.some((e) => e.type === 'message'));
+    expect(b.events.find((e) => e.type === 'message')).toMatchObject({
+      from: 'alice',
+      name: 'topic-changed',
+      content: '{"topic":"maths"}',
+      data: '{"topic":"maths"}',
+    });
+    expect(await result(b.client.getAttributes(['topic']))).toEqual({ topic: 'maths' });
+    await result(a.client.deleteAttributes(['topic'], { notice: { name: 'topic-gone', content: '' } }));
+    await t.until('bob got the second notice', () =>
+      b.events.some((e) => e.type === 'message' && e.name === 'topic-gone' && e.content === ''),
+    );
+    expect(
+      await failure(a.client.setAttributes({ k: 'v' }, { notice: { name: '', content: 'x' } })),
+    ).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
   it('the same user on a second device replaces the first (kicked: replaced)', async () => {
     t = setup();
     const first = await t.joined('alice', 'phone-1');

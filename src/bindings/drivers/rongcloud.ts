@@ -436,10 +436,10 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       defer(() => {
         const room = roomOf(session);
         const entries = Object.entries(c.attributes);
-        const note = {
-          name: ATTRIBUTES_MESSAGE,
-          content: JSON.stringify({ set: c.attributes, deleted: [] }),
-        };
+        // The app's own notice goes as given; else rxroom's, which other rxroom clients apply.
+        const note = c.notice
+          ? { name: c.notice.name, content: c.notice.content }
+          : { name: ATTRIBUTES_MESSAGE, content: JSON.stringify({ set: c.attributes, deleted: [] }) };
         // One notification for the whole change: on the last key.
         return concat(
           ...entries.map(([key, value], i) =>
@@ -463,9 +463,11 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
         call(() =>
           roomOf(session).deleteRoomAttributes(
             [...c.keys],
-            c.notify
-              ? { name: ATTRIBUTES_MESSAGE, content: JSON.stringify({ set: {}, deleted: c.keys }) }
-              : undefined,
+            !c.notify
+              ? undefined
+              : c.notice
+                ? { name: c.notice.name, content: c.notice.content }
+                : { name: ATTRIBUTES_MESSAGE, content: JSON.stringify({ set: {}, deleted: c.keys }) },
           ),
         ).pipe(map(() => undefined)),
       ),

@@ -586,6 +586,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         );
       }
       case 'set-attributes':
+        if (c.notice)
+          return throwError(() => new RtcError('UNSUPPORTED', 'rxroom sends no custom attribute notices'));
         return ch
           .request({ t: 'attrs-set', attributes: { ...c.attributes }, notify: c.notify })
           .pipe(
@@ -605,6 +607,8 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
           }),
         );
       case 'delete-attributes':
+        if (c.notice)
+          return throwError(() => new RtcError('UNSUPPORTED', 'rxroom sends no custom attribute notices'));
         return ch
           .request({ t: 'attrs-delete', keys: [...c.keys], notify: c.notify })
           .pipe(map(() => emit({ type: 'attributes-changed', set: {}, deleted: c.keys, by: s.join.userId })));
