@@ -50,6 +50,10 @@ describe('fake Volcengine SDK (seed 001)', () => {
     await done(client.destroy(r.onSuccess, r.onFailure));
     expect(r.ok).toEqual([undefined]);
     expect(server.room(ROOM).has('alice')).toBe(false);
+    // Something else where onSuccess belongs: the SDK calls it and throws inside.
+    const other = await inRoom('bob');
+    await done((other.destroy as (...a: unknown[]) => Promise<void>).call(other, 'all'));
+    expect(server.uncaught.map((e) => e.message)).toEqual(['onSuccess is not a function']);
   });
 
   it('seed 001 setBusinessId: (businessId) => boolean before join; after join it has no effect (false)', async () => {
@@ -89,6 +93,9 @@ describe('fake Volcengine SDK (seed 001)', () => {
     await settle();
     expect(r.ok).toEqual([undefined]);
     expect(left).toEqual([{ uid: 'alice' }]);
+    const other = await inRoom('carol');
+    await done((other.leave as (...a: unknown[]) => Promise<void>).call(other, {}, r.onFailure));
+    expect(server.uncaught.map((e) => e.message)).toEqual(['onSuccess is not a function']);
   });
 
   it('seed 001 publish: publish(onSuccess(url), onFailure); the others get STREAM_ADDED; a second one fails', async () => {
@@ -105,6 +112,12 @@ describe('fake Volcengine SDK (seed 001)', () => {
     expect(added).toEqual([
       { uid: 'alice', screen: false, streamPublishState: { audio: true, video: true } },
     ]);
+    // The Agora-style publish('all', ok, fail): the SDK calls 'all' and throws inside.
+    const carol = await inRoom('carol');
+    await done(
+      (carol.publish as (...a: unknown[]) => Promise<string>).call(carol, 'all', r.onSuccess, r.onFailure),
+    );
+    expect(server.uncaught.map((e) => e.message)).toEqual(['onSuccess is not a function']);
   });
 
   it('seed 001 unpublish: unpublish(onSuccess, onFailure); unpublishing nothing fails', async () => {
@@ -114,6 +127,9 @@ describe('fake Volcengine SDK (seed 001)', () => {
     await done(client.unpublish(r.onSuccess, r.onFailure));
     expect(r.ok).toEqual([undefined]);
     expect(r.fail).toEqual([expect.objectContaining({ code: ERROR_CODES.NOT_PUBLISHED })]);
+    const carol = await inRoom('carol', true);
+    await done((carol.unpublish as (...a: unknown[]) => Promise<void>).call(carol, true));
+    expect(server.uncaught.map((e) => e.message)).toEqual(['onSuccess is not a function']);
   });
 
   it('seed 001 subscribe: subscribe(userId, options, onSuccess(url), onFailure); options are required', async () => {
