@@ -14,7 +14,6 @@ import {
   type RequestFrame,
   type RequestType,
   type StreamInfo,
-  type StreamKind,
   type SubscriptionInfo,
 } from '../src/protocol';
 import { RtcError } from '../src/errors';
@@ -46,14 +45,14 @@ function ensureCurrent(ctx: HandlerContext): Room {
   return ctx.hub.roomOf(ctx.session);
 }
 
-/** The kind of `stream` when it is one of the session's own publications, else NOT_PUBLISHED. */
-function ownPublication(session: Session, stream: string): StreamKind {
+/** The tag of `stream` when it is one of the session's own publications, else NOT_PUBLISHED. */
+function ownPublication(session: Session, stream: string): string {
   const colon = stream.lastIndexOf(':');
-  const kind = stream.slice(colon + 1) as StreamKind;
-  if (stream.slice(0, colon) !== session.user || !session.publications.has(kind)) {
+  const tag = stream.slice(colon + 1);
+  if (stream.slice(0, colon) !== session.user || !session.publications.has(tag)) {
     throw new RtcError('NOT_PUBLISHED', `${stream} is not published by this session`);
   }
-  return kind;
+  return tag;
 }
 
 function subscription(session: Session, stream: string): SubscriptionInfo {
@@ -75,6 +74,9 @@ const leave: Handler<'leave'> = (ctx, _frame, respond) => {
 const publish: Handler<'publish'> = async (ctx, frame, respond) => {
   const { hub, session } = ctx;
   const kind = frame.kind ?? 'main';
+  // A custom tag names the stream (`user:tag`); without one the kind does (`user:main`, `user:screen`).
+  const tag = frame.tag ?? kind;
+  const custom = tag !== 'main' && tag !== 'screen';
   const check = (room: Room) => {
     if (!session.privileges.publish) throw new RtcError('NOT_ALLOWED', 'the token does not grant publish');
     if (session.role === 'audience') throw new RtcError('NOT_ALLOWED', 'the audience role cannot publish');
@@ -82,8 +84,9 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     if (!frame.audio && !frame.video) {
       throw new RtcError('INVALID_FRAME', 'publish: audio and video cannot both be false');
     }
-    if (session.publications.has(kind))
-      throw new RtcError('ALREADY_PUBLISHED', `${kind} is published already`);
+    if (session.publications.has(tag)) throw new RtcError('ALREADY_PUBLISHED', `${tag} is published already`);
+    if (session.publications.size >= LIMITS.maxStreamsPerUser)
+      throw new RtcError('PUBLISHER_LIMIT', `a user publishes at most ${LIMITS.maxStreamsPerUser} streams`);
     if (!session.publishing && room.publisherCount() >= hub.options.maxPublishers) {
       throw new RtcError('PUBLISHER_LIMIT', `the room has ${hub.options.maxPublishers} publishers already`);
     }
@@ -93,6 +96,7 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     room: session.room,
     owner: session.user,
     kind,
+    ...(custom ? { tag } : {}),
     holder: session.user,
     direction: 'push',
   });
@@ -100,16 +104,17 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
   const room = ensureCurrent(ctx);
   check(room);
   const stream: StreamInfo = {
-    id: `${session.user}:${kind}`,
+    id: `${session.user}:${tag}`,
     user: session.user,
     kind,
+    ...(custom ? { tag } : {}),
     audio: frame.audio,
     video: frame.video,
     small: frame.small ?? false,
     audioMuted: false,
     videoMuted: false,
   };
-  session.publications.set(kind, { stream, url });
+  session.publications.set(tag, { stream, url });
   room.broadcast({ t: 'stream-added', stream }, session);
   hub.scheduleMediaRefresh(session);
   respond({ stream, url });
@@ -117,8 +122,8 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
 
 const unpublish: Handler<'unpublish'> = (ctx, frame, respond) => {
   const room = ensureCurrent(ctx);
-  const kind = ownPublication(ctx.session, frame.stream);
-  ctx.hub.removeStream(room, ctx.session, kind, 'unpublished');
+  const tag = ownPublication(ctx.session, frame.stream);
+  ctx.hub.removeStream(room, ctx.session, tag, 'unpublished');
   respond({});
 };
 
@@ -138,6 +143,7 @@ const subscribe: Handler<'subscribe'> = async (ctx, frame, respond) => {
     room: session.room,
     owner: target.owner.user,
     kind: target.stream.kind,
+    tag: target.stream.tag,
     holder: session.user,
     direction: 'play',
   });

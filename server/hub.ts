@@ -14,7 +14,6 @@ import type {
   KickReason,
   PeerLeftReason,
   RequestFrame,
-  StreamKind,
   StreamRemovedReason,
   TokenClaims,
 } from '../src/protocol';
@@ -322,10 +321,10 @@ export class Hub {
    * Removes one publication of `owner`: drops everyone's subscriptions to it and pushes
    * `stream-removed` to the others.
    */
-  removeStream(room: Room, owner: Session, kind: StreamKind, reason: StreamRemovedReason): void {
-    const publication = owner.publications.get(kind);
+  removeStream(room: Room, owner: Session, tag: string, reason: StreamRemovedReason): void {
+    const publication = owner.publications.get(tag);
     if (!publication) return;
-    owner.publications.delete(kind);
+    owner.publications.delete(tag);
     const id = publication.stream.id;
     for (const s of room.sessions.values()) s.subscriptions.delete(id);
     room.broadcast({ t: 'stream-removed', stream: id, user: owner.user, reason }, owner);
@@ -350,7 +349,7 @@ export class Hub {
     if (!room || !target) return false;
     if (direction === 'push') {
       target.owner.push({ t: 'stream-failed', stream: streamId, direction, reason });
-      this.removeStream(room, target.owner, target.stream.kind, 'failed');
+      this.removeStream(room, target.owner, target.stream.tag ?? target.stream.kind, 'failed');
       return true;
     }
     const session = viewer === undefined ? undefined : room.byUser.get(viewer);
@@ -393,6 +392,7 @@ export class Hub {
             room: session.room,
             owner: session.user,
             kind: p.stream.kind,
+            tag: p.stream.tag,
             holder: session.user,
             direction: 'push',
           }),
@@ -400,11 +400,14 @@ export class Hub {
       ),
       Promise.all(
         subs.map((s) => {
-          const [owner = '', kind = 'main'] = s.stream.split(':');
+          const colon = s.stream.lastIndexOf(':');
+          const owner = s.stream.slice(0, colon);
+          const tag = s.stream.slice(colon + 1);
           return this.mediaUrl({
             room: session.room,
             owner,
-            kind: kind as StreamKind,
+            kind: tag === 'screen' ? 'screen' : 'main',
+            ...(tag !== 'main' && tag !== 'screen' ? { tag } : {}),
             holder: session.user,
             direction: 'play',
           });
@@ -416,7 +419,7 @@ export class Hub {
     // the signing replaced or removed the object.
     pubs.forEach((p, i) => {
       const url = pushUrls[i];
-      if (url === undefined || session.publications.get(p.stream.kind) !== p) return;
+      if (url === undefined || session.publications.get(p.stream.tag ?? p.stream.kind) !== p) return;
       p.url = url;
       session.push({ t: 'url-updated', stream: p.stream.id, direction: 'push', url });
     });

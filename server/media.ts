@@ -12,6 +12,8 @@ export interface MediaUrlInput {
   /** The publisher of the stream: `{user}`, and with `kind` the stream id. */
   readonly owner: string;
   readonly kind: StreamKind;
+  /** The stream's custom tag, if any: the stream id is then `{owner}:{tag}`. */
+  readonly tag?: string | undefined;
   /** Who gets the URL: the publisher for `push`, the subscriber for `play`. Named in the media token. */
   readonly holder: string;
   readonly direction: 'push' | 'play';
@@ -46,7 +48,7 @@ export function fillTemplate(
  */
 export async function mediaUrl(settings: MediaUrlSettings, input: MediaUrlInput): Promise<string> {
   const template = input.direction === 'push' ? settings.pushTemplate : settings.playTemplate;
-  const stream = `${input.owner}:${input.kind}`;
+  const stream = `${input.owner}:${input.tag ?? input.kind}`;
   const token = template.includes('{token}')
     ? await signMediaToken(
         { app: settings.appId, room: input.room, user: input.holder, stream, direction: input.direction },

@@ -2,7 +2,7 @@
  * A room: its sessions, attributes and monitoring reports, and the queries the rules need
  * (who is visible, who publishes, which stream is whose). Created on first join, dropped when empty.
  */
-import type { RequestFrame, StreamInfo, StreamKind } from '../src/protocol';
+import type { RequestFrame, StreamInfo } from '../src/protocol';
 import type { PushBody, Session } from './session';
 
 /** A client report as kept for monitoring. */
@@ -67,7 +67,7 @@ export class Room {
   stream(id: string): OwnedStream | undefined {
     const colon = id.lastIndexOf(':');
     const owner = this.byUser.get(id.slice(0, colon));
-    const publication = owner?.publications.get(id.slice(colon + 1) as StreamKind);
+    const publication = owner?.publications.get(id.slice(colon + 1));
     return owner && publication ? { owner, stream: publication.stream } : undefined;
   }
 

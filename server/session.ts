@@ -10,7 +10,6 @@ import {
   type PushFrame,
   type PushType,
   type Role,
-  type StreamKind,
   type SubscriptionInfo,
   type TokenClaims,
 } from '../src/protocol';
@@ -57,7 +56,8 @@ export class Session {
   businessId: string | undefined;
   privileges: Privileges;
   /** Streams this session publishes, by kind (a stream id is `user:kind`). */
-  readonly publications = new Map<StreamKind, PublicationInfo>();
+  /** By stream tag (`main`, `screen` or a custom tag: the part of the stream id after `:`). */
+  readonly publications = new Map<string, PublicationInfo>();
   /** Streams this session subscribes to, by stream id. */
   readonly subscriptions = new Map<string, SubscriptionInfo>();
   /** The socket currently carrying the session; null while in the grace window. */

@@ -81,7 +81,8 @@ const DESCRIPTIONS = {
   },
   PUBLISHER_LIMIT: {
     category: 'state',
-    description: 'The room already has the maximum number of publishers (8 by default).',
+    description:
+      'The room already has the maximum number of publishers (8 by default), or the user already publishes the maximum number of streams (8).',
   },
   DUPLICATE_SESSION: {
     category: 'state',

@@ -78,6 +78,7 @@ export {
 export type {
   Command,
   CommandType,
+  AttributeNotice,
   CommandOf,
   CommandResult,
   CommandResults,

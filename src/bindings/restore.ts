@@ -10,6 +10,8 @@ import type { StreamKind, Subscription } from '../streams/model';
 /** A publication as the user asked for it. */
 export interface WantedPublication {
   readonly kind: StreamKind;
+  /** A custom stream tag (the stream is `user:tag`). */
+  readonly tag?: string;
   readonly audio: boolean;
   readonly video: boolean;
   readonly small: boolean;
@@ -38,18 +40,27 @@ export interface RestoreTarget {
 
 /** Publishes again and mutes again as wanted. */
 export function republish(target: RestoreTarget, p: WantedPublication): Observable<unknown> {
-  return target.run({ type: 'publish', kind: p.kind, audio: p.audio, video: p.video, small: p.small }).pipe(
-    concatMap((pub) =>
-      p.audioMuted || p.videoMuted
-        ? target.run({
-            type: 'mute-local',
-            streamId: pub.stream.id,
-            audio: p.audioMuted,
-            video: p.videoMuted,
-          })
-        : EMPTY,
-    ),
-  );
+  return target
+    .run({
+      type: 'publish',
+      kind: p.kind,
+      ...(p.tag !== undefined ? { tag: p.tag } : {}),
+      audio: p.audio,
+      video: p.video,
+      small: p.small,
+    })
+    .pipe(
+      concatMap((pub) =>
+        p.audioMuted || p.videoMuted
+          ? target.run({
+              type: 'mute-local',
+              streamId: pub.stream.id,
+              audio: p.audioMuted,
+              video: p.videoMuted,
+            })
+          : EMPTY,
+      ),
+    );
 }
 
 /** Subscribes again as wanted, skipping what is already so (autoSubscribe may have done it). */

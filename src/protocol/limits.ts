@@ -37,6 +37,10 @@ export const LIMITS = {
   maxReasonLength: 512,
   /** Longest URL (push or play). */
   maxUrlLength: 2048,
+  /** Longest stream tag (`user:tag` stream ids; `main` and `screen` are tags too). */
+  maxStreamTagLength: 32,
+  /** Most streams one user publishes at once (its main, screen and custom-tagged streams). */
+  maxStreamsPerUser: 8,
   /** Largest request id (ids are positive integers). */
   maxRequestId: 2 ** 31 - 1,
 } as const;
@@ -46,3 +50,6 @@ export const LIMITS = {
  * keeps stream ids (`user:kind`) and URL templates unambiguous.
  */
 export const ID_PATTERN = /^[A-Za-z0-9_.@+-]+$/;
+
+/** Allowed characters of stream tags: letters, digits, `_` and `-` (no `:` so ids split once). */
+export const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;

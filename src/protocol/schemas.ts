@@ -6,9 +6,12 @@
  */
 import * as v from 'valibot';
 import { RTC_ERROR_CODE_LIST, type RtcErrorCode } from '../errors';
-import { ID_PATTERN, LIMITS, PROTOCOL_VERSION } from './limits';
+import { ID_PATTERN, LIMITS, PROTOCOL_VERSION, TAG_PATTERN } from './limits';
 
 // ── scalars ────────────────────────────────────────────────────────────
+
+/** `user:tag`, both parts in their charsets, the tag at most 32 characters. */
+export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.@+-]+:[A-Za-z0-9_-]{1,32}$/;
 
 const id = (max: number) =>
   v.pipe(v.string(), v.minLength(1), v.maxLength(max), v.regex(ID_PATTERN, 'bad characters'));
@@ -17,12 +20,19 @@ const id = (max: number) =>
 export const RoomIdSchema = id(LIMITS.maxRoomIdLength);
 /** A user id. */
 export const UserIdSchema = id(LIMITS.maxUserIdLength);
-/** A stream id: `user:kind`. */
+/** A stream tag: `main`, `screen`, or a custom one (1–32 of `[A-Za-z0-9_-]`). */
+export const StreamTagSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.maxStreamTagLength),
+  v.regex(TAG_PATTERN, 'bad characters'),
+);
+/** A stream id: `user:tag` (`user:main`, `user:screen`, `user:<custom tag>`). */
 export const StreamIdSchema = v.pipe(
   v.string(),
   v.minLength(3),
-  v.maxLength(LIMITS.maxUserIdLength + 8),
-  v.regex(/^[A-Za-z0-9_.@+-]+:(main|screen)$/, 'not user:main or user:screen'),
+  v.maxLength(LIMITS.maxUserIdLength + 1 + LIMITS.maxStreamTagLength),
+  v.regex(STREAM_ID_PATTERN, 'not user:tag'),
 );
 /** A positive integer request id. */
 export const RequestIdSchema = v.pipe(
@@ -93,6 +103,8 @@ export const StreamInfoSchema = v.object({
   id: StreamIdSchema,
   user: UserIdSchema,
   kind: StreamKindSchema,
+  /** A custom tag; absent for a user's `main` and `screen` streams (the id ends in the kind). */
+  tag: v.optional(StreamTagSchema),
   audio: v.boolean(),
   video: v.boolean(),
   small: v.boolean(),
@@ -149,6 +161,7 @@ export const requestSchemas = {
   leave: request('leave', {}),
   publish: request('publish', {
     kind: v.optional(StreamKindSchema),
+    tag: v.optional(StreamTagSchema),
     audio: v.boolean(),
     video: v.boolean(),
     small: v.optional(v.boolean()),

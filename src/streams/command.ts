@@ -23,6 +23,16 @@ export type StatsReport =
       readonly info: Readonly<Record<string, number>>;
     };
 
+/**
+ * A notice sent with an attribute change instead of rxroom's own (`RXROOM:attrs`): the others
+ * receive it as a `message` with this name and content, exactly as given (RongCloud's
+ * `setRoomAttribute(key, value, { name, content })`). Backends without such notices refuse it.
+ */
+export interface AttributeNotice {
+  readonly name: string;
+  readonly content: string;
+}
+
 /** Every command, by `type`. */
 export type Command =
   | {
@@ -38,6 +48,8 @@ export type Command =
   | {
       readonly type: 'publish';
       readonly kind: StreamKind;
+      /** A custom tag: the stream is `user:tag` instead of `user:kind` (docs/protocol.md, limits). */
+      readonly tag?: string;
       readonly audio: boolean;
       readonly video: boolean;
       readonly small: boolean;
@@ -70,9 +82,16 @@ export type Command =
       readonly type: 'set-attributes';
       readonly attributes: Readonly<Record<string, string>>;
       readonly notify: boolean;
+      /** The app's own notice to send with the change (RongCloud's `{name, content}`), as given. */
+      readonly notice?: AttributeNotice;
     }
   | { readonly type: 'get-attributes'; readonly keys?: readonly string[] }
-  | { readonly type: 'delete-attributes'; readonly keys: readonly string[]; readonly notify: boolean }
+  | {
+      readonly type: 'delete-attributes';
+      readonly keys: readonly string[];
+      readonly notify: boolean;
+      readonly notice?: AttributeNotice;
+    }
   | { readonly type: 'send-message'; readonly name: string; readonly content: string; readonly to?: string }
   | { readonly type: 'report'; readonly report: StatsReport };
 

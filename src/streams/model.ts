@@ -20,11 +20,17 @@ export interface Peer {
 
 /** A published stream as the room knows it. */
 export interface StreamDescriptor {
-  /** `userId:kind`. */
+  /** `userId:tag` (`userId:main`, `userId:screen`, or `userId:<custom tag>`). */
   readonly id: string;
   readonly userId: string;
   /** `main` (camera + mic) or `screen`. */
   readonly kind: StreamKind;
+  /**
+   * A custom stream tag (RongCloud's `tag` …) when the stream is neither the user's `main` nor its
+   * `screen` stream; absent otherwise (the tag is then the kind). Bounded like the protocol's:
+   * 1–32 characters of `[A-Za-z0-9_-]`, at most 8 streams per user (docs/protocol.md).
+   */
+  readonly tag?: string;
   readonly hasAudio: boolean;
   readonly hasVideo: boolean;
   /** A small (low resolution) variant can be subscribed. */

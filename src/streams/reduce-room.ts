@@ -38,6 +38,7 @@ function sameDescriptor(a: StreamDescriptor, b: StreamDescriptor): boolean {
     a.id === b.id &&
     a.userId === b.userId &&
     a.kind === b.kind &&
+    a.tag === b.tag &&
     a.hasAudio === b.hasAudio &&
     a.hasVideo === b.hasVideo &&
     a.hasSmall === b.hasSmall &&
@@ -71,6 +72,7 @@ function descriptorOf(stream: StreamDescriptor): StreamDescriptor {
     id: stream.id,
     userId: stream.userId,
     kind: stream.kind,
+    ...(stream.tag !== undefined ? { tag: stream.tag } : {}),
     hasAudio: stream.hasAudio,
     hasVideo: stream.hasVideo,
     hasSmall: stream.hasSmall,

@@ -88,8 +88,13 @@ export type RoomEvent =
       readonly type: 'message';
       readonly from: string;
       readonly name: string;
+      /** The content as text: as sent when the sender sent a string, else its JSON text. */
       readonly content: string;
       readonly private: boolean;
+      /** The content exactly as the sender gave it (vendor SDKs that send any value: RongCloud). */
+      readonly data?: unknown;
+      /** The backend's unique id of the message, when it has one (RongCloud's `messageUId`). */
+      readonly messageId?: string;
     }
   /** This client now publishes a stream. */
   | { readonly type: 'published'; readonly publication: Publication }

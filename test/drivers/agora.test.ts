@@ -2,7 +2,12 @@
  * What is particular to the Agora driver, over the fake Agora service in virtual time: its
  * reconnection recipe, presence through streams, URL refreshes, uids, and the SDK reports.
  */
-import { agoraDriver, type AgoraDriverOptions } from '../../src/bindings/drivers/agora';
+import {
+  agoraDriver,
+  type AgoraDriverOptions,
+  type AgoraPromiseOptions,
+} from '../../src/bindings/drivers/agora';
+import { selectPeer, selectPeerList, selectStream } from '../../src/streams/selectors';
 import {
   decodePlayerNetStatus,
   decodePlayerStateChange,
@@ -17,20 +22,33 @@ import { FakeAgoraServer } from './fakes/fake-agora';
 
 const ROOM = 'class-7';
 
-function setup(extra: Partial<AgoraDriverOptions> = {}) {
+type Extra = Partial<Pick<AgoraPromiseOptions, 'contract' | 'uidType' | 'reconnect'>>;
+
+function setup(extra: Extra = {}) {
   const server = new FakeAgoraServer();
   const scheduler = virtualScheduler();
   const until = virtualUntil(scheduler);
   const clients: RtcClient[] = [];
-  const client = (options: Partial<AgoraDriverOptions> = extra) => {
-    const c = createClient({
-      driver: agoraDriver({ sdk: server.sdk, appId: server.appId, scheduler, ...options }),
+  const client = (options: Extra = extra) => {
+    const common = {
+      appId: server.appId,
       scheduler,
-    });
+      ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    };
+    const driverOptions: AgoraDriverOptions =
+      options.contract === 'promise'
+        ? {
+            ...common,
+            contract: 'promise',
+            sdk: server.promiseSdk,
+            ...(options.uidType ? { uidType: options.uidType } : {}),
+          }
+        : { ...common, sdk: server.sdk };
+    const c = createClient({ driver: agoraDriver(driverOptions), scheduler });
     clients.push(c);
     return c;
   };
-  const joined = async (userId: string, options?: Partial<AgoraDriverOptions>) => {
+  const joined = async (userId: string, options?: Extra) => {
     const c = client(options);
     await result(c.join({ token: 'tok', roomId: ROOM, userId }));
     return c;
@@ -39,7 +57,11 @@ function setup(extra: Partial<AgoraDriverOptions> = {}) {
 }
 
 let t: ReturnType<typeof setup>;
-afterEach(() => t.teardown());
+afterEach(() => {
+  t.teardown();
+  // No call of the driver ever made the SDK throw (a callback where none belongs, or missing).
+  expect(t.server.uncaught).toEqual([]);
+});
 
 describe('agora driver', () => {
   it("reconnects with Agora's recipe, paced by the reconnect policy", async () => {
@@ -47,27 +69,27 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
+    await t.until('a sees b', () => !!selectStream('1002:main')(a.state));
     await result(a.publish());
     await result(a.subscribe('1002:main'));
     const seen: [number, string, number | undefined][] = [];
     a.connection$.subscribe((c) => seen.push([t.scheduler.now(), c.status, c.delay]));
     const first = t.server.clients[0]!;
     const start = t.scheduler.now();
-    t.server.failNext('rejoin', { code: 905, reason: 'all servers failed' });
+    t.server.failNext('join', { code: 905, reason: 'all servers failed' });
 
     t.server.drop(ROOM, 1001);
     await t.until('a rejoined', () => a.state.connection.status === 'rejoined');
-    await t.until('a restored', () => !!a.state.streams.get('1002:main')?.subscription);
+    await t.until('a restored', () => !!selectStream('1002:main')(a.state)?.subscription);
 
     expect(first.destroyed).toBe(true);
     // The failed attempt's client is destroyed too; the next one starts from scratch.
     const [failed, last] = t.server.clients.slice(-2);
-    expect(failed!.calls).toEqual(['init', 'setRole:broadcaster', 'rejoin:1002', 'destroy']);
+    expect(failed!.calls).toEqual(['init', 'setRole:broadcaster', 'join', 'destroy']);
     expect(last!.calls.slice(0, 5)).toEqual([
       'init',
       'setRole:broadcaster',
-      'rejoin:1002',
+      'join',
       'publish',
       'subscribe:1002',
     ]);
@@ -78,7 +100,7 @@ describe('agora driver', () => {
     ]);
     // The new push URL replaced the old one.
     expect(a.state.self?.publications['1001:main']?.url).toMatch(/\/push\/class-7\/1001\?n=\d+$/);
-    await t.until('b sees a again', () => !!b.state.streams.get('1001:main'));
+    await t.until('b sees a again', () => !!selectStream('1001:main')(b.state));
   });
 
   it('knows peers only through their streams (Agora has no presence events)', async () => {
@@ -87,11 +109,11 @@ describe('agora driver', () => {
     const b = await t.joined('1002');
     await turn();
     advance(t.scheduler, 1000);
-    expect(a.state.peers.size).toBe(0);
+    expect(selectPeerList(a.state)).toEqual([]);
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.peers.get('1002') && !!a.state.streams.get('1002:main'));
+    await t.until('a sees b', () => !!selectPeer('1002')(a.state) && !!selectStream('1002:main')(a.state));
     await result(b.unpublish());
-    await t.until('b gone', () => !a.state.peers.get('1002') && !a.state.streams.get('1002:main'));
+    await t.until('b gone', () => !selectPeer('1002')(a.state) && !selectStream('1002:main')(a.state));
   });
 
   it('publishing without video mutes it through muteLocal, and the others see it muted', async () => {
@@ -101,7 +123,7 @@ describe('agora driver', () => {
     const publication = await result(b.publish({ video: false }));
     expect(publication.stream).toMatchObject({ hasAudio: true, hasVideo: false });
     expect(t.server.clients[1]!.calls).toContain('muteLocal:video');
-    await t.until('a sees b video muted', () => a.state.streams.get('1002:main')?.videoMuted === true);
+    await t.until('a sees b video muted', () => selectStream('1002:main')(a.state)?.videoMuted === true);
     await result(b.muteLocal({ audio: true, video: true }));
     expect(t.server.clients[1]!.calls).toContain('muteLocal:all');
   });
@@ -111,7 +133,7 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
+    await t.until('a sees b', () => !!selectStream('1002:main')(a.state));
     await result(a.publish());
     await result(a.subscribe('1002:main'));
     const client = t.server.clients[0]!;
@@ -119,20 +141,48 @@ describe('agora driver', () => {
     client.fire('update-url', { uid: 1002, url: 'rtmp://agora.test/play/new' });
     await t.until(
       'urls updated',
-      () => a.state.streams.get('1002:main')?.subscription?.url === 'rtmp://agora.test/play/new',
+      () => selectStream('1002:main')(a.state)?.subscription?.url === 'rtmp://agora.test/play/new',
     );
     expect(a.state.self?.publications['1001:main']?.url).toBe('rtmp://agora.test/push/new');
   });
 
-  it('plays the small stream through setRemoteVideoStreamType', async () => {
+  it('plays the small stream through setRemoteVideoStreamType with the promise contract only', async () => {
+    t = setup({ contract: 'promise' });
+    const a = await t.joined('1001');
+    const b = await t.joined('1002');
+    await result(b.publish());
+    await t.until('a sees b', () => !!selectStream('1002:main')(a.state));
+    expect(selectStream('1002:main')(a.state)?.hasSmall).toBe(true);
+    const sub = await result(a.subscribe('1002:main', { small: true }));
+    expect(sub).toMatchObject({ small: true });
+    expect(t.server.clients[0]!.calls).toContain('setRemoteVideoStreamType:1002:1');
+    expect(t.server.clients[0]!.receptions.get('1002')?.streamType).toBe(1);
+
+    const seed = setup();
+    const c = await seed.joined('1001');
+    const d = await seed.joined('1002');
+    await result(d.publish());
+    await seed.until('c sees d', () => !!selectStream('1002:main')(c.state));
+    expect(await failure(c.subscribe('1002:main', { small: true }))).toMatchObject({ code: 'UNSUPPORTED' });
+    seed.teardown();
+  });
+
+  it('subscribes as seed 002 documents (uid, onSuccess, onFailure); unwanted tracks and receiver mutes go through mute/unmute', async () => {
     t = setup();
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
-    const sub = await result(a.subscribe('1002:main', { small: true }));
-    expect(sub).toMatchObject({ small: true, url: expect.stringContaining('&small=1') });
-    expect(t.server.clients[0]!.calls).toContain('setRemoteVideoStreamType:1002:1');
+    await t.until('a sees b', () => !!selectStream('1002:main')(a.state));
+    await result(a.subscribe('1002:main', { audio: false }));
+    const calls = t.server.clients[0]!.calls;
+    expect(calls.slice(-2)).toEqual(['subscribe:1002', 'mute:1002:audio']);
+    const reception = () => t.server.clients[0]!.receptions.get('1002');
+    expect(reception()).toMatchObject({ audioMuted: true, videoMuted: false });
+    await result(a.muteRemote('1002:main', { video: true }));
+    expect(reception()).toMatchObject({ videoMuted: true });
+    await result(a.muteRemote('1002:main', { video: false }));
+    expect(reception()).toMatchObject({ videoMuted: false });
+    expect(calls.slice(-2)).toEqual(['mute:1002:video', 'unmute:1002:video']);
   });
 
   it('turning audience stops the push first, then sets the role', async () => {
@@ -140,17 +190,17 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
+    await t.until('a sees b', () => !!selectStream('1002:main')(a.state));
     const peer = await result(b.setRole('audience'));
     expect(peer).toEqual({ userId: '1002', role: 'audience', visible: true });
     expect(t.server.clients[1]!.calls.slice(-2)).toEqual(['unpublish', 'setRole:audience']);
     expect(b.state.self?.publications).toEqual({});
-    await t.until('a sees b go', () => !a.state.streams.get('1002:main'));
+    await t.until('a sees b go', () => !selectStream('1002:main')(a.state));
     expect(await failure(b.publish())).toMatchObject({ code: 'NOT_ALLOWED' });
   });
 
-  it('forwards component events to the SDK update* methods', async () => {
-    t = setup();
+  it('forwards component events to the update* methods of the promise contract; the documented SDK has none', async () => {
+    t = setup({ contract: 'promise' });
     const a = await t.joined('1001');
     a.dispatchNative(decodePusherStateChange({ detail: { code: 1002, message: 'pushing' } }));
     a.dispatchNative(decodePusherNetStatus({ detail: { info: { videoFPS: 15 } } }));
@@ -172,9 +222,14 @@ describe('agora driver', () => {
       { method: 'updatePlayerStateChange', uid: 1002, event: { detail: { code: 2004 } } },
       { method: 'updatePlayerNetStatus', uid: 1002, event: { detail: { info: { videoFPS: 12 } } } },
     ]);
+    const seed = setup();
+    const c = await seed.joined('1001');
+    c.dispatchNative(decodePusherStateChange({ detail: { code: 1002, message: 'pushing' } }));
+    expect(seed.server.clients[0]!.reports).toEqual([]);
+    seed.teardown();
   });
 
-  it('takes uint32 user ids, or strings with uidType "string"', async () => {
+  it('takes uint32 user ids, or strings with the promise contract and uidType "string"', async () => {
     t = setup();
     expect(await failure(t.client().join({ token: 'tok', roomId: ROOM, userId: 'alice' }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
@@ -184,7 +239,7 @@ describe('agora driver', () => {
     ).toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
-    const alice = await t.joined('alice', { uidType: 'string' });
+    const alice = await t.joined('alice', { contract: 'promise', uidType: 'string' });
     expect(alice.state.roomId).toBe(ROOM);
     expect([...t.server.channel(ROOM).keys()]).toEqual(['alice']);
   });

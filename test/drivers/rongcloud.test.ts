@@ -10,6 +10,7 @@ import { decodePusherNetStatus } from '../../src/bindings/native/decode';
 import { delaysReconnectPolicy } from '../../src/operators/reconnect-policy';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
 import type { RoomEvent } from '../../src/streams/room-event';
+import { selectStream } from '../../src/streams/selectors';
 import { failure, result, turn, virtualScheduler, virtualUntil } from './conformance/harness';
 import {
   FakeRongCloudServer,
@@ -97,21 +98,59 @@ describe('rongcloud driver', () => {
     expect(c.client.state.attributes).toEqual({ topic: 'maths' });
   });
 
-  it('room messages reach the others; private messages are refused', async () => {
+  it('room messages reach the others as sent, with their unique id; private messages are refused', async () => {
     t = setup();
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(a.client.sendMessage('chat', 'hello'));
     await t.until('bob got it', () => b.events.some((e) => e.type === 'message'));
+    // seed 003 sendMessage(name, content): the content goes as given, not wrapped.
+    expect(a.context.sent).toContainEqual({ messageType: 'chat', content: 'hello' });
     expect(b.events.find((e) => e.type === 'message')).toEqual({
       type: 'message',
       from: 'alice',
       name: 'chat',
       content: 'hello',
       private: false,
+      data: 'hello',
+      messageId: expect.stringMatching(/^msg-\d+$/),
+    });
+    // Another SDK's non-string content (seed 003 onMessageReceive: content any) is kept as given.
+    t.server.broadcast(ROOM, 'carol', 'poll', { question: 'lunch?', options: [1, 2] });
+    await t.until('bob got the poll', () => b.events.some((e) => e.type === 'message' && e.name === 'poll'));
+    expect(b.events.find((e) => e.type === 'message' && e.name === 'poll')).toMatchObject({
+      from: 'carol',
+      data: { question: 'lunch?', options: [1, 2] },
+      content: '{"question":"lunch?","options":[1,2]}',
+      messageId: expect.stringMatching(/^msg-\d+$/),
     });
     expect(await failure(a.client.sendMessage('chat', 'psst', { to: 'bob' }))).toMatchObject({
       code: 'UNSUPPORTED',
+    });
+  });
+
+  it("an attribute change with the app's own notice {name, content} sends it as given (seed 003 setRoomAttribute)", async () => {
+    t = setup();
+    const a = await t.joined('alice');
+    const b = await t.joined('bob');
+    const notice = { name: 'topic-changed', content: '{"topic":"maths"}' };
+    await result(a.client.setAttributes({ topic: 'maths' }, { notice }));
+    await t.until('bob got the notice', () => b.events.some((e) => e.type === 'message'));
+    expect(b.events.find((e) => e.type === 'message')).toMatchObject({
+      from: 'alice',
+      name: 'topic-changed',
+      content: '{"topic":"maths"}',
+      data: '{"topic":"maths"}',
+    });
+    expect(await result(b.client.getAttributes(['topic']))).toEqual({ topic: 'maths' });
+    await result(a.client.deleteAttributes(['topic'], { notice: { name: 'topic-gone', content: '' } }));
+    await t.until('bob got the second notice', () =>
+      b.events.some((e) => e.type === 'message' && e.name === 'topic-gone' && e.content === ''),
+    );
+    expect(
+      await failure(a.client.setAttributes({ k: 'v' }, { notice: { name: '', content: 'x' } })),
+    ).toMatchObject({
+      code: 'INVALID_ARGUMENT',
     });
   });
 
@@ -133,11 +172,11 @@ describe('rongcloud driver', () => {
     // Missed while away: the service sends alice nothing.
     await result(b.client.publish());
     await turn();
-    expect(a.client.state.streams.get('bob:main')).toBeUndefined();
+    expect(selectStream('bob:main')(a.client.state)).toBeNull();
     t.back(a);
     await t.until(
       'resumed with bob:main',
-      () => a.client.state.connection.status === 'resumed' && !!a.client.state.streams.get('bob:main'),
+      () => a.client.state.connection.status === 'resumed' && !!selectStream('bob:main')(a.client.state),
     );
     expect(a.events.some((e) => e.type === 'joined')).toBe(false);
     expect(a.events).toContainEqual(expect.objectContaining({ type: 'resumed' }));
@@ -162,7 +201,7 @@ describe('rongcloud driver', () => {
     const a = await pump(t.joined('alice'));
     const b = await pump(t.joined('bob'));
     const publication = await pump(result(a.client.publish()));
-    await until('bob sees alice', () => !!b.client.state.streams.get('alice:main'));
+    await until('bob sees alice', () => !!selectStream('alice:main')(b.client.state));
 
     t.drop(a);
     await jest.advanceTimersByTimeAsync(31_000);
@@ -183,7 +222,7 @@ describe('rongcloud driver', () => {
         a.client.state.connection.status === 'rejoined' && !!a.client.state.self?.publications['alice:main'],
     );
     expect(a.client.state.self?.publications['alice:main']?.url).not.toBe(publication.url);
-    await until('bob sees alice again', () => !!b.client.state.streams.get('alice:main'));
+    await until('bob sees alice again', () => !!selectStream('alice:main')(b.client.state));
   });
 
   it('a stream published under the screen tag is a screen stream', async () => {
@@ -192,8 +231,8 @@ describe('rongcloud driver', () => {
     // Publishing under the screen tag, as a share from another platform would be tagged.
     const b = await t.joined('bob', 'bob', 'screenshare');
     await result(b.client.publish({ audio: false }));
-    await t.until('alice sees the share', () => !!a.client.state.streams.get('bob:screen'));
-    expect(a.client.state.streams.get('bob:screen')).toMatchObject({
+    await t.until('alice sees the share', () => !!selectStream('bob:screen')(a.client.state));
+    expect(selectStream('bob:screen')(a.client.state)).toMatchObject({
       kind: 'screen',
       hasAudio: false,
       hasVideo: true,
@@ -202,12 +241,30 @@ describe('rongcloud driver', () => {
     expect(sub.url).toContain('bob_screenshare');
   });
 
+  it("a stream under a custom tag is user:tag, apart from the user's main stream (seed 003 publishStream(tag))", async () => {
+    t = setup();
+    const a = await t.joined('alice');
+    const b = await t.joined('bob', 'bob', 'lecture');
+    await result(b.client.publish());
+    await t.until('alice sees bob:lecture', () => !!selectStream('bob:lecture')(a.client.state));
+    expect(selectStream('bob:lecture')(a.client.state)).toMatchObject({
+      kind: 'main',
+      tag: 'lecture',
+      userId: 'bob',
+    });
+    expect(selectStream('bob:main')(a.client.state)).toBeNull();
+    const sub = await result(a.client.subscribe('bob:lecture'));
+    expect(sub.url).toContain('bob_lecture');
+    await result(b.client.unpublish());
+    await t.until('bob:lecture gone', () => !selectStream('bob:lecture')(a.client.state));
+  });
+
   it('stands in for the components: player mute, and native events to the plugin contexts', async () => {
     t = setup();
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.client.publish());
-    await t.until('alice sees bob', () => !!a.client.state.streams.get('bob:main'));
+    await t.until('alice sees bob', () => !!selectStream('bob:main')(a.client.state));
     await result(a.client.subscribe('bob:main'));
     const muted: string[] = [];
     a.plugin.__innerGetCoreContext__().addEventListener({

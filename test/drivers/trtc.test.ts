@@ -264,6 +264,27 @@ describe('trtc driver', () => {
     expect(a.views[a.views.length - 1]?.url).toBe('');
   });
 
+  it("passes enterRoom's scene, userDefineRecordId and strRoomID (seed 004 enterRoom(params))", async () => {
+    t = setup();
+    const lastUrl = (c: { views: TrtcPusherView[] }) => c.views[c.views.length - 1]!.url;
+    const a = await t.joined('alice', { scene: 'live', userDefineRecordId: 'rec_1-a' });
+    expect(lastUrl(a)).toMatch(/&roomid=8888&/);
+    expect(lastUrl(a)).toMatch(/&appscene=live&/);
+    expect(lastUrl(a)).toMatch(/&userdefinerecordid=rec_1-a&/);
+    // Default scene rtc: the SDK writes it as videocall.
+    const b = await t.joined('bob');
+    expect(lastUrl(b)).toMatch(/&appscene=videocall&/);
+    // A digit-only room name joined as a string room.
+    const c = t.client({ roomIdType: 'string' });
+    await result(c.client.join({ token: 'sig-carol', roomId: '0042', userId: 'carol' }));
+    expect(lastUrl(c)).toMatch(/&strroomid=0042&/);
+    expect(c.client.state.roomId).toBe('0042');
+    const bad = t.client({ userDefineRecordId: 'no spaces allowed' });
+    expect(await failure(bad.client.join({ token: 's', roomId: ROOM, userId: 'dan' }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
   it('refuses what a TRTC room cannot do', async () => {
     t = setup();
     const a = t.client();

@@ -4,7 +4,14 @@
  * streams, and the rejoin after DISCONNECT.
  */
 import { volcengineDriver, type VolcengineDriverOptions } from '../../src/bindings/drivers/volcengine';
+import {
+  decodePlayerNetStatus,
+  decodePlayerStateChange,
+  decodePusherNetStatus,
+  decodePusherStateChange,
+} from '../../src/bindings/native/decode';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
+import { selectPeer, selectStream, selectStreamList } from '../../src/streams/selectors';
 import type { RoomEvent } from '../../src/streams/room-event';
 import { advance, failure, result, turn, virtualScheduler, virtualUntil } from './conformance/harness';
 import { EVENTS, FakeVolcengineServer } from './fakes/fake-volcengine';
@@ -20,7 +27,6 @@ function setup(extra: Partial<VolcengineDriverOptions> = {}) {
     const c = createClient({
       driver: volcengineDriver({ sdk: server.sdk, appId: server.appId, scheduler, ...extra }),
       scheduler,
-      // Reports are sent by these tests explicitly.
       reportStats: false,
     });
     clients.push(c);
@@ -51,41 +57,87 @@ describe('volcengine driver', () => {
     expect(t.server.clients[1]!.calls.slice(0, 3)).toEqual(['init', 'setUserVisibility:false', 'join']);
     expect(b.state.self).toMatchObject({ visible: false });
     await turn();
-    expect(a.state.peers.get('bob')).toBeUndefined();
+    expect(selectPeer('bob')(a.state)).toBeNull();
     expect(await failure(b.publish())).toMatchObject({ code: 'NOT_ALLOWED' });
     expect(await result(b.setVisibility(true))).toMatchObject({ userId: 'bob', visible: true });
-    await t.until('alice sees bob', () => !!a.state.peers.get('bob'));
+    await t.until('alice sees bob', () => !!selectPeer('bob')(a.state));
     expect(b.state.self).toMatchObject({ visible: true });
   });
 
-  it('sets the business id at join and later', async () => {
+  it('sets the business id before join; after join it answers INVALID_STATE and calls nothing (seed 001 setBusinessId)', async () => {
     t = setup();
     const a = await t.joined('alice', { businessId: 'class-a' });
     const client = t.server.clients[0]!;
     expect(client.calls.slice(0, 3)).toEqual(['init', 'setBusinessId:class-a', 'join']);
-    expect(await result(a.setBusinessId('class-b'))).toEqual({
-      userId: 'alice',
-      role: 'broadcaster',
-      visible: true,
-      businessId: 'class-b',
-    });
-    expect(client.businessId).toBe('class-b');
-    expect(a.state.self?.businessId).toBe('class-b');
+    expect(client.businessId).toBe('class-a');
+    const calls = client.calls.length;
+    expect(await failure(a.setBusinessId('class-b'))).toMatchObject({ code: 'INVALID_STATE' });
+    expect(client.calls.length).toBe(calls);
+    expect(client.businessId).toBe('class-a');
+    expect(a.state.self?.businessId).toBe('class-a');
   });
 
-  it('sends stats reports through the report* methods', async () => {
+  it('every native state and net event goes to its report* method at once, with the documented arguments', async () => {
     t = setup();
     const a = await t.joined('alice');
-    await result(a.report({ kind: 'pusher-state', code: 1002, message: 'pushing' }));
-    await result(a.report({ kind: 'pusher-net', info: { videoFPS: 15 } }));
-    await result(a.report({ kind: 'player-state', streamId: 'bob:main', code: 2004 }));
-    await result(a.report({ kind: 'player-net', streamId: 'bob:main', info: { videoFPS: 12 } }));
+    for (const code of [1001, 1002, 1003])
+      a.dispatchNative(decodePusherStateChange({ detail: { code, message: `state ${code}` } }));
+    a.dispatchNative(decodePusherNetStatus({ detail: { info: { videoFPS: 15 } } }));
+    const player = (detail: object) => ({ currentTarget: { dataset: { streamId: 'bob:main' } }, detail });
+    a.dispatchNative(decodePlayerStateChange(player({ code: 2004 })));
+    a.dispatchNative(decodePlayerStateChange(player({ code: 2105, message: 'lag' })));
+    a.dispatchNative(decodePlayerNetStatus(player({ info: { videoFPS: 12 } })));
     expect(t.server.clients[0]!.reports).toEqual([
-      { method: 'reportPusherStateChange', event: { detail: { code: 1002, message: 'pushing' } } },
-      { method: 'reportPusherNetStatusChange', event: { detail: { info: { videoFPS: 15 } } } },
-      { method: 'reportPlayerStateChange', userId: 'bob', event: { detail: { code: 2004 } } },
-      { method: 'reportPlayerNetStatusChange', userId: 'bob', event: { detail: { info: { videoFPS: 12 } } } },
+      { method: 'reportPusherStateChange', args: [1001, 'state 1001'] },
+      { method: 'reportPusherStateChange', args: [1002, 'state 1002'] },
+      { method: 'reportPusherStateChange', args: [1003, 'state 1003'] },
+      { method: 'reportPusherNetStatusChange', args: [expect.objectContaining({ videoFPS: 15 })] },
+      { method: 'reportPlayerStateChange', args: ['bob', 2004, ''] },
+      { method: 'reportPlayerStateChange', args: ['bob', 2105, 'lag'] },
+      { method: 'reportPlayerNetStatusChange', args: ['bob', expect.objectContaining({ videoFPS: 12 })] },
     ]);
+    // No second, sampled copy: client.report is not offered by this driver.
+    expect(await failure(a.report({ kind: 'pusher-state', code: 1002 }))).toMatchObject({
+      code: 'UNSUPPORTED',
+    });
+  });
+
+  it('passes the subscribe options and both mute booleans every time (seed 001 subscribe, muteLocal, muteRemote)', async () => {
+    t = setup();
+    const a = await t.joined('alice');
+    const b = await t.joined('bob');
+    await result(b.publish());
+    await t.until('alice sees bob', () => !!selectStream('bob:main')(a.state));
+    await result(a.subscribe('bob:main', { audio: false }));
+    const alice = t.server.clients[0]!;
+    expect(alice.calls).toContain('subscribe:bob:{"audio":false,"video":true,"screen":false}');
+    expect(alice.receptions.get('bob')?.options).toEqual({ audio: false, video: true, screen: false });
+    await result(a.muteRemote('bob:main', { video: true }));
+    expect(alice.calls).toContain('muteRemote:bob:{"audio":false,"video":true,"screen":false}');
+    expect(alice.receptions.get('bob')).toMatchObject({ audioMuted: false, videoMuted: true });
+    await result(a.muteRemote('bob:main', { video: false }));
+    expect(alice.receptions.get('bob')).toMatchObject({ videoMuted: false });
+    await result(b.muteLocal({ audio: true }));
+    expect(t.server.clients[1]!.calls).toContain('muteLocal:{"audio":true,"video":false}');
+    await result(a.unsubscribe('bob:main'));
+    expect(alice.calls).toContain('unsubscribe:bob:{"screen":false}');
+  });
+
+  it('room limits of the document: a 21st visible user gets ROOM_FULL, a 9th publisher PUBLISHER_LIMIT', async () => {
+    t = setup();
+    for (let i = 0; i < 20; i++) t.server.fill(ROOM, `user${i}`, i < 8);
+    expect(await failure(t.client().join({ token: 'tok', roomId: ROOM, userId: 'late' }))).toMatchObject({
+      code: 'ROOM_FULL',
+      reason: expect.stringContaining('volcengine 200005'),
+    });
+    // Invisible users do not count; the driver sees the 8 publishers and refuses a 9th at once.
+    const watcher = await t.joined('watcher', { visible: false });
+    await t.until('8 streams seen', () => selectStreamList(watcher.state).length === 8);
+    t.server.room(ROOM).delete('user19');
+    await result(watcher.setVisibility(true));
+    const calls = t.server.clients.find((c) => c.calls.includes('join') && !c.destroyed)!.calls.length;
+    expect(await failure(watcher.publish())).toMatchObject({ code: 'PUBLISHER_LIMIT' });
+    expect(t.server.clients.find((c) => c.calls.includes('join') && !c.destroyed)!.calls.length).toBe(calls);
   });
 
   it('UPDATE_URL and STREAM_FAILED become url-updated and stream-failed', async () => {
@@ -93,7 +145,7 @@ describe('volcengine driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.publish());
-    await t.until('alice sees bob', () => !!a.state.streams.get('bob:main'));
+    await t.until('alice sees bob', () => !!selectStream('bob:main')(a.state));
     await result(a.publish());
     await result(a.subscribe('bob:main'));
     const seen = events(a);
@@ -103,7 +155,7 @@ describe('volcengine driver', () => {
     client.fire(EVENTS.STREAM_FAILED, { uid: 'bob', screen: false, reason: 'pull failed' });
     await t.until(
       'urls',
-      () => a.state.streams.get('bob:main')?.subscription?.url === 'rtmp://volc.test/play/again',
+      () => selectStream('bob:main')(a.state)?.subscription?.url === 'rtmp://volc.test/play/again',
     );
     expect(a.state.self?.publications['alice:main']?.url).toBe('rtmp://volc.test/push/again');
     expect(seen).toContainEqual({
@@ -122,14 +174,14 @@ describe('volcengine driver', () => {
       screen: true,
       streamPublishState: { audio: false, video: true },
     });
-    await t.until('alice sees the share', () => !!a.state.streams.get('bob:screen'));
-    expect(a.state.streams.get('bob:screen')).toMatchObject({
+    await t.until('alice sees the share', () => !!selectStream('bob:screen')(a.state));
+    expect(selectStream('bob:screen')(a.state)).toMatchObject({
       kind: 'screen',
       hasAudio: false,
       videoMuted: false,
     });
     t.server.clients[0]!.fire(EVENTS.STREAM_REMOVED, { uid: 'bob', screen: true });
-    await t.until('share gone', () => !a.state.streams.get('bob:screen'));
+    await t.until('share gone', () => !selectStream('bob:screen')(a.state));
   });
 
   it('a stream whose both tracks are muted is removed for the others, and comes back', async () => {
@@ -137,12 +189,18 @@ describe('volcengine driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.publish());
-    await t.until('alice sees bob', () => !!a.state.streams.get('bob:main'));
+    await t.until('alice sees bob', () => !!selectStream('bob:main')(a.state));
     await result(b.muteLocal({ audio: true, video: true }));
-    await t.until('bob:main removed', () => !a.state.streams.get('bob:main'));
+    await t.until('bob:main removed', () => !selectStream('bob:main')(a.state));
     await result(b.muteLocal({ video: false }));
-    await t.until('bob:main back', () => a.state.streams.get('bob:main')?.videoMuted === false);
-    expect(a.state.streams.get('bob:main')?.audioMuted).toBe(true);
+    await t.until('bob:main back', () => selectStream('bob:main')(a.state)?.videoMuted === false);
+    expect(t.server.clients[1]!.calls).toEqual(
+      expect.arrayContaining([
+        'muteLocal:{"audio":true,"video":true}',
+        'muteLocal:{"audio":true,"video":false}',
+      ]),
+    );
+    expect(selectStream('bob:main')(a.state)?.audioMuted).toBe(true);
   });
 
   it('after DISCONNECT: a fresh client joins again, as invisible as before, and the old one is released', async () => {
@@ -172,7 +230,7 @@ describe('volcengine driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.publish());
-    await t.until('alice sees bob', () => !!a.state.streams.get('bob:main'));
+    await t.until('alice sees bob', () => !!selectStream('bob:main')(a.state));
     expect(await failure(a.subscribe('bob:main', { small: true }))).toMatchObject({ code: 'UNSUPPORTED' });
     t.server.kick(ROOM, 'alice');
     await t.until('kicked', () => a.state.connection.status === 'kicked');

@@ -175,8 +175,20 @@ const malformed: [string, unknown, RtcErrorCode, 'client' | 'server'][] = [
     'client',
   ],
   [
-    'subscribe to an unknown stream kind',
-    '{"v":1,"t":"subscribe","id":1,"stream":"bob:aux"}',
+    'subscribe to a stream tag with bad characters',
+    '{"v":1,"t":"subscribe","id":1,"stream":"bob:a.b"}',
+    'INVALID_FRAME',
+    'client',
+  ],
+  [
+    'subscribe to a stream tag longer than 32',
+    `{"v":1,"t":"subscribe","id":1,"stream":"bob:${'t'.repeat(33)}"}`,
+    'INVALID_FRAME',
+    'client',
+  ],
+  [
+    'publish with a tag longer than 32',
+    `{"v":1,"t":"publish","id":1,"tag":"${'t'.repeat(33)}","audio":true,"video":true}`,
     'INVALID_FRAME',
     'client',
   ],

@@ -64,6 +64,39 @@ describe('publish', () => {
     await bob.next('stream-added', (p) => p.stream.id === 'alice:screen');
   });
 
+  it('publishes streams under custom tags as user:tag, apart from main; at most maxStreamsPerUser; all go with the peer', async () => {
+    const { r, alice, bob } = await aliceAndBob();
+    await alice.ok('publish', { audio: true, video: true });
+    const lecture = await alice.ok('publish', { tag: 'lecture', audio: false, video: true });
+    expect(lecture.stream).toMatchObject({ id: 'alice:lecture', kind: 'main', tag: 'lecture' });
+    expect(lecture.url).toContain(`/${r}/alice_lecture?k=main`);
+    expect((await alice.fail('publish', { tag: 'lecture', audio: true, video: true })).code).toBe(
+      'ALREADY_PUBLISHED',
+    );
+    await bob.next('stream-added', (p) => p.stream.id === 'alice:lecture');
+    const sub = await bob.ok('subscribe', { stream: 'alice:lecture' });
+    expect(sub.url).toBe(`https://play.example/${r}/alice_lecture.flv`);
+    for (let i = 2; i < LIMITS.maxStreamsPerUser; i++)
+      await alice.ok('publish', { tag: `cam-${i}`, audio: false, video: true });
+    expect((await alice.fail('publish', { tag: 'one-more', audio: false, video: true })).code).toBe(
+      'PUBLISHER_LIMIT',
+    );
+    await alice.ok('unpublish', { stream: 'alice:lecture' });
+    expect(await bob.next('stream-removed', (p) => p.stream === 'alice:lecture')).toMatchObject({
+      reason: 'unpublished',
+    });
+    await alice.ok('leave', {});
+    const gone: string[] = [];
+    for (let i = 0; i < LIMITS.maxStreamsPerUser - 1; i++)
+      gone.push((await bob.next('stream-removed')).stream);
+    expect(gone.sort()).toEqual(
+      [
+        'alice:main',
+        ...Array.from({ length: LIMITS.maxStreamsPerUser - 2 }, (_, i) => `alice:cam-${i + 2}`),
+      ].sort(),
+    );
+  });
+
   it('refuses INVALID_FRAME when neither audio nor video is sent', async () => {
     const { alice } = await aliceAndBob();
     expect((await alice.fail('publish', { audio: false, video: false })).code).toBe('INVALID_FRAME');

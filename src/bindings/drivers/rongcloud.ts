@@ -16,6 +16,7 @@ import { distinctUntilChanged, filter, pairwise, shareReplay, startWith } from '
 import { RtcError, type RtcErrorCode } from '../../errors';
 import type { Driver } from '../../streams/command';
 import type { Peer, StreamDescriptor, StreamKind } from '../../streams/model';
+import { selectStream } from '../../streams/selectors';
 import {
   createVendorDriver,
   type CommandHandlers,
@@ -270,12 +271,18 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       };
     });
 
+  /** Tags that are a user's camera stream: this driver's and the plugin's defaults. */
+  const mainTags = new Set([tag, 'RongCloudRTC', 'RongCloud']);
   const kindOf = (s: RongCloudRemoteStreamLike): StreamKind => (s.getTag() === screenTag ? 'screen' : 'main');
-  const streamIdOf = (s: RongCloudRemoteStreamLike) => `${s.getUserId()}:${kindOf(s)}`;
+  /** `main`, `screen`, or the custom tag itself, so a user's streams stay apart. */
+  const tagOf = (s: RongCloudRemoteStreamLike): string =>
+    s.getTag() === screenTag ? 'screen' : mainTags.has(s.getTag()) ? 'main' : s.getTag();
+  const streamIdOf = (s: RongCloudRemoteStreamLike) => `${s.getUserId()}:${tagOf(s)}`;
   const describe = (s: RongCloudRemoteStreamLike): StreamDescriptor => ({
     id: streamIdOf(s),
     userId: s.getUserId(),
     kind: kindOf(s),
+    ...(tagOf(s) !== 'main' && tagOf(s) !== 'screen' ? { tag: tagOf(s) } : {}),
     hasAudio: s.hasAudio(),
     hasVideo: s.hasVideo(),
     // The MediaServer serves a tiny variant of every video (subTiny).
@@ -316,7 +323,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       if (!stream) return;
       const id = streamIdOf(stream);
       playUrls.set(id, src);
-      const subscription = live?.state.streams.get(id)?.subscription;
+      const subscription = (live ? selectStream(id)(live.state) : null)?.subscription;
       if (live && subscription && src && subscription.url !== src)
         live.emit({ type: 'url-updated', streamId: id, direction: 'play', url: src });
     },
@@ -344,16 +351,9 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
     return { set: Object.fromEntries(pairs), deleted: keys };
   };
 
-  const messageText = (content: unknown): string => {
-    if (typeof content === 'string') return content;
-    if (
-      typeof content === 'object' &&
-      content !== null &&
-      typeof (content as { text?: unknown }).text === 'string'
-    )
-      return (content as { text: string }).text;
-    return JSON.stringify(content) ?? '';
-  };
+  /** A message's content as text: a string as sent, anything else as its JSON text. */
+  const messageText = (content: unknown): string =>
+    typeof content === 'string' ? content : (JSON.stringify(content) ?? '');
 
   const handlers: CommandHandlers = {
     publish: (c, session) =>
@@ -422,7 +422,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       }),
     'mute-remote': (c, session) =>
       defer(() => {
-        const sub = session.state.streams.get(c.streamId)?.subscription;
+        const sub = selectStream(c.streamId)(session.state)?.subscription;
         if (!sub) return throwError(() => new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`));
         const stream = streamOf(c.streamId);
         const next = { ...sub, audioMuted: c.audio ?? sub.audioMuted, videoMuted: c.video ?? sub.videoMuted };
@@ -436,10 +436,10 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       defer(() => {
         const room = roomOf(session);
         const entries = Object.entries(c.attributes);
-        const note = {
-          name: ATTRIBUTES_MESSAGE,
-          content: JSON.stringify({ set: c.attributes, deleted: [] }),
-        };
+        // The app's own notice goes as given; else rxroom's, which other rxroom clients apply.
+        const note = c.notice
+          ? { name: c.notice.name, content: c.notice.content }
+          : { name: ATTRIBUTES_MESSAGE, content: JSON.stringify({ set: c.attributes, deleted: [] }) };
         // One notification for the whole change: on the last key.
         return concat(
           ...entries.map(([key, value], i) =>
@@ -463,16 +463,16 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
         call(() =>
           roomOf(session).deleteRoomAttributes(
             [...c.keys],
-            c.notify
-              ? { name: ATTRIBUTES_MESSAGE, content: JSON.stringify({ set: {}, deleted: c.keys }) }
-              : undefined,
+            !c.notify
+              ? undefined
+              : c.notice
+                ? { name: c.notice.name, content: c.notice.content }
+                : { name: ATTRIBUTES_MESSAGE, content: JSON.stringify({ set: {}, deleted: c.keys }) },
           ),
         ).pipe(map(() => undefined)),
       ),
     'send-message': (c, session) =>
-      defer(() =>
-        call(() => roomOf(session).sendMessage(c.name, { text: c.content })).pipe(map(() => undefined)),
-      ),
+      defer(() => call(() => roomOf(session).sendMessage(c.name, c.content)).pipe(map(() => undefined))),
   };
 
   return createVendorDriver(
@@ -528,7 +528,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
             onStreamPublish: (list) => {
               for (const s of list) {
                 if (s.getUserId() === self) continue;
-                const known = !!session.state.streams.get(streamIdOf(s));
+                const known = !!selectStream(streamIdOf(s))(session.state);
                 session.emit({ type: known ? 'stream-updated' : 'stream-added', stream: remember(s) });
               }
             },
@@ -555,7 +555,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
                       'RongCloud pings failed too long; the plugin left the room',
                     ),
               ),
-            onMessageReceive: (name, content, senderUserId) => {
+            onMessageReceive: (name, content, senderUserId, messageUId) => {
               if (name === ATTRIBUTES_MESSAGE) {
                 const change = readAttributeMessage(content);
                 if (change) session.emit({ type: 'attributes-changed', ...change, by: senderUserId });
@@ -567,6 +567,8 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
                 name,
                 content: messageText(content),
                 private: false,
+                data: content,
+                ...(typeof messageUId === 'string' && messageUId ? { messageId: messageUId } : {}),
               });
             },
             onRoomAttributeChange: () => {

@@ -20,6 +20,7 @@ import { BehaviorSubject, distinctUntilChanged, Observable, of, throwError } fro
 import { RtcError, type RtcErrorCode } from '../../errors';
 import type { Driver } from '../../streams/command';
 import type { StreamDescriptor, StreamKind, Subscription } from '../../streams/model';
+import { selectStream } from '../../streams/selectors';
 import { pusherErrorInfo, pusherStateInfo } from '../native/codes';
 import type { NativeEvent, RoomUser } from '../native/decode';
 import {
@@ -186,6 +187,23 @@ export interface TrtcDriverOptions extends VendorDriverOptions {
   readonly pusher?: Readonly<Record<string, string | number | boolean>>;
   /** Also encode the small stream (`encsmall=1`), so others may play it. Default false. */
   readonly encodeSmall?: boolean;
+  /**
+   * `enterRoom`'s `scene` (seed 004 "enterRoom(params)"): `rtc` (default; ≤ 300 in a room) or
+   * `live` (large rooms, ≤ 50 speaking).
+   */
+  readonly scene?: 'rtc' | 'live';
+  /**
+   * `enterRoom`'s `userDefineRecordId`: named in cloud-recording callbacks. At most 64 characters
+   * of `[A-Za-z0-9_-]` (the document's recommended form); anything else fails the join with
+   * `INVALID_ARGUMENT`.
+   */
+  readonly userDefineRecordId?: string;
+  /**
+   * How the join's room id is sent: `auto` (default) sends ids of 1–4294967295 as the numeric
+   * `roomID` and others as `strRoomID`; `string` always sends `strRoomID` (for string rooms whose
+   * names happen to be digits).
+   */
+  readonly roomIdType?: 'auto' | 'string';
 }
 
 /**
@@ -344,7 +362,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
           : event === EVENT.REMOTE_AUDIO_REMOVE
             ? false
             : !!player.hasAudio;
-    const known = session.state.streams.get(id);
+    const known = selectStream(id)(session.state);
     if (!video && !audio) {
       if (known)
         session.emit({ type: 'stream-removed', streamId: id, userId: player.userID, reason: 'unpublished' });
@@ -496,7 +514,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
       return of(undefined);
     },
     'mute-remote': (c, session) => {
-      const sub = session.state.streams.get(c.streamId)?.subscription;
+      const sub = selectStream(c.streamId)(session.state)?.subscription;
       if (!sub) return throwError(() => new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`));
       const next = { ...sub, audioMuted: c.audio ?? sub.audioMuted, videoMuted: c.video ?? sub.videoMuted };
       trtc.setPlayerAttributes(sdkStreamId(c.streamId), {
@@ -515,6 +533,11 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
       refuse(command) {
         switch (command.type) {
           case 'join':
+            if (
+              options.userDefineRecordId !== undefined &&
+              !/^[A-Za-z0-9_-]{1,64}$/.test(options.userDefineRecordId)
+            )
+              return new RtcError('INVALID_ARGUMENT', 'userDefineRecordId: 1–64 of [A-Za-z0-9_-]');
             if (command.role !== 'broadcaster')
               return new RtcError('UNSUPPORTED', 'trtc-wx-sdk builds no audience URL; join as broadcaster');
             return command.visible ? null : new RtcError('UNSUPPORTED', 'TRTC rooms have no invisible users');
@@ -539,14 +562,19 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
             const { join } = session;
             trtc.createPusher({ ...options.pusher, ...OWNED });
             const numeric =
+              options.roomIdType !== 'string' &&
               /^\d{1,10}$/.test(join.roomId) &&
               Number(join.roomId) >= 1 &&
               Number(join.roomId) <= 4_294_967_295;
+            const record = options.userDefineRecordId;
             const attributes = trtc.enterRoom({
               sdkAppID: options.sdkAppId,
               userID: join.userId,
               userSig: join.token,
               ...(numeric ? { roomID: Number(join.roomId) } : { strRoomID: join.roomId }),
+              scene: options.scene ?? 'rtc',
+              // The document's key, and the one trtc-wx-sdk 1.1.15 reads (`…RecordID`).
+              ...(record !== undefined ? { userDefineRecordId: record, userDefineRecordID: record } : {}),
               ...(options.encodeSmall ? { encsmall: 1 } : {}),
               ...OWNED,
             });

@@ -1,16 +1,18 @@
 /**
  * Volcengine's RTC mini program SDK (`VolcEngineRTC_MiniApp`, 3.x, not on npm) as an rxroom
- * driver, written against its documented contract: the Client methods return Promises, and the
- * EVENTS carry `{uid, screen, …}` payloads. The SDK is injected.
+ * driver, written against the vendor document (seed 001 "Client"): `(…, onSuccess, onFailure)`
+ * calls with the documented arguments; the EVENTS carry `{uid, screen, …}` payloads (assumed
+ * where the document is silent, see docs/drivers.md). The SDK is injected.
  *
  * On DISCONNECT the vendor's docs say "reconnect here"; the driver kit does it with rxroom's
  * `reconnect` operator and policy: a fresh client joins again and restores what the user had.
  */
-import { concat, concatMap, map, Observable, of } from 'rxjs';
+import { concat, concatMap, defer, map, Observable, of, throwError } from 'rxjs';
 import { RtcError } from '../../errors';
 import type { Driver } from '../../streams/command';
 import type { Peer, StreamDescriptor, StreamKind } from '../../streams/model';
-import { fromVendorPromise } from './kit/vendor-calls';
+import { fromCallbacks } from './kit/vendor-calls';
+import { selectStream, selectStreamList } from '../../streams/selectors';
 import {
   createVendorDriver,
   type CommandHandlers,
@@ -63,23 +65,12 @@ export interface VolcengineEvents {
   readonly DISCONNECT: string;
 }
 
-/**
- * A component event as the report* methods take it (the `detail` of `bindstatechange` /
- * `bindnetstatus`).
- *
- * @example
- * ```ts
- * const e: VolcengineComponentEvent = { detail: { code: 1002 } }
- * ```
- */
-export interface VolcengineComponentEvent {
-  readonly detail: { readonly code?: number; readonly message?: string; readonly info?: object };
-}
+type Ok<T = void> = (value: T) => void;
+type Fail = (err: unknown) => void;
 
 /**
- * The part of the SDK's `Client` the driver uses. Method names and return types are from the
- * vendor's API page; argument order and option shapes where the page is silent are documented in
- * docs/drivers.md as assumptions.
+ * The SDK's `Client` as the vendor document gives it (seed 001 "Client", each function's
+ * signature): `(…, onSuccess, onFailure)` callbacks. The driver calls nothing else.
  *
  * @example
  * ```ts
@@ -88,31 +79,39 @@ export interface VolcengineComponentEvent {
  * ```
  */
 export interface VolcengineClientLike {
-  init(appId: string): Promise<unknown>;
-  destroy(): Promise<unknown>;
-  join(token: string, roomId: string, userId: string): Promise<unknown>;
-  leave(): Promise<unknown>;
-  /** Resolves with the push URL for `<live-pusher url>`. */
-  publish(): Promise<string>;
-  unpublish(): Promise<unknown>;
-  /** The play URL for `<live-player src>` (a string or a Promise of one). */
-  subscribe(userId: string, options: { screen: boolean }): Promise<string> | string;
-  unsubscribe(userId: string, options: { screen: boolean }): Promise<unknown>;
-  /** `true` stops sending that track, `false` sends it again. */
-  muteLocal(options: { audio?: boolean; video?: boolean }): Promise<unknown>;
-  /** `true` stops receiving that track of the user's stream, `false` receives it again. */
+  init(appId: string, onSuccess: Ok, onFailure: Fail): unknown;
+  destroy(onSuccess: Ok, onFailure: Fail): unknown;
+  /** `(businessId: string) => boolean`; no effect after join. */
+  setBusinessId(businessId: string): boolean;
+  join(token: string, roomId: string, userId: string, onSuccess: Ok<string>, onFailure: Fail): unknown;
+  leave(onSuccess: Ok, onFailure: Fail): unknown;
+  /** onSuccess gets the push URL for `<live-pusher url>`. */
+  publish(onSuccess: Ok<string>, onFailure: Fail): unknown;
+  unpublish(onSuccess: Ok, onFailure: Fail): unknown;
+  /** onSuccess gets the play URL for `<live-player src>`. */
+  subscribe(
+    userId: string,
+    options: { audio: boolean; video: boolean; screen: boolean },
+    onSuccess: Ok<string>,
+    onFailure: Fail,
+  ): unknown;
+  unsubscribe(userId: string, options: { screen: boolean }, onSuccess: Ok, onFailure: Fail): unknown;
+  /** `true` stops sending that track, `false` sends it; both required. */
+  muteLocal(options: { audio: boolean; video: boolean }, onSuccess: Ok, onFailure: Fail): unknown;
+  /** `true` stops receiving that track of the user's stream, `false` receives it; all required. */
   muteRemote(
     userId: string,
-    options: { screen: boolean; audio?: boolean; video?: boolean },
-  ): Promise<unknown>;
-  setUserVisibility(visible: boolean): Promise<unknown>;
-  setBusinessId(businessId: string): Promise<unknown>;
-  on(event: string, listener: (payload?: VolcengineEventPayload) => void): unknown;
-  off(event: string, listener?: (payload?: VolcengineEventPayload) => void): unknown;
-  reportPusherStateChange(event: VolcengineComponentEvent): unknown;
-  reportPusherNetStatusChange(event: VolcengineComponentEvent): unknown;
-  reportPlayerStateChange(userId: string, event: VolcengineComponentEvent): unknown;
-  reportPlayerNetStatusChange(userId: string, event: VolcengineComponentEvent): unknown;
+    options: { audio: boolean; video: boolean; screen: boolean },
+    onSuccess: Ok,
+    onFailure: Fail,
+  ): unknown;
+  setUserVisibility(enable: boolean, onSuccess: Ok, onFailure: Fail): unknown;
+  on(event: string, callback: (payload?: VolcengineEventPayload) => void): unknown;
+  off(event: string, callback: (payload?: VolcengineEventPayload) => void): unknown;
+  reportPusherStateChange(code: number, message: string): unknown;
+  reportPusherNetStatusChange(info: object): unknown;
+  reportPlayerStateChange(uid: string, code: number, message: string): unknown;
+  reportPlayerNetStatusChange(uid: string, info: object): unknown;
 }
 
 /**
@@ -142,13 +141,27 @@ export interface VolcengineDriverOptions extends VendorDriverOptions {
 }
 
 /**
+ * Codes for the room limits of the document (seed 001 "join": 20 visible users, 8 publishing).
+ * The documents name the limits but not the codes of the refusals: these are assumptions
+ * (docs/drivers.md), kept out of the shared code table.
+ */
+const LIMIT_CODES: Readonly<Record<number, 'ROOM_FULL' | 'PUBLISHER_LIMIT'>> = {
+  200005: 'ROOM_FULL',
+  200006: 'PUBLISHER_LIMIT',
+};
+/** seed 001 "join": "一个 RTC 房间最多同时容纳 20 名可见用户，最多 8 人可同时上麦". */
+const MAX_PUBLISHERS = 8;
+
+/**
  * A driver over Volcengine's RTC mini program SDK. Pass the SDK module (the app's copy of
  * `VolcEngineRTC_MiniApp`) and the app id; use it with `createClient({ driver })`.
  *
- * Supports join (visible or invisible, with a business id), leave, publish and subscribe (main
- * and screen streams of others), local and remote mute, visibility, business id, and stats
- * reports (the `report*` calls, fed by rxroom's sampled `reportStats`). Room attributes, roles and
- * messages are not in the SDK: the client answers `UNSUPPORTED`.
+ * Every SDK call is the document's (seed 001 "Client"): callbacks, both mute booleans, the
+ * subscribe options. Supports join (visible or invisible, with a business id), leave, publish and
+ * subscribe (main and screen streams of others), local and remote mute and visibility. Every
+ * `<live-pusher>` / `<live-player>` state and net-status event given to `client.dispatchNative`
+ * goes to the matching `report*` method at once, with the documented arguments. Room attributes,
+ * roles and messages are not in the SDK: the client answers `UNSUPPORTED`.
  *
  * @example
  * ```ts
@@ -163,8 +176,10 @@ export interface VolcengineDriverOptions extends VendorDriverOptions {
 export function volcengineDriver(options: VolcengineDriverOptions): Driver {
   const EVENTS = options.sdk.EVENTS;
   const clients = new WeakMap<VendorSession, VolcengineClientLike>();
-  const call = <T>(invoke: () => Promise<T> | T, fallback: 'INTERNAL' | 'CONNECT_FAILED' = 'INTERNAL') =>
-    fromVendorPromise(invoke, (e) => vendorError('volcengine', e, fallback));
+  const call = <T = void>(
+    invoke: (ok: Ok<T>, fail: Fail) => unknown,
+    fallback: 'INTERNAL' | 'CONNECT_FAILED' = 'INTERNAL',
+  ) => fromCallbacks<T>(invoke, (e) => vendorError('volcengine', e, fallback, LIMIT_CODES));
 
   const clientOf = (session: VendorSession): VolcengineClientLike => {
     const client = clients.get(session);
@@ -176,8 +191,8 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
     return { userId: streamId.slice(0, at), kind: streamId.slice(at + 1) === 'screen' ? 'screen' : 'main' };
   };
   const streamIdOf = (e: VolcengineEventPayload) => `${e.uid ?? ''}:${e.screen ? 'screen' : 'main'}`;
-  const selfPeer = (session: VendorSession, change: Partial<Pick<Peer, 'visible' | 'businessId'>>): Peer => {
-    const businessId = change.businessId ?? session.self.businessId;
+  const selfPeer = (session: VendorSession, change: Partial<Pick<Peer, 'visible'>>): Peer => {
+    const businessId = session.self.businessId;
     return {
       userId: session.join.userId,
       role: 'broadcaster',
@@ -189,11 +204,18 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
   const handlers: CommandHandlers = {
     publish: (c, session) => {
       const client = clientOf(session);
-      return call(() => client.publish()).pipe(
+      const publishers = new Set(selectStreamList(session.state).map((s) => s.userId));
+      if (publishers.size >= MAX_PUBLISHERS)
+        return throwError(
+          () => new RtcError('PUBLISHER_LIMIT', `volcengine rooms have at most ${MAX_PUBLISHERS} publishers`),
+        );
+      return call<string>((ok, fail) => client.publish(ok, fail)).pipe(
         // The pusher captures both tracks; a track the user did not ask for is muted for others.
         concatMap((url) =>
           !c.audio || !c.video
-            ? call(() => client.muteLocal({ audio: !c.audio, video: !c.video })).pipe(map(() => url))
+            ? call((ok, fail) => client.muteLocal({ audio: !c.audio, video: !c.video }, ok, fail)).pipe(
+                map(() => url),
+              )
             : of(url),
         ),
         map((url) => ({
@@ -213,20 +235,15 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
     },
     unpublish: (_c, session) => {
       const client = clientOf(session);
-      return call(() => client.unpublish()).pipe(map(() => undefined));
+      return call((ok, fail) => client.unpublish(ok, fail));
     },
     subscribe: (c, session) => {
       const client = clientOf(session);
       const { userId, kind } = split(c.streamId);
       const screen = kind === 'screen';
-      return call(() => client.subscribe(userId, { screen })).pipe(
-        concatMap((url) =>
-          !c.audio || !c.video
-            ? call(() => client.muteRemote(userId, { screen, audio: !c.audio, video: !c.video })).pipe(
-                map(() => url),
-              )
-            : of(url),
-        ),
+      return call<string>((ok, fail) =>
+        client.subscribe(userId, { audio: c.audio, video: c.video, screen }, ok, fail),
+      ).pipe(
         map((url) => ({
           streamId: c.streamId,
           url,
@@ -241,72 +258,49 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
     unsubscribe: (c, session) => {
       const client = clientOf(session);
       const { userId, kind } = split(c.streamId);
-      return call(() => client.unsubscribe(userId, { screen: kind === 'screen' })).pipe(map(() => undefined));
+      return call((ok, fail) => client.unsubscribe(userId, { screen: kind === 'screen' }, ok, fail));
     },
     'mute-local': (c, session) => {
       const client = clientOf(session);
       const stream = session.state.self?.publications[c.streamId]?.stream;
       if (!stream) throw new RtcError('NOT_PUBLISHED', `${c.streamId} is not published`);
-      return call(() =>
-        client.muteLocal({
-          ...(c.audio !== undefined ? { audio: c.audio } : {}),
-          ...(c.video !== undefined ? { video: c.video } : {}),
-        }),
-      ).pipe(
-        map((): StreamDescriptor => ({
-          ...stream,
-          audioMuted: c.audio ?? stream.audioMuted,
-          videoMuted: c.video ?? stream.videoMuted,
-        })),
+      // seed 001 muteLocal: both booleans, every time.
+      const next = { audio: c.audio ?? stream.audioMuted, video: c.video ?? stream.videoMuted };
+      return call((ok, fail) => client.muteLocal(next, ok, fail)).pipe(
+        map((): StreamDescriptor => ({ ...stream, audioMuted: next.audio, videoMuted: next.video })),
       );
     },
     'mute-remote': (c, session) => {
       const client = clientOf(session);
-      const sub = session.state.streams.get(c.streamId)?.subscription;
+      const sub = selectStream(c.streamId)(session.state)?.subscription;
       if (!sub) throw new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`);
       const { userId, kind } = split(c.streamId);
-      return call(() =>
-        client.muteRemote(userId, {
-          screen: kind === 'screen',
-          ...(c.audio !== undefined ? { audio: c.audio } : {}),
-          ...(c.video !== undefined ? { video: c.video } : {}),
-        }),
-      ).pipe(
-        map(() => ({ ...sub, audioMuted: c.audio ?? sub.audioMuted, videoMuted: c.video ?? sub.videoMuted })),
+      // seed 001 muteRemote: audio, video and screen, every time.
+      const next = {
+        audio: c.audio ?? sub.audioMuted,
+        video: c.video ?? sub.videoMuted,
+        screen: kind === 'screen',
+      };
+      return call((ok, fail) => client.muteRemote(userId, next, ok, fail)).pipe(
+        map(() => ({ ...sub, audioMuted: next.audio, videoMuted: next.video })),
       );
     },
     'set-visibility': (c, session) => {
       const client = clientOf(session);
-      return call(() => client.setUserVisibility(c.visible)).pipe(
+      return call((ok, fail) => client.setUserVisibility(c.visible, ok, fail)).pipe(
         map(() => selfPeer(session, { visible: c.visible })),
       );
     },
-    'set-business-id': (c, session) => {
-      const client = clientOf(session);
-      return call(() => client.setBusinessId(c.businessId)).pipe(
-        map(() => selfPeer(session, { businessId: c.businessId })),
-      );
-    },
-    report: (c, session) => {
-      const client = clientOf(session);
-      const r = c.report;
-      return call(() => {
-        switch (r.kind) {
-          case 'pusher-state':
-            return client.reportPusherStateChange({
-              detail: { code: r.code, ...(r.message ? { message: r.message } : {}) },
-            });
-          case 'pusher-net':
-            return client.reportPusherNetStatusChange({ detail: { info: r.info } });
-          case 'player-state':
-            return client.reportPlayerStateChange(split(r.streamId).userId, {
-              detail: { code: r.code, ...(r.message ? { message: r.message } : {}) },
-            });
-          case 'player-net':
-            return client.reportPlayerNetStatusChange(split(r.streamId).userId, { detail: { info: r.info } });
-        }
-      }).pipe(map(() => undefined));
-    },
+    // seed 001 setBusinessId: "join 之后调用该方法无效" — it has no effect after join, so it is
+    // never called then; the business id is set with join({ businessId }).
+    'set-business-id': () =>
+      throwError(
+        () =>
+          new RtcError(
+            'INVALID_STATE',
+            'volcengine ignores setBusinessId after join; pass businessId to join instead',
+          ),
+      ),
   };
 
   return createVendorDriver(
@@ -353,7 +347,7 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
           };
           const remote = (e: VolcengineEventPayload) => !!e.uid && e.uid !== self;
           const known = (e: VolcengineEventPayload) => {
-            const stream = session.state.streams.get(streamIdOf(e));
+            const stream = selectStream(streamIdOf(e))(session.state);
             if (!stream) return undefined;
             const { subscription: _subscription, ...descriptor } = stream;
             return descriptor;
@@ -437,15 +431,24 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
           );
 
           const { join } = session;
+          const businessId = session.self.businessId;
           const steps = concat(
-            call(() => client.init(options.appId), 'CONNECT_FAILED'),
-            session.self.visible ? of(undefined) : call(() => client.setUserVisibility(false)),
-            session.self.businessId
-              ? call(() => client.setBusinessId(session.self.businessId!))
-              : of(undefined),
-            call(() => client.join(join.token, join.roomId, join.userId), 'CONNECT_FAILED').pipe(
-              map(() => 'joined' as const),
+            call((ok, fail) => client.init(options.appId, ok, fail), 'CONNECT_FAILED'),
+            session.self.visible
+              ? of(undefined)
+              : call((ok, fail) => client.setUserVisibility(false, ok, fail)),
+            // seed 001 setBusinessId: before join, answered at once with a boolean.
+            defer(() =>
+              !businessId || client.setBusinessId(businessId)
+                ? of(undefined)
+                : throwError(
+                    () => new RtcError('INVALID_ARGUMENT', `volcengine refused business id ${businessId}`),
+                  ),
             ),
+            call<string>(
+              (ok, fail) => client.join(join.token, join.roomId, join.userId, ok, fail),
+              'CONNECT_FAILED',
+            ).pipe(map(() => 'joined' as const)),
           );
           const running = steps.subscribe({
             next: (step) => {
@@ -460,7 +463,10 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
             clients.delete(session);
             // A rejoin starts from a fresh client; destroy() also leaves if still in the room.
             try {
-              Promise.resolve(client.destroy()).then(undefined, () => undefined);
+              client.destroy(
+                () => undefined,
+                () => undefined,
+              );
             } catch {
               // a client that cannot be destroyed has nothing left to release
             }
@@ -468,7 +474,30 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
         }),
       leave: (session) => {
         const client = clients.get(session);
-        return client ? call(() => client.leave()) : of(undefined);
+        return client ? call((ok, fail) => client.leave(ok, fail)) : of(undefined);
+      },
+      // seed 000/001: every live-pusher / live-player bindstatechange and bindnetstatus goes to
+      // its report* method, unsampled, with the documented arguments.
+      handleNative(event, session) {
+        const client = session ? clients.get(session) : undefined;
+        if (!client) return;
+        switch (event.type) {
+          case 'pusher-state':
+            client.reportPusherStateChange(event.code, event.message ?? '');
+            return;
+          case 'pusher-net':
+            client.reportPusherNetStatusChange(event.info);
+            return;
+          case 'player-state':
+            if (event.streamId)
+              client.reportPlayerStateChange(split(event.streamId).userId, event.code, event.message ?? '');
+            return;
+          case 'player-net':
+            if (event.streamId) client.reportPlayerNetStatusChange(split(event.streamId).userId, event.info);
+            return;
+          default:
+            return;
+        }
       },
     },
     options,

@@ -17,6 +17,7 @@ export function toStream(stream: StreamInfo): StreamDescriptor {
     id: stream.id,
     userId: stream.user,
     kind: stream.kind,
+    ...(stream.tag !== undefined ? { tag: stream.tag } : {}),
     hasAudio: stream.audio,
     hasVideo: stream.video,
     hasSmall: stream.small,

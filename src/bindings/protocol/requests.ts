@@ -44,22 +44,36 @@ export const run = <T extends CommandType>(
     );
   });
 
+/** The protocol carries attribute changes, not an app's own notice about them. */
+const noNotice = () =>
+  throwError(() => new RtcError('UNSUPPORTED', 'rxroom sends no custom attribute notices'));
+
 const publish: Handler<'publish'> = ({ emit }, s, ch, c) =>
-  ch.request({ t: 'publish', kind: c.kind, audio: c.audio, video: c.video, small: c.small }).pipe(
-    map((ack) => {
-      const publication = toPublication(ack);
-      s.wanted.publications.set(publication.stream.id, {
-        kind: c.kind,
-        audio: c.audio,
-        video: c.video,
-        small: c.small,
-        audioMuted: publication.stream.audioMuted,
-        videoMuted: publication.stream.videoMuted,
-      });
-      emit({ type: 'published', publication });
-      return publication;
-    }),
-  );
+  ch
+    .request({
+      t: 'publish',
+      kind: c.kind,
+      ...(c.tag !== undefined ? { tag: c.tag } : {}),
+      audio: c.audio,
+      video: c.video,
+      small: c.small,
+    })
+    .pipe(
+      map((ack) => {
+        const publication = toPublication(ack);
+        s.wanted.publications.set(publication.stream.id, {
+          kind: c.kind,
+          ...(c.tag !== undefined ? { tag: c.tag } : {}),
+          audio: c.audio,
+          video: c.video,
+          small: c.small,
+          audioMuted: publication.stream.audioMuted,
+          videoMuted: publication.stream.videoMuted,
+        });
+        emit({ type: 'published', publication });
+        return publication;
+      }),
+    );
 
 const subscribe: Handler<'subscribe'> = ({ emit }, s, ch, c) => {
   // The same subscription asked twice while the first is in flight (the user, autoSubscribe
@@ -202,11 +216,15 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'set-business-id': (ctx, s, ch, c) =>
     updateSelf(ctx, s, ch, { t: 'set-business-id', businessId: c.businessId }),
   'set-attributes': ({ emit }, s, ch, c) =>
-    ch
-      .request({ t: 'attrs-set', attributes: { ...c.attributes }, notify: c.notify })
-      .pipe(
-        map(() => emit({ type: 'attributes-changed', set: c.attributes, deleted: [], by: s.join.userId })),
-      ),
+    c.notice
+      ? noNotice()
+      : ch
+          .request({ t: 'attrs-set', attributes: { ...c.attributes }, notify: c.notify })
+          .pipe(
+            map(() =>
+              emit({ type: 'attributes-changed', set: c.attributes, deleted: [], by: s.join.userId }),
+            ),
+          ),
   'get-attributes': ({ emit }, _s, ch, c) =>
     ch.request({ t: 'attrs-get', ...(c.keys ? { keys: [...c.keys] } : {}) }).pipe(
       map((ack) => {
@@ -219,9 +237,11 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
       }),
     ),
   'delete-attributes': ({ emit }, s, ch, c) =>
-    ch
-      .request({ t: 'attrs-delete', keys: [...c.keys], notify: c.notify })
-      .pipe(map(() => emit({ type: 'attributes-changed', set: {}, deleted: c.keys, by: s.join.userId }))),
+    c.notice
+      ? noNotice()
+      : ch
+          .request({ t: 'attrs-delete', keys: [...c.keys], notify: c.notify })
+          .pipe(map(() => emit({ type: 'attributes-changed', set: {}, deleted: c.keys, by: s.join.userId }))),
   'send-message': (_ctx, _s, ch, c) =>
     ch
       .request({ t: 'message', name: c.name, content: c.content, ...(c.to ? { to: c.to } : {}) })

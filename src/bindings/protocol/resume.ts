@@ -112,6 +112,7 @@ function adoptSnapshot(s: Session, ack: Extract<JoinAckData, { mode: 'joined' | 
     const st = p.stream;
     s.wanted.publications.set(st.id, {
       kind: st.kind,
+      ...(st.tag !== undefined ? { tag: st.tag } : {}),
       audio: st.audio,
       video: st.video,
       small: st.small,

@@ -3,11 +3,15 @@
  * {@link RtcError} to fail with, or null when the call may go ahead.
  */
 import { RtcError } from '../../errors';
-import { ID_PATTERN, LIMITS } from '../../protocol/limits';
+import { ID_PATTERN, LIMITS, TAG_PATTERN } from '../../protocol/limits';
+import { STREAM_ID_PATTERN } from '../../protocol/schemas';
+import type { AttributeNotice } from '../command';
 import type { RoomState, StreamKind } from '../model';
 import type { JoinOptions, PublishOptions } from './types';
 
-const STREAM_ID = /^[A-Za-z0-9_.@+-]+:(main|screen)$/;
+/** `user:tag`, bounded like the protocol's stream ids. */
+const STREAM_ID = STREAM_ID_PATTERN;
+const MAX_STREAM_ID = LIMITS.maxUserIdLength + 1 + LIMITS.maxStreamTagLength;
 
 export function checkId(what: string, value: unknown, max: number): RtcError | null {
   if (typeof value !== 'string' || value.length === 0 || value.length > max || !ID_PATTERN.test(value)) {
@@ -29,9 +33,23 @@ export const notPublished = (s: RoomState, id: string) =>
 export const notSubscribed = (s: RoomState, id: string) =>
   s.streams.get(id)?.subscription ? null : new RtcError('NOT_SUBSCRIBED', `${id} is not subscribed`);
 export const badStreamId = (id: unknown) =>
-  typeof id === 'string' && STREAM_ID.test(id)
+  typeof id === 'string' && id.length <= MAX_STREAM_ID && STREAM_ID.test(id)
     ? null
-    : new RtcError('INVALID_ARGUMENT', 'stream id must be user:main or user:screen');
+    : new RtcError('INVALID_ARGUMENT', 'stream id must be user:tag (user:main, user:screen, user:<tag>)');
+
+/** A notice's name and content bounded like a message's. */
+export const badNotice = (notice: AttributeNotice | undefined) =>
+  notice === undefined ||
+  (typeof notice.name === 'string' &&
+    notice.name.length > 0 &&
+    notice.name.length <= LIMITS.maxMessageNameLength &&
+    typeof notice.content === 'string' &&
+    notice.content.length <= LIMITS.maxMessageContentLength)
+    ? null
+    : new RtcError(
+        'INVALID_ARGUMENT',
+        `notice: name 1–${LIMITS.maxMessageNameLength} characters, content a string of at most ${LIMITS.maxMessageContentLength}`,
+      );
 
 export function joinProblem(o: JoinOptions, state: RoomState): RtcError | null {
   return (
@@ -51,14 +69,27 @@ export function joinProblem(o: JoinOptions, state: RoomState): RtcError | null {
 export function publishProblem(o: PublishOptions, kind: StreamKind, s: RoomState): RtcError | null {
   if (kind !== 'main' && kind !== 'screen')
     return new RtcError('INVALID_ARGUMENT', 'kind must be main or screen');
+  const tag = o.tag ?? kind;
+  if (
+    typeof tag !== 'string' ||
+    tag.length > LIMITS.maxStreamTagLength ||
+    !TAG_PATTERN.test(tag) ||
+    (tag !== kind && (tag === 'main' || tag === 'screen'))
+  )
+    return new RtcError(
+      'INVALID_ARGUMENT',
+      `tag must be 1–${LIMITS.maxStreamTagLength} of [A-Za-z0-9_-], and main or screen only for that kind`,
+    );
+  if (s.self && Object.keys(s.self.publications).length >= LIMITS.maxStreamsPerUser)
+    return new RtcError('PUBLISHER_LIMIT', `a user publishes at most ${LIMITS.maxStreamsPerUser} streams`);
   if (o.audio === false && o.video === false) {
     return new RtcError('INVALID_ARGUMENT', 'publish at least one of audio and video');
   }
   if (s.self && (!s.self.visible || s.self.role !== 'broadcaster')) {
     return new RtcError('NOT_ALLOWED', 'invisible users and the audience cannot publish');
   }
-  return s.self?.publications[`${s.self.userId}:${kind}`]
-    ? new RtcError('ALREADY_PUBLISHED', `a ${kind} stream is already published`)
+  return s.self?.publications[`${s.self.userId}:${tag}`]
+    ? new RtcError('ALREADY_PUBLISHED', `a ${tag} stream is already published`)
     : null;
 }
 

@@ -10,6 +10,7 @@ import type { RoomState } from '../model';
 import {
   attributeKeysProblem,
   attributesProblem,
+  badNotice,
   badStreamId,
   businessIdProblem,
   deleteKeysProblem,
@@ -105,7 +106,14 @@ export function commandMethods(ctx: CommandContext): CommandMethods {
     publish(o = {}) {
       const kind = o.kind ?? 'main';
       return command(
-        { type: 'publish', kind, audio: o.audio ?? true, video: o.video ?? true, small: o.small ?? false },
+        {
+          type: 'publish',
+          kind,
+          ...(o.tag !== undefined && o.tag !== kind ? { tag: o.tag } : {}),
+          audio: o.audio ?? true,
+          video: o.video ?? true,
+          small: o.small ?? false,
+        },
         (s) => publishProblem(o, kind, s),
       );
     },
@@ -155,13 +163,27 @@ export function commandMethods(ctx: CommandContext): CommandMethods {
     setBusinessId: (businessId) =>
       command({ type: 'set-business-id', businessId }, () => businessIdProblem(businessId)),
     setAttributes: (attributes, o = {}) =>
-      command({ type: 'set-attributes', attributes, notify: o.notify ?? true }, () =>
-        attributesProblem(attributes),
+      command(
+        {
+          type: 'set-attributes',
+          attributes,
+          notify: o.notify ?? true,
+          ...(o.notice ? { notice: o.notice } : {}),
+        },
+        () => badNotice(o.notice) ?? attributesProblem(attributes),
       ),
     getAttributes: (keys) =>
       command({ type: 'get-attributes', ...(keys ? { keys } : {}) }, () => attributeKeysProblem(keys)),
     deleteAttributes: (keys, o = {}) =>
-      command({ type: 'delete-attributes', keys, notify: o.notify ?? true }, () => deleteKeysProblem(keys)),
+      command(
+        {
+          type: 'delete-attributes',
+          keys,
+          notify: o.notify ?? true,
+          ...(o.notice ? { notice: o.notice } : {}),
+        },
+        () => badNotice(o.notice) ?? deleteKeysProblem(keys),
+      ),
     sendMessage: (name, content, o = {}) =>
       command({ type: 'send-message', name, content, ...(o.to ? { to: o.to } : {}) }, () =>
         messageProblem(name, content, o.to),

@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { RtcError } from '../../errors';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../../bindings/platform';
 import type { NativeEvent } from '../../bindings/native/decode';
-import type { Driver, JoinResult, StatsReport } from '../command';
+import type { AttributeNotice, Driver, JoinResult, StatsReport } from '../command';
 import type {
   ConnectionState,
   Peer,
@@ -50,6 +50,11 @@ export interface JoinOptions {
 export interface PublishOptions {
   /** `main` (camera and mic, the default) or `screen`. */
   readonly kind?: StreamKind;
+  /**
+   * A custom tag, to publish one more stream beside `main` and `screen`: the stream is then
+   * `user:tag`. 1–32 characters of `[A-Za-z0-9_-]`, at most 8 streams per user (docs/protocol.md).
+   */
+  readonly tag?: string;
   /** Default true. */
   readonly audio?: boolean;
   /** Default true. */
@@ -142,10 +147,13 @@ export interface RtcClient {
   setBusinessId(businessId: string): Observable<Peer>;
   setAttributes(
     attributes: Readonly<Record<string, string>>,
-    options?: { notify?: boolean },
+    options?: { notify?: boolean; notice?: AttributeNotice },
   ): Observable<void>;
   getAttributes(keys?: readonly string[]): Observable<Readonly<Record<string, string>>>;
-  deleteAttributes(keys: readonly string[], options?: { notify?: boolean }): Observable<void>;
+  deleteAttributes(
+    keys: readonly string[],
+    options?: { notify?: boolean; notice?: AttributeNotice },
+  ): Observable<void>;
   /** Sends a room message to everyone else, or to one user (`to`). */
   sendMessage(name: string, content: string, options?: { to?: string }): Observable<void>;
   /** Sends a stats report (pusher/player state or net status) to the server. */

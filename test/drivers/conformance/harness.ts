@@ -11,6 +11,8 @@ import type { RtcClient } from '../../../src/streams/create-client';
 export interface ConformanceHarness {
   /** The name the driver reports (`client.driverName`). */
   readonly driverName: string;
+  /** The column of docs/drivers.md's matrix for this driver (default `driverName`). */
+  readonly matrixColumn?: string;
   /** What the driver declares (`driver.capabilities`). */
   readonly capabilities: ReadonlySet<Capability>;
   /** Three user ids the backend accepts. */
@@ -23,6 +25,8 @@ export interface ConformanceHarness {
     readonly presence: boolean;
     /** The state a dropped connection recovers into: `resumed` (same session) or `rejoined`. */
     readonly recovery: 'resumed' | 'rejoined';
+    /** The backend takes custom stream tags at publish (`publish({ tag })`). Default false. */
+    readonly tags?: boolean;
   };
   /** A client for `userId` on a fresh driver (through the public `createClient`). */
   client(userId: string): RtcClient;
@@ -45,6 +49,16 @@ export interface ConformanceHarness {
    * must map to; `null` when the backend has no such error.
    */
   backgroundError(userId: string): Promise<RtcErrorCode | null>;
+  /**
+   * What the backend delivers to `userId` of `streamId` after receiver-side mutes (`null` when it
+   * delivers nothing); omitted where the backend has no receiver mute to observe.
+   */
+  receiving?(userId: string, streamId: string): { audio: boolean; video: boolean } | null;
+  /**
+   * What the vendor SDK of `userId` was given as stats reports (component state and net status),
+   * in order; omitted where the driver hands the SDK none.
+   */
+  reports?(userId: string): readonly unknown[];
   /** Destroys every client and stops the backend. */
   teardown(): Promise<void>;
 }

@@ -27,7 +27,7 @@ async function rxroomHarness(): Promise<ConformanceHarness> {
     capabilities: protocolDriver({ url: server.server.url, platform: nodePlatform() }).capabilities,
     userIds: ['alice', 'bob', 'carol'],
     roomId,
-    traits: { presence: true, recovery: 'resumed' },
+    traits: { presence: true, recovery: 'resumed', tags: true },
     client(userId) {
       const c = server.client(userId);
       clients.set(userId, c);

@@ -12,6 +12,8 @@ import type { Capability } from '../../../src/streams/command';
 import type { RtcClient } from '../../../src/streams/create-client';
 import type { ConnectionState } from '../../../src/streams/model';
 import type { RoomEvent } from '../../../src/streams/room-event';
+import { selectPeer, selectStream } from '../../../src/streams/selectors';
+import { decodePusherNetStatus, decodePusherStateChange } from '../../../src/bindings/native/decode';
 import { documentedCapabilities } from './capability-matrix';
 import { failure, result, type ConformanceHarness } from './harness';
 
@@ -82,14 +84,16 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       await h.join(a, A);
       await h.join(b, B);
       await result(b.publish());
-      await h.until(`${A} sees ${B}:main`, () => !!a.state.streams.get(`${B}:main`));
+      await h.until(`${A} sees ${B}:main`, () => !!selectStream(`${B}:main`)(a.state));
       return { a, b };
     };
 
     it('declares exactly the capabilities docs/drivers.md lists for it', () => {
       const client = h.client(A);
       expect(client.driverName).toBe(h.driverName);
-      expect([...h.capabilities].sort()).toEqual([...documentedCapabilities(h.driverName)].sort());
+      expect([...h.capabilities].sort()).toEqual(
+        [...documentedCapabilities(h.matrixColumn ?? h.driverName)].sort(),
+      );
     });
 
     it('joins: connecting, then connected, with its room and itself', async () => {
@@ -111,15 +115,15 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       await h.join(a, A);
       await h.join(b, B);
       if (h.traits.presence) {
-        await h.until(`${A} sees peer ${B}`, () => !!a.state.peers.get(B));
-        await h.until(`${B} sees peer ${A}`, () => !!b.state.peers.get(A));
-        expect(a.state.peers.get(B)).toMatchObject({ userId: B, visible: true });
+        await h.until(`${A} sees peer ${B}`, () => !!selectPeer(B)(a.state));
+        await h.until(`${B} sees peer ${A}`, () => !!selectPeer(A)(b.state));
+        expect(selectPeer(B)(a.state)).toMatchObject({ userId: B, visible: true });
       }
-      expect(a.state.streams.get(`${B}:main`)).toBeUndefined();
+      expect(selectStream(`${B}:main`)(a.state)).toBeNull();
       await result(b.publish());
-      await h.until(`${A} sees ${B}:main`, () => !!a.state.streams.get(`${B}:main`));
-      expect(a.state.peers.get(B)).toMatchObject({ userId: B });
-      expect(a.state.streams.get(`${B}:main`)).toMatchObject({
+      await h.until(`${A} sees ${B}:main`, () => !!selectStream(`${B}:main`)(a.state));
+      expect(selectPeer(B)(a.state)).toMatchObject({ userId: B });
+      expect(selectStream(`${B}:main`)(a.state)).toMatchObject({
         id: `${B}:main`,
         userId: B,
         kind: 'main',
@@ -129,8 +133,8 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         subscription: null,
       });
       // Nobody sees themselves as a peer.
-      expect(a.state.peers.get(A)).toBeUndefined();
-      expect(b.state.streams.get(`${B}:main`)).toBeUndefined();
+      expect(selectPeer(A)(a.state)).toBeNull();
+      expect(selectStream(`${B}:main`)(b.state)).toBeNull();
     });
 
     it('publishes: a push URL on its local stream, and no second one', async () => {
@@ -153,9 +157,9 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         video: true,
         audioMuted: false,
       });
-      expect(a.state.streams.get(`${B}:main`)?.subscription?.url).toBe(subscription.url);
+      expect(selectStream(`${B}:main`)(a.state)?.subscription?.url).toBe(subscription.url);
       await result(a.unsubscribe(`${B}:main`));
-      expect(a.state.streams.get(`${B}:main`)?.subscription).toBeNull();
+      expect(selectStream(`${B}:main`)(a.state)?.subscription).toBeNull();
     });
 
     it('mute bits: an owner mute is seen by the others; a receiver mute stays local', async () => {
@@ -166,19 +170,122 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(b.state.self?.publications[`${B}:main`]?.stream.audioMuted).toBe(true);
       await h.until(
         `${A} sees ${B} audio muted`,
-        () => a.state.streams.get(`${B}:main`)?.audioMuted === true,
+        () => selectStream(`${B}:main`)(a.state)?.audioMuted === true,
       );
-      expect(a.state.streams.get(`${B}:main`)?.videoMuted).toBe(false);
+      expect(selectStream(`${B}:main`)(a.state)?.videoMuted).toBe(false);
       await result(b.muteLocal({ audio: false }));
       await h.until(
         `${A} sees ${B} audio back`,
-        () => a.state.streams.get(`${B}:main`)?.audioMuted === false,
+        () => selectStream(`${B}:main`)(a.state)?.audioMuted === false,
       );
 
       const sub = await result(a.muteRemote(`${B}:main`, { video: true }));
       expect(sub).toMatchObject({ streamId: `${B}:main`, videoMuted: true, audioMuted: false });
-      expect(a.state.streams.get(`${B}:main`)?.subscription?.videoMuted).toBe(true);
+      expect(selectStream(`${B}:main`)(a.state)?.subscription?.videoMuted).toBe(true);
       expect(b.state.self?.publications[`${B}:main`]?.stream.videoMuted).toBe(false);
+    });
+
+    it('subscribe small/tiny: the small variant where the driver declares it, UNSUPPORTED at once otherwise', async () => {
+      const a = h.client(A);
+      const b = h.client(B);
+      await h.join(a, A);
+      await h.join(b, B);
+      // Publishers that can offer a small variant do; vendors that make it themselves refuse.
+      const offered = await result(b.publish({ small: true })).then(
+        () => null,
+        (e: RtcError) => e,
+      );
+      if (offered) {
+        expect(offered.code).toBe('UNSUPPORTED');
+        await result(b.publish());
+      }
+      await h.until(`${A} sees ${B}:main`, () => !!selectStream(`${B}:main`)(a.state));
+      if (!h.capabilities.has('small-stream')) {
+        expect(immediateError(a.subscribe(`${B}:main`, { small: true }))?.code).toBe('UNSUPPORTED');
+        return;
+      }
+      const sub = await result(a.subscribe(`${B}:main`, { small: true }));
+      expect(sub).toMatchObject({
+        streamId: `${B}:main`,
+        small: true,
+        url: expect.stringMatching(/^[a-z]+:\/\/./),
+      });
+      expect(selectStream(`${B}:main`)(a.state)?.subscription?.small).toBe(true);
+      const big = await result(a.subscribe(`${B}:main`, { small: false }));
+      expect(big.small).toBe(false);
+    });
+
+    it('mute local and remote, both ways: mute and unmute each track, seen where they should be', async () => {
+      const { a, b } = await twoInRoom();
+      await result(a.subscribe(`${B}:main`));
+      const seenByA = (bit: 'audioMuted' | 'videoMuted', value: boolean) =>
+        h.until(`${A} sees ${B} ${bit}=${value}`, () => selectStream(`${B}:main`)(a.state)?.[bit] === value);
+      for (const [track, bit] of [
+        ['video', 'videoMuted'],
+        ['audio', 'audioMuted'],
+      ] as const) {
+        expect(await result(b.muteLocal({ [track]: true }))).toMatchObject({ [bit]: true });
+        await seenByA(bit, true);
+        expect(await result(b.muteLocal({ [track]: false }))).toMatchObject({ [bit]: false });
+        await seenByA(bit, false);
+      }
+      for (const [track, bit] of [
+        ['audio', 'audioMuted'],
+        ['video', 'videoMuted'],
+      ] as const) {
+        expect(await result(a.muteRemote(`${B}:main`, { [track]: true }))).toMatchObject({ [bit]: true });
+        expect(h.receiving?.(A, `${B}:main`)?.[track] ?? false).toBe(false);
+        expect(selectStream(`${B}:main`)(a.state)?.subscription?.[bit]).toBe(true);
+        expect(await result(a.muteRemote(`${B}:main`, { [track]: false }))).toMatchObject({ [bit]: false });
+        if (h.receiving) expect(h.receiving(A, `${B}:main`)?.[track]).toBe(true);
+        // The owner's bits are the owner's: a receiver mute changes nothing for the others.
+        expect(selectStream(`${B}:main`)(a.state)?.[bit]).toBe(false);
+        expect(b.state.self?.publications[`${B}:main`]?.stream[bit]).toBe(false);
+      }
+    });
+
+    it('screen and tagged streams: each stream of a user stays apart, or the driver refuses at once', async () => {
+      const { a, b } = await twoInRoom();
+      if (h.capabilities.has('screen')) {
+        await result(b.publish({ kind: 'screen', audio: false }));
+        await h.until(`${A} sees ${B}:screen`, () => !!selectStream(`${B}:screen`)(a.state));
+        expect(selectStream(`${B}:screen`)(a.state)).toMatchObject({ kind: 'screen', userId: B });
+      } else expect(immediateError(b.publish({ kind: 'screen' }))?.code).toBe('UNSUPPORTED');
+      if (h.traits.tags) {
+        const tagged = await result(b.publish({ tag: 'board', audio: false }));
+        expect(tagged.stream).toMatchObject({ id: `${B}:board`, tag: 'board', kind: 'main' });
+        await h.until(`${A} sees ${B}:board`, () => !!selectStream(`${B}:board`)(a.state));
+        expect(selectStream(`${B}:board`)(a.state)).toMatchObject({ tag: 'board', hasAudio: false });
+        const sub = await result(a.subscribe(`${B}:board`));
+        expect(sub.url).not.toBe(selectStream(`${B}:main`)(a.state)?.subscription?.url);
+        await result(b.unpublish(`${B}:board`));
+        await h.until(`${B}:board goes`, () => !selectStream(`${B}:board`)(a.state));
+      } else expect(immediateError(b.publish({ tag: 'board' }))?.code).toBe('UNSUPPORTED');
+      expect(selectStream(`${B}:main`)(a.state)).toMatchObject({ id: `${B}:main`, kind: 'main' });
+    });
+
+    it('stats reports: every component state and net event reaches the vendor, or report is offered, or refused', async () => {
+      const a = h.client(A);
+      await h.join(a, A);
+      await result(a.publish());
+      if (h.reports) {
+        for (const code of [1001, 1002, 1003])
+          a.dispatchNative(decodePusherStateChange({ detail: { code, message: `state ${code}` } }));
+        a.dispatchNative(decodePusherNetStatus({ detail: { info: { videoFPS: 15 } } }));
+        await h.until(`${A}'s SDK has the reports`, () => JSON.stringify(h.reports!(A)).includes('videoFPS'));
+        const text = JSON.stringify(h.reports(A));
+        // No sampling: every state code is there, in order.
+        expect([1001, 1002, 1003].map((code) => text.indexOf(String(code)))).toEqual(
+          [...[1001, 1002, 1003].map((code) => text.indexOf(String(code)))].sort((x, y) => x - y),
+        );
+        expect([1001, 1002, 1003].every((code) => text.includes(String(code)))).toBe(true);
+      } else if (h.capabilities.has('report')) {
+        await expect(
+          result(a.report({ kind: 'pusher-state', code: 1002, message: 'pushing' })),
+        ).resolves.toBeUndefined();
+      } else {
+        expect(immediateError(a.report({ kind: 'pusher-state', code: 1002 }))?.code).toBe('UNSUPPORTED');
+      }
     });
 
     it('leave: it ends disconnected; the others see the peer and its stream go', async () => {
@@ -188,7 +295,10 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(b.state.roomId).toBeNull();
       expect(b.state.connection.status).toBe('disconnected');
       expect(events.filter((e) => e.type === 'left')).toEqual([{ type: 'left', reason: 'leave' }]);
-      await h.until(`${A} sees ${B} go`, () => !a.state.streams.get(`${B}:main`) && !a.state.peers.get(B));
+      await h.until(
+        `${A} sees ${B} go`,
+        () => !selectStream(`${B}:main`)(a.state) && !selectPeer(B)(a.state),
+      );
       expect(await failure(b.publish())).toMatchObject({ code: 'NOT_JOINED' });
     });
 
@@ -202,14 +312,17 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(events.some((e) => e.type === 'kicked')).toBe(true);
       expect(events.filter((e) => e.type === 'left')).toEqual([{ type: 'left', reason: 'kicked' }]);
       expect(seen.some((s) => s.status === 'reconnecting')).toBe(false);
-      await h.until(`${A} sees ${B} go`, () => !a.state.streams.get(`${B}:main`) && !a.state.peers.get(B));
+      await h.until(
+        `${A} sees ${B} go`,
+        () => !selectStream(`${B}:main`)(a.state) && !selectPeer(B)(a.state),
+      );
     });
 
     it('reconnection: a drop is reported and recovered, with what the user had', async () => {
       const { a, b } = await twoInRoom();
       await result(a.publish());
       await result(a.subscribe(`${B}:main`, { video: false }));
-      await h.until(`${B} sees ${A}:main`, () => !!b.state.streams.get(`${A}:main`));
+      await h.until(`${B} sees ${A}:main`, () => !!selectStream(`${A}:main`)(b.state));
       const seen = statuses(a);
       await h.drop(A);
       await h.until(
@@ -217,16 +330,16 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         () =>
           a.state.connection.status === h.traits.recovery &&
           !!a.state.self?.publications[`${A}:main`] &&
-          !!a.state.streams.get(`${B}:main`)?.subscription,
+          !!selectStream(`${B}:main`)(a.state)?.subscription,
       );
-      await h.until(`${B} sees ${A}:main again`, () => !!b.state.streams.get(`${A}:main`));
+      await h.until(`${B} sees ${A}:main again`, () => !!selectStream(`${A}:main`)(b.state));
       const order = seen.map((s) => s.status).filter((s) => s !== 'connected');
       const firstReconnecting = order.indexOf('reconnecting');
       expect(firstReconnecting).toBeGreaterThanOrEqual(0);
       expect(order.indexOf(h.traits.recovery)).toBeGreaterThan(firstReconnecting);
       const reconnecting = seen.find((s) => s.status === 'reconnecting');
       expect(reconnecting?.attempt).toBeGreaterThanOrEqual(1);
-      expect(a.state.streams.get(`${B}:main`)?.subscription).toMatchObject({ audio: true, video: false });
+      expect(selectStream(`${B}:main`)(a.state)?.subscription).toMatchObject({ audio: true, video: false });
       expect(a.state.roomId).toBe(h.roomId);
     });
 

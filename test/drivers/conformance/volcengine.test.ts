@@ -45,6 +45,12 @@ function volcengineHarness(): ConformanceHarness {
       member(userId).client.fire(server.sdk.EVENTS.ERROR, { errMsg: 'SocketTask onError' });
       return 'CONNECTION_LOST';
     },
+    receiving(userId, streamId) {
+      const uid = streamId.slice(0, streamId.lastIndexOf(':'));
+      const reception = member(userId).client.receptions.get(uid);
+      return reception ? { audio: !reception.audioMuted, video: !reception.videoMuted } : null;
+    },
+    reports: (userId) => member(userId).client.reports,
     async teardown() {
       for (const c of clients) c.destroy();
     },

@@ -659,7 +659,10 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
         const c = command as Command;
         if (!capabilities.has(c.type))
           return throwError(() => new RtcError('UNSUPPORTED', `${backend.name} does not support ${c.type}`));
-        const refused = backend.refuse?.(c);
+        const refused =
+          c.type === 'publish' && c.tag !== undefined
+            ? new RtcError('UNSUPPORTED', `${backend.name} publishes no custom-tagged streams`)
+            : backend.refuse?.(c);
         if (refused) return throwError(() => refused);
         if (c.type === 'join') {
           if (session) return throwError(() => new RtcError('ALREADY_JOINED', 'already joined or joining'));
