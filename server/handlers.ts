@@ -89,18 +89,22 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     }
   };
   check(ensureCurrent(ctx));
-  const url = await hub.mediaUrl({
+  const id = `${session.user}:${kind}`;
+  const url = hub.mediaUrl({
     room: session.room,
     owner: session.user,
     kind,
     holder: session.user,
     direction: 'push',
   });
-  // Signing awaited: anything may have changed, so check again before changing anything.
+  // With media hooks: is the media server receiving this stream already (a publisher that kept
+  // pushing while this server restarted)?
+  const media = await hub.mediaWatch.initialState(session.room, id);
+  // That awaited: anything may have changed, so check again before changing anything.
   const room = ensureCurrent(ctx);
   check(room);
   const stream: StreamInfo = {
-    id: `${session.user}:${kind}`,
+    id,
     user: session.user,
     kind,
     audio: frame.audio,
@@ -108,8 +112,10 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     small: frame.small ?? false,
     audioMuted: false,
     videoMuted: false,
+    ...(media === undefined ? {} : { media: media.state }),
   };
   session.publications.set(kind, { stream, url });
+  hub.mediaWatch.track(room.id, session, stream, media?.client);
   room.broadcast({ t: 'stream-added', stream }, session);
   hub.scheduleMediaRefresh(session);
   respond({ stream, url });
@@ -122,7 +128,7 @@ const unpublish: Handler<'unpublish'> = (ctx, frame, respond) => {
   respond({});
 };
 
-const subscribe: Handler<'subscribe'> = async (ctx, frame, respond) => {
+const subscribe: Handler<'subscribe'> = (ctx, frame, respond) => {
   const { hub, session } = ctx;
   const check = (room: Room) => {
     if (!session.privileges.subscribe)
@@ -134,14 +140,13 @@ const subscribe: Handler<'subscribe'> = async (ctx, frame, respond) => {
     return target;
   };
   const target = check(ensureCurrent(ctx));
-  const url = await hub.mediaUrl({
+  const url = hub.mediaUrl({
     room: session.room,
     owner: target.owner.user,
     kind: target.stream.kind,
     holder: session.user,
     direction: 'play',
   });
-  check(ensureCurrent(ctx));
   const previous = session.subscriptions.get(frame.stream);
   // Subscribing again updates the options; the receiver-side mute bits are the user's and stay.
   const sub: SubscriptionInfo = {
