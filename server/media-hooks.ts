@@ -262,6 +262,8 @@ export class MediaWatch {
       if (call.startsWith('update_') && this.inRestartWindow() && !this.seen.has(key)) {
         return { ok: true, reason: 'unknown stream during the restart window' };
       }
+      // The end of media of a stream already removed (its drop, or after a restart): nothing to do.
+      if (call.endsWith('_done')) return { ok: true, reason: 'the stream is gone already' };
       return refuse('no such stream');
     }
     const holder = this.holderOf(entry.room, token);
