@@ -39,7 +39,7 @@ export type {
   PeerLeftReason,
   StreamRemovedReason,
 } from './streams/room-event';
-export { initialRoomState, isConnected, streamIdFor } from './streams/model';
+export { initialRoomState, isConnected, mediaStateOf, streamIdFor } from './streams/model';
 export type {
   RoomState,
   Peer,
@@ -53,6 +53,7 @@ export type {
   Role,
   StreamKind,
   KickReason,
+  MediaState,
 } from './streams/model';
 export {
   selectPeers,

@@ -8,7 +8,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { RtcClient } from '../streams/create-client';
-import type { ConnectionStatus, RoomState } from '../streams/model';
+import { mediaStateOf, type ConnectionStatus, type MediaState, type RoomState } from '../streams/model';
 import { deepEqual } from '../streams/selectors';
 import { playerElementId } from '../bindings/native/handlers';
 import { activeSpeaker, type ActiveSpeakerOptions } from './active-speaker';
@@ -32,6 +32,8 @@ export interface PlayerView {
   readonly volume: number;
   readonly quality: NetQuality;
   readonly speaking: boolean;
+  /** `pending` (no media yet), `live`, or `lost` (media stopped), on backends that watch media. */
+  readonly media: MediaState;
 }
 
 /** The page's `<live-pusher>`. */
@@ -148,6 +150,7 @@ export function roomViewModel(
           volume: volume[s.userId] ?? 0,
           quality: quality[s.userId] ?? 'unknown',
           speaking: speaking.has(s.userId),
+          media: mediaStateOf(s),
         }));
       const main = me ? room.self?.publications[`${me}:main`] : undefined;
       const pusher: PusherView = {
