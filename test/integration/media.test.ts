@@ -26,7 +26,7 @@ import {
   startNginx,
   type MediaServer,
   type Proc,
-} from '../support/media';
+} from '../../examples/demo/media';
 
 jest.setTimeout(180_000);
 

@@ -1,10 +1,12 @@
 /**
- * Real media for tests: nginx with nginx-rtmp started from deploy/nginx-rtmp.conf (only its
- * ports filled in) in a temporary prefix, ffmpeg publishers of a synthetic source, and ffprobe.
- * Every process is started here and stopped by its PID. Waits are for conditions, never for time.
+ * Real media on one machine, for `npm start -- --media`, the media tests
+ * (test/integration/media.test.ts) and the bench's `media` section: nginx with nginx-rtmp started
+ * from deploy/nginx-rtmp.conf (only its ports filled in) in a temporary prefix, ffmpeg publishers
+ * of a synthetic source, and ffprobe. Every process is started here and stopped by its PID.
+ * Waits are for conditions, never for time.
  *
  * The binaries come from `apt-get install nginx libnginx-mod-rtmp ffmpeg` (`.ci/run` installs
- * them). A missing binary fails the suite that needs it, in CI and elsewhere: it is never skipped.
+ * them). A missing binary is an error naming that command: the tests fail, never skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
