@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { machineInfo, renderConsole, renderMarkdown, summaryRows, type Results } from './report';
 
 const ROOT = join(__dirname, '..');
-const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server'] as const;
+const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server', 'media'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Generous per-section limits; the whole run is expected to take about 4 minutes. */
@@ -29,6 +29,7 @@ const LIMIT_MS: Record<Section, number> = {
   bundle: 150_000,
   recovery: 150_000,
   server: 120_000,
+  media: 240_000,
 };
 
 async function runSection(name: Section, quick: boolean): Promise<unknown> {
@@ -54,6 +55,10 @@ async function runSection(name: Section, quick: boolean): Promise<unknown> {
     case 'server': {
       const { runServerLoad } = await import('./sections/server-load');
       return runServerLoad(__filename, process.execArgv);
+    }
+    case 'media': {
+      const { runMedia } = await import('./sections/media');
+      return runMedia(quick ? 3 : 10, 2, quick ? 3000 : 10_000);
     }
   }
 }

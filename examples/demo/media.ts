@@ -232,6 +232,12 @@ export function pushTestSource(url: string): Proc {
   ]);
 }
 
+/** An ffmpeg player that reads `url` until stopped and throws the media away. */
+export function playToNull(url: string): Proc {
+  requireMediaBinaries();
+  return start('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', url, '-f', 'null', '-']);
+}
+
 /** What ffprobe read from a play URL. */
 export interface ProbeResult {
   readonly streams: { codec_type: string; width?: number; height?: number }[];
