@@ -53,6 +53,8 @@ export interface Results {
   errors: Record<string, string>;
   totalMs?: number;
   summary?: SummaryRow[];
+  /** Sections re-measured after the full run (`--merge`): when, on which CPU, at which commit. */
+  merged?: Record<string, { at: string; cpu: string; commit: string }>;
 }
 
 /** Read-only facts about this machine and checkout. */
@@ -476,7 +478,13 @@ export function renderMarkdown(results: Results): string {
     `<!-- Written by \`npm run bench\` (bench/run.ts, bench/report.ts); edit those, not this file. -->`,
     `Latest full run: ${results.startedAt}, ${((results.totalMs ?? 0) / 1000).toFixed(0)} s in all. ` +
       'Every comparison is a ratio measured in the same run, on the same machine, because these ' +
-      'machines are noisy; absolute times are only indicative.',
+      'machines are noisy; absolute times are only indicative.' +
+      Object.entries(results.merged ?? {})
+        .map(
+          ([name, m]) =>
+            ` Section ${name} was measured later (${m.at}, ${m.cpu}, code ${m.commit}) and merged into this run.`,
+        )
+        .join(''),
   );
   out.push(
     '## Targets',
@@ -519,7 +527,8 @@ export function renderMarkdown(results: Results): string {
     'Sections run one after another, each in its own Node process (isolated heap and JIT), with a ' +
       'watchdog. All traffic stays on 127.0.0.1. The trace and the frame streams are seeded, so every ' +
       'run replays the same events; only the timings vary. Close other work on the machine first: the ' +
-      'signaling and server numbers are CPU-bound.',
+      'signaling and server numbers are CPU-bound. The media section needs ' +
+      '`apt-get install nginx libnginx-mod-rtmp ffmpeg`.',
   );
 
   const sd = results.sections.setdata as SetDataResult | undefined;

@@ -20,6 +20,7 @@ import {
   combinePolicies,
   createClient,
   maxVideo,
+  selectStream,
   subscribeAll,
   type RoomEvent,
   type RtcClient,
@@ -263,7 +264,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     if (nginx) {
       await until(
         guestA.client.room$,
-        (r) => ['host:main', 'guest-b:main'].every((id) => r.streams[id]?.media === 'live'),
+        (r) => ['host:main', 'guest-b:main'].every((id) => selectStream(id)(r)?.media === 'live'),
         'media to arrive',
         60_000,
       );
