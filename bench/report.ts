@@ -837,7 +837,10 @@ function renderMedia(p: Para, md: MediaResult): void {
       '`on_publish`, the `stream-updated` push, the reducer); **kill → lost** from SIGKILL to `lost` in ' +
       "B's `room$` (nginx-rtmp's `on_publish_done`); **kick → dropped** from the admin kick until " +
       "ffmpeg ends because the server dropped it through nginx-rtmp's control module (an active " +
-      'publisher is never dropped by the idle timeout, so without the drop it would push on).',
+      'publisher is never dropped by the idle timeout, so without the drop it would push on). ' +
+      `The machine's 1-minute load average was ${md.loadAverage[0]} at the start and ` +
+      `${md.loadAverage[1]} at the end of the section (shared with other work): ` +
+      'process start-up dominates start → live and grows with the load.',
     mdTable(
       ['', 'runs', 'p50', 'p95', 'max'],
       [

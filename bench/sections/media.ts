@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { filter, firstValueFrom, timeout, type Observable } from 'rxjs';
 import { createToken, startServer, type RunningServer } from '../../server';
@@ -100,6 +101,7 @@ async function join(server: RunningServer, room: string, user: string): Promise<
 
 /** The media timings, `runs` times. */
 export async function runMedia(runs: number, relayStreams: number, relayWindowMs: number) {
+  const loadAtStart = loadavg()[0] ?? 0;
   const rig = await startRig();
   const startToLive: number[] = [];
   const killToLost: number[] = [];
@@ -168,6 +170,8 @@ export async function runMedia(runs: number, relayStreams: number, relayWindowMs
 
     return {
       runs,
+      /** The 1-minute load average at the start and the end: this box is shared and noisy. */
+      loadAverage: [round(loadAtStart, 1), round(loadavg()[0] ?? 0, 1)] as const,
       startToLiveMs: roundSummary(summarize(startToLive)),
       killToLostMs: roundSummary(summarize(killToLost)),
       kickToDropMs: roundSummary(summarize(kickToDrop)),
