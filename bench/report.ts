@@ -840,7 +840,7 @@ function renderMedia(p: Para, md: MediaResult): void {
       'publisher is never dropped by the idle timeout, so without the drop it would push on). ' +
       `The machine's 1-minute load average was ${md.loadAverage[0]} at the start and ` +
       `${md.loadAverage[1]} at the end of the section (shared with other work): ` +
-      'process start-up dominates start → live and grows with the load.',
+      'start → live includes ffmpeg’s own start-up (encoder initialisation), so it depends on that load.',
     mdTable(
       ['', 'runs', 'p50', 'p95', 'max'],
       [

@@ -131,6 +131,27 @@ describe('media hooks over HTTP', () => {
     expect(b.pushTypes()).toEqual(['stream-added', 'stream-updated', 'stream-updated', 'stream-updated']);
   });
 
+  it('on_update refuses holders who are gone: a player who left, a publisher who unpublished', async () => {
+    const { client: a } = await Client.join(server, 'hooks-3', 'alice');
+    const { client: b } = await Client.join(server, 'hooks-3', 'bob');
+    const pub = await a.ok('publish', { audio: true, video: true });
+    const sub = await b.ok('subscribe', { stream: 'alice:main' });
+    const push = split(pub.url);
+    const play = split(sub.url);
+    const update = (call: string, url: { name: string; args: [string, string][] }) =>
+      postForm(server, '/media/on_update', nginxForm(call, url.name, url.args));
+    expect((await postForm(server, '/media/on_play', nginxForm('play', play.name, play.args))).status).toBe(
+      200,
+    );
+    expect((await update('update_play', play)).status).toBe(200);
+    expect((await update('update_publish', push)).status).toBe(200);
+
+    await b.ok('leave', {});
+    expect(await update('update_play', play)).toEqual({ status: 403, text: 'the holder is not in the room' });
+    await a.ok('unpublish', { stream: 'alice:main' });
+    expect(await update('update_publish', push)).toEqual({ status: 403, text: 'no such stream' });
+  });
+
   it('refuse a repeated field, an unknown app, a call on the wrong hook, a bad token', async () => {
     const { client: a } = await Client.join(server, 'hooks-2', 'alice');
     const { client: b } = await Client.join(server, 'hooks-2', 'bob');
