@@ -40,6 +40,7 @@ export type {
   StreamRemovedReason,
 } from './streams/room-event';
 export { initialRoomState, isConnected, mediaStateOf, streamIdFor } from './streams/model';
+export { PersistentMap } from './streams/persistent-map';
 export type {
   RoomState,
   Peer,
@@ -59,6 +60,8 @@ export {
   selectPeers,
   selectPeer,
   selectPeerList,
+  selectPeerRecord,
+  selectStreamRecord,
   selectStreamList,
   selectRemoteStreams,
   selectConnection,

@@ -87,7 +87,7 @@ export async function runReconnect(runs: number) {
     const sub = await member(server, 'sub', room);
     members.push(pub, sub);
     await firstValueFrom(pub.client.publish());
-    await waitFor(sub.client.room$, (r) => !!r.streams['pub:main']);
+    await waitFor(sub.client.room$, (r) => !!r.streams.get('pub:main'));
     await firstValueFrom(sub.client.subscribe('pub:main'));
 
     // Socket cut → resumed.
@@ -117,13 +117,13 @@ export async function runReconnect(runs: number) {
       cut.attempts.push(states.filter((s) => s.status === 'reconnecting').length);
       await sleep(10);
     }
-    if (!sub.client.state.streams['pub:main']?.subscription)
+    if (!sub.client.state.streams.get('pub:main')?.subscription)
       throw new Error('subscription lost across resumes');
 
     // Server restart → rejoined, publication and subscription restored: an instant restart, and one
     // where the server stays away for `downtimeMs` (so the policy's delays come into play).
     const restored = (r: RoomState) =>
-      r.connection.status === 'rejoined' && !!r.streams['pub:main']?.subscription;
+      r.connection.status === 'rejoined' && !!r.streams.get('pub:main')?.subscription;
     const restartRuns = async (count: number, downtimeMs: number) => {
       const out = {
         total: [] as number[],

@@ -30,6 +30,9 @@ import {
   type RoomState,
   type RtcClient,
   type ServerFrame,
+  type NativeEvent,
+  roomViewModel,
+  PersistentMap,
 } from '../../src';
 import { pushToEvent } from '../../src/bindings/protocol/mapping';
 import { gc, median, randInt, round, seededRandom } from '../lib/common';
@@ -136,7 +139,39 @@ export function generateFrames(peers: number, count: number, seed = 1): FrameStr
 }
 
 /** An in-process Platform whose one socket answers `join` and lets the bench push frames. */
-function loopbackPlatform() {
+/** What the loopback server's join ack holds besides the defaults (a room to join into). */
+interface JoinRoom {
+  readonly peers?: readonly { user: string; role: 'broadcaster'; visible: boolean }[];
+  readonly streams?: readonly ReturnType<typeof streamInfoOf>[];
+  readonly subscriptions?: readonly ReturnType<typeof subscriptionInfoOf>[];
+}
+
+function streamInfoOf(user: string) {
+  return {
+    id: `${user}:main`,
+    user,
+    kind: 'main' as const,
+    audio: true,
+    video: true,
+    small: false,
+    audioMuted: false,
+    videoMuted: false,
+  };
+}
+
+function subscriptionInfoOf(user: string) {
+  return {
+    stream: `${user}:main`,
+    url: `rtmp://media.invalid/live/${user}`,
+    audio: true,
+    video: true,
+    small: false,
+    audioMuted: false,
+    videoMuted: false,
+  };
+}
+
+function loopbackPlatform(room: JoinRoom = {}) {
   let deliver: (text: string) => void = () => undefined;
   const platform: Platform = {
     name: 'bench',
@@ -162,10 +197,10 @@ function loopbackPlatform() {
               session: 'bench-session',
               seq: 0,
               self: { user: SELF, role: 'broadcaster', visible: true },
-              peers: [],
-              streams: [],
+              peers: [...(room.peers ?? [])],
+              streams: [...(room.streams ?? [])],
               publications: [],
-              subscriptions: [],
+              subscriptions: [...(room.subscriptions ?? [])],
               attributes: {},
               heartbeat: { interval: 10_000, timeout: 30_000 },
               grace: 20_000,
@@ -196,8 +231,8 @@ interface JoinedClient {
   readonly subscription: Subscription;
 }
 
-async function joinedClient(): Promise<JoinedClient> {
-  const { platform, deliver } = loopbackPlatform();
+async function joinedClient(room: JoinRoom = {}): Promise<JoinedClient> {
+  const { platform, deliver } = loopbackPlatform(room);
   const client = createClient({
     url: 'ws://bench.invalid',
     platform,
@@ -279,7 +314,7 @@ async function runner(variant: Variant, stream: FrameStream): Promise<Runner> {
           for (let i = 0; i < frames.length; i++) fold(frames[i]!);
           return performance.now() - t0;
         },
-        finish: () => Object.keys(state.peers).length,
+        finish: () => [...state.peers.keys()].length,
       };
     }
     case 'client': {
@@ -292,7 +327,7 @@ async function runner(variant: Variant, stream: FrameStream): Promise<Runner> {
           return performance.now() - t0;
         },
         finish() {
-          const peers = Object.keys(c.client.state.peers).length;
+          const peers = [...c.client.state.peers.keys()].length;
           if (peers !== stream.peers)
             throw new Error(`client ended with ${peers} peers, expected ${stream.peers}`);
           c.subscription.unsubscribe();
@@ -367,7 +402,20 @@ export async function runSignaling(options: SignalingOptions = {}) {
     reduce: round(scaling[1000]!.reduce / scaling[10]!.reduce, 1),
     client: round(scaling[1000]!.client / scaling[10]!.client, 1),
   };
+  // The native-event mix: the cost of one volume/net tick from 4 to 200 players.
+  const ticks: Record<string, Awaited<ReturnType<typeof volumeTickCost>>> = {};
+  await volumeTickCost(20, 10); // warm the view-model path up first: the first series must not pay for the JIT
+  for (const players of [4, 20, 50, 100, 200]) {
+    const runs: Awaited<ReturnType<typeof volumeTickCost>>[] = [];
+    for (let r = 0; r < (quick ? 1 : 3); r++)
+      runs.push(await volumeTickCost(players, quick ? 15 : 40, r + 1));
+    runs.sort((a, b) => a.usPerEvent - b.usPerEvent);
+    ticks[players] = runs[Math.floor(runs.length / 2)]!;
+  }
+  const tickGrowth = round(ticks[200]!.usPerEvent / ticks[4]!.usPerEvent, 2);
   return {
+    nativeTicks: ticks,
+    tickGrowth200vs4: tickGrowth,
     room: {
       peers: main.peers,
       buildUpFrames: main.buildUp.length,
@@ -385,40 +433,67 @@ export async function runSignaling(options: SignalingOptions = {}) {
   };
 }
 
-// ── what a record change costs, and what the proposed representations would cost ─────────────
+// ── the native-event mix: what a volume or net tick costs as the grid grows ─────────────────
 
 /**
- * A prototype persistent map for the proposal: 32 buckets (Maps) by key hash; a change copies the
- * bucket array and one bucket (about n/32 entries), never the whole record.
+ * µs per native event for a page showing `players` subscribed remote streams: every player
+ * reports its volume every 300 ms and its net status every 1 s, the pusher its volume every
+ * 300 ms, for `seconds` of (compressed) time. As in a meeting, three people talk at a time (levels
+ * 30–90, a new trio every 3 s) and everyone else's microphone picks up noise (0–12). Each event goes through `dispatchNative` → the
+ * client's volume/net maps → `roomViewModel` (quantised volume, active speaker, net quality, the
+ * players' view), as a page subscribed to it pays.
  */
-class BucketMap<T> {
-  private constructor(private readonly buckets: readonly ReadonlyMap<string, T>[]) {}
-  static empty<T>(): BucketMap<T> {
-    return new BucketMap<T>(Array.from({ length: 32 }, () => new Map<string, T>()));
+export async function volumeTickCost(players: number, seconds: number, seed = 3) {
+  const users = Array.from({ length: players }, (_, i) => `p${String(i).padStart(3, '0')}`);
+  const c = await joinedClient({
+    peers: users.map((user) => ({ user, role: 'broadcaster' as const, visible: true })),
+    streams: users.map(streamInfoOf),
+    subscriptions: users.map(subscriptionInfoOf),
+  });
+  const views = { count: 0, players: 0 };
+  const sub = roomViewModel(c.client).subscribe((vm) => {
+    views.count++;
+    views.players = vm.players.length;
+  });
+  if (views.players !== players) throw new Error(`view shows ${views.players} players, expected ${players}`);
+  const random = seededRandom(seed * 7919 + players);
+  type Tick = { at: number; event: NativeEvent };
+  const ticks: Tick[] = [];
+  let talking = new Set<number>();
+  for (let t = 0; t < seconds * 1000; t += 300) {
+    if (t % 3000 === 0) talking = new Set([0, 1, 2].map(() => randInt(random, 0, players - 1)));
+    ticks.push({ at: t, event: { type: 'pusher-volume', volume: randInt(random, 0, 12) } });
+    users.forEach((u, i) => {
+      const at = t + ((i * 7) % 300);
+      const volume = talking.has(i) ? randInt(random, 30, 90) : randInt(random, 0, 12);
+      ticks.push({ at, event: { type: 'player-volume', streamId: `${u}:main`, volume } });
+      if (t % 900 === 0) {
+        ticks.push({
+          at: at + 1,
+          event: {
+            type: 'player-net',
+            streamId: `${u}:main`,
+            info: { netQualityLevel: randInt(random, 1, 5), videoBitrate: randInt(random, 300, 900) },
+          },
+        });
+      }
+    });
   }
-  private static slot(key: string): number {
-    let h = 0;
-    for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
-    return h & 31;
-  }
-  get(key: string): T | undefined {
-    return this.buckets[BucketMap.slot(key)]!.get(key);
-  }
-  private with(key: string, change: (bucket: Map<string, T>) => void): BucketMap<T> {
-    const i = BucketMap.slot(key);
-    const buckets = this.buckets.slice();
-    const bucket = new Map(buckets[i]!);
-    change(bucket);
-    buckets[i] = bucket;
-    return new BucketMap(buckets);
-  }
-  set(key: string, value: T): BucketMap<T> {
-    return this.with(key, (b) => b.set(key, value));
-  }
-  delete(key: string): BucketMap<T> {
-    return this.with(key, (b) => b.delete(key));
-  }
+  ticks.sort((a, b) => a.at - b.at);
+  const warm = Math.floor(ticks.length / 4);
+  for (let i = 0; i < warm; i++) c.client.dispatchNative(ticks[i]!.event);
+  gc();
+  const t0 = performance.now();
+  for (let i = warm; i < ticks.length; i++) c.client.dispatchNative(ticks[i]!.event);
+  const ms = performance.now() - t0;
+  const timed = ticks.length - warm;
+  sub.unsubscribe();
+  c.subscription.unsubscribe();
+  c.client.destroy();
+  return { players, events: timed, usPerEvent: round((ms * 1000) / timed, 3), viewEmissions: views.count };
 }
+
+// ── what a record change costs, and what the proposed representations would cost ─────────────
 
 interface Peerish {
   readonly userId: string;
@@ -428,8 +503,8 @@ interface Peerish {
 
 /**
  * µs per change of a record of n peers: update a key, add one and drop one, as reduceRoom does
- * today (`{...dict, [k]: v}` and spread + delete), as a Map copy would, and as a bucketed
- * persistent map would; and `deepEqual` of two such records after one change (what
+ * before the state core moved (`{...dict, [k]: v}` and spread + delete), as a Map copy would, and
+ * as the PersistentMap the reducer now uses does; and `deepEqual` of two such records after one change (what
  * `select(…)`'s distinctUntilChanged pays).
  */
 export function recordCopyCosts() {
@@ -449,8 +524,8 @@ export function recordCopyCosts() {
     for (let i = 0; i < n; i++) rec = { ...rec, [keyOf(i)]: value(i) };
     let map = new Map<string, Peerish>();
     for (let i = 0; i < n; i++) map = new Map(map).set(keyOf(i), value(i));
-    let buckets = BucketMap.empty<Peerish>();
-    for (let i = 0; i < n; i++) buckets = buckets.set(keyOf(i), value(i));
+    let pmap = PersistentMap.empty<Peerish>();
+    for (let i = 0; i < n; i++) pmap = pmap.with(keyOf(i), value(i));
     let next = n;
     const churnRecord = (i: number) => {
       const k = keyOf(next - n + (i % 1));
@@ -476,12 +551,12 @@ export function recordCopyCosts() {
       next++;
     });
     next = n;
-    const bucketUpdate = time((i) => {
+    const persistentUpdate = time((i) => {
       const k = keyOf(next - n + (i % n));
-      if (buckets.get(k)) buckets = buckets.set(k, value(i));
+      if (pmap.get(k)) pmap = pmap.with(k, value(i));
     });
-    const bucketChurn = time(() => {
-      buckets = buckets.delete(keyOf(next - n)).set(keyOf(next), value(next));
+    const persistentChurn = time(() => {
+      pmap = pmap.without(keyOf(next - n)).with(keyOf(next), value(next));
       next++;
     });
     const before = rec;
@@ -493,8 +568,8 @@ export function recordCopyCosts() {
       recordChurn,
       mapUpdate,
       mapChurn,
-      bucketUpdate,
-      bucketChurn,
+      persistentUpdate,
+      persistentChurn,
       deepEqualAfterOneChange: equal,
     };
   }

@@ -10,7 +10,8 @@
  * - speaking (activeSpeaker, threshold 20, hold 1500 ms): the latest reading is ≥ 20, or the level
  *   has been below 20 for less than 1500 ms (since the first quiet reading after a loud one);
  * - quality (netQuality, recoverAfter 3000 ms): netQualityLevel 1–2 good, 3 fair, 4–6 poor; a
- *   worse reading shows at once, a better one once readings of it have lasted 3000 ms;
+ *   worse reading shows at once; once only better readings have come for 3000 ms, the least good
+ *   of them shows;
  * - the pusher: publishing, mic and camera on from room entry (1018); volume, speaking, quality as
  *   above from its own events; peerCount: users joined and not left.
  *
@@ -122,14 +123,24 @@ class Levels {
     const reading = fold(level);
     if (this.shown === 'unknown' || reading === 'unknown' || RANK[reading] <= RANK[this.shown]) {
       if (reading !== 'unknown') this.shown = reading;
-      this.better = null;
+      if (reading !== 'unknown' || this.shown === 'unknown') this.better = null;
       return this.shown;
     }
-    if (!this.better || this.better.quality !== reading) this.better = { quality: reading, since: t };
-    if (t - this.better.since >= RECOVER_AFTER_MS) {
-      this.shown = reading;
-      this.better = null;
-    }
+    // Better: counted from the first better reading, whatever better levels follow; it recovers
+    // to the least good of them when RECOVER_AFTER_MS have passed (see recover()).
+    if (!this.better) this.better = { quality: reading, since: t };
+    else if (RANK[reading] < RANK[this.better.quality]) this.better = { ...this.better, quality: reading };
+    return this.shown;
+  }
+
+  /** When the pending recovery happens if nothing else does, or null. */
+  recoveryAt(): number | null {
+    return this.better ? this.better.since + RECOVER_AFTER_MS : null;
+  }
+
+  recover(): Quality {
+    if (this.better) this.shown = this.better.quality;
+    this.better = null;
     return this.shown;
   }
 }
@@ -213,6 +224,24 @@ export function computeTruth(trace: Trace, self = 'me'): Truth {
       else if (playing(user)) line(`${prefix(user)}/speaking`).set(at, l.speakingAt(at));
     }
   };
+  // Pending quality recoveries: user → time.
+  const recoveries = new Map<string, number>();
+  const runRecoveries = (until: number) => {
+    for (const [user, at] of [...recoveries].sort((a, b) => a[1] - b[1])) {
+      if (at > until) continue;
+      recoveries.delete(user);
+      const l = levels.get(user);
+      if (!l || l.recoveryAt() !== at) continue;
+      const q = l.recover();
+      if (user === self) line('pusher/quality').set(at, q);
+      else if (playing(user)) line(`${prefix(user)}/quality`).set(at, q);
+    }
+  };
+  const armRecovery = (user: string) => {
+    const at = levelsOf(user).recoveryAt();
+    if (at === null) recoveries.delete(user);
+    else recoveries.set(user, at);
+  };
   const armExpiry = (user: string) => {
     const at = levelsOf(user).expiry();
     if (at === null) expiries.delete(user);
@@ -231,6 +260,7 @@ export function computeTruth(trace: Trace, self = 'me'): Truth {
 
   for (const e of trace.events) {
     runExpiries(e.t);
+    runRecoveries(e.t);
     const t = e.t;
     if (e.source === 'pusher') {
       if (e.bind === 'statechange') {
@@ -267,6 +297,7 @@ export function computeTruth(trace: Trace, self = 'me'): Truth {
         line('pusher/speaking').set(t, l.speakingAt(t));
       } else {
         line('pusher/quality').set(t, levelsOf(self).net(t, e.info.netQualityLevel));
+        armRecovery(self);
       }
       continue;
     }
@@ -277,10 +308,12 @@ export function computeTruth(trace: Trace, self = 'me'): Truth {
       armExpiry(e.userId);
     } else {
       l.net(t, e.info.netQualityLevel);
+      armRecovery(e.userId);
     }
     writePlayer(t, e.userId);
   }
   runExpiries(trace.durationMs);
+  runRecoveries(trace.durationMs);
   return { fields, streamIds: [...streamIds].sort() };
 }
 

@@ -67,8 +67,8 @@ const statusBadge = (s: RoomState['connection']) => {
 function render(
   watched: DemoClient,
   room: RoomState,
-  volume: Readonly<Record<string, number>>,
-  quality: Readonly<Record<string, NetQuality>>,
+  volume: ReadonlyMap<string, number>,
+  quality: ReadonlyMap<string, NetQuality>,
   speakers: readonly string[],
 ): string {
   const lines: string[] = [];
@@ -82,11 +82,11 @@ function render(
   if (me) {
     const pub = room.self?.publications[`${me}:main`];
     lines.push(
-      `  ${chalk.cyan(me.padEnd(8))} (me)   ${pub ? 'publishing ' + (pub.stream.hasVideo ? 'A+V' : 'A') : 'not publishing'}${bitrates[`${me}:main`] === undefined ? '' : ` ${bitrates[`${me}:main`]} kb/s`}   ${bar(volume[me] ?? 0)}`,
+      `  ${chalk.cyan(me.padEnd(8))} (me)   ${pub ? 'publishing ' + (pub.stream.hasVideo ? 'A+V' : 'A') : 'not publishing'}${bitrates[`${me}:main`] === undefined ? '' : ` ${bitrates[`${me}:main`]} kb/s`}   ${bar(volume.get(me) ?? 0)}`,
     );
   }
-  for (const peer of Object.values(room.peers)) {
-    const streams = Object.values(room.streams).filter((s) => s.userId === peer.userId);
+  for (const peer of [...room.peers.values()]) {
+    const streams = [...room.streams.values()].filter((s) => s.userId === peer.userId);
     const desc = streams.length
       ? streams
           .map((s) => {
@@ -102,7 +102,7 @@ function render(
       : chalk.gray('no stream');
     const speaking = speakers.includes(peer.userId) ? chalk.magenta(' ◀ speaking') : '';
     lines.push(
-      `  ${chalk.cyan(peer.userId.padEnd(8))} ${desc.padEnd(30)} ${bar(volume[peer.userId] ?? 0)} net ${qualityBadge(quality[peer.userId])}${speaking}`,
+      `  ${chalk.cyan(peer.userId.padEnd(8))} ${desc.padEnd(30)} ${bar(volume.get(peer.userId) ?? 0)} net ${qualityBadge(quality.get(peer.userId))}${speaking}`,
     );
   }
   lines.push('');

@@ -124,7 +124,7 @@ function simulateMedia(clients: readonly DemoClient[]): Subscription {
       if (state.self?.publications[`${me}:main`]) {
         c.client.dispatchNative({ type: 'pusher-volume', volume: speaking ? 25 + wave(i) : 3 });
       }
-      for (const stream of Object.values(state.streams)) {
+      for (const stream of [...state.streams.values()]) {
         if (!stream.subscription) continue;
         const owner = clients.findIndex((o) => o.client.state.self?.userId === stream.userId);
         c.client.dispatchNative({
@@ -272,12 +272,12 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     }
     await until(
       guestA.client.room$,
-      (r) => ['host:main', 'guest-b:main'].every((id) => r.streams[id]?.subscription),
+      (r) => ['host:main', 'guest-b:main'].every((id) => r.streams.get(id)?.subscription),
       'guest-a to subscribe',
     );
     await until(
       viewer.client.room$,
-      (r) => Object.values(r.streams).filter((s) => s.subscription).length === 3,
+      (r) => [...r.streams.values()].filter((s) => s.subscription).length === 3,
       'the viewer to subscribe',
     );
     milestone('auto-subscribed', 'auto-subscribe picked the streams for each policy');
@@ -318,7 +318,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
       await until(
         guestA.client.room$,
         (r) =>
-          ['host:main', 'guest-b:main'].every((id) => r.streams[id]?.subscription) &&
+          ['host:main', 'guest-b:main'].every((id) => r.streams.get(id)?.subscription) &&
           !!r.self?.publications['guest-a:main'],
         'guest-a to restore',
       );
@@ -334,7 +334,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     });
     if (!res.ok) throw new Error(`kick failed: HTTP ${res.status}`);
     await until(guestB.client.connection$, (c) => c.status === 'kicked', 'the kick');
-    await until(guestA.client.room$, (r) => !r.peers['guest-b'], 'guest-b to be gone');
+    await until(guestA.client.room$, (r) => !r.peers.get('guest-b'), 'guest-b to be gone');
     milestone('kicked', 'guest-b was kicked by the admin API; it does not reconnect');
     await sleep(options.pace * 2);
 

@@ -1,7 +1,8 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { PersistentMap } from '../streams/persistent-map';
 
 /** Latest audio level per user id (0–100), as `client.volume$` emits it. */
-export type VolumeLevels = Readonly<Record<string, number>>;
+export type VolumeLevels = ReadonlyMap<string, number>;
 
 /** Options of {@link activeSpeaker}. */
 export interface ActiveSpeakerOptions {
@@ -40,6 +41,8 @@ export function activeSpeaker(
 
     const evaluate = () => {
       const now = scheduler.now();
+      // Someone loud now is heard now, though their unchanged level brought no new reading.
+      const heard = (user: string) => ((level.get(user) ?? 0) >= threshold ? now : (lastLoud.get(user) ?? 0));
       let nextExpiry = Infinity;
       const active: string[] = [];
       for (const user of lastLoud.keys()) {
@@ -55,9 +58,7 @@ export function activeSpeaker(
       // loudest first; among the silent ones held, the most recent speaker first
       active.sort(
         (a, b) =>
-          (level.get(b) ?? 0) - (level.get(a) ?? 0) ||
-          (lastLoud.get(b) ?? 0) - (lastLoud.get(a) ?? 0) ||
-          (a < b ? -1 : a > b ? 1 : 0),
+          (level.get(b) ?? 0) - (level.get(a) ?? 0) || heard(b) - heard(a) || (a < b ? -1 : a > b ? 1 : 0),
       );
       if (active.length !== last.length || active.some((u, i) => u !== last[i])) {
         last = active;
@@ -68,27 +69,30 @@ export function activeSpeaker(
     };
 
     subscriber.next(last);
+    let previous: VolumeLevels = new Map<string, number>();
     const sub = volume$.subscribe({
       next: (levels) => {
         const now = scheduler.now();
-        // A user missing from the map left (or stopped playing): forget them at once.
-        for (const user of [...level.keys()]) {
-          if (!(user in levels)) {
+        // Only the users whose level changed are looked at (a PersistentMap knows which).
+        PersistentMap.changes(previous, levels, (user, _before, v) => {
+          if (v === undefined) {
+            // A user missing from the map left (or stopped playing): forget them at once.
             level.delete(user);
             lastLoud.delete(user);
             quietSince.delete(user);
+            return;
           }
-        }
-        for (const user in levels) {
-          const v = levels[user]!;
           level.set(user, v);
           if (v >= threshold) {
             lastLoud.set(user, now);
             quietSince.delete(user);
           } else if (lastLoud.has(user) && !quietSince.has(user)) {
+            // Loud until this reading (an unchanged loud level brings no readings in between).
+            lastLoud.set(user, now);
             quietSince.set(user, now);
           }
-        }
+        });
+        previous = levels;
         evaluate();
       },
       error: (e: unknown) => subscriber.error(e),

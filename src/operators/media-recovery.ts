@@ -139,7 +139,7 @@ export function mediaRecovery(
           );
         }
         case 'resubscribe': {
-          const sub = client.state.streams[streamId]?.subscription;
+          const sub = client.state.streams.get(streamId)?.subscription;
           if (!sub) return EMPTY;
           return concat(
             client.unsubscribe(streamId),
@@ -206,7 +206,7 @@ export function mediaRecovery(
           attempts.delete(`restart-play ${e.streamId}`);
           attempts.delete(`resubscribe ${e.streamId}`);
         }
-        if (!client.state.streams[e.streamId]?.subscription) return EMPTY;
+        if (!client.state.streams.get(e.streamId)?.subscription) return EMPTY;
         if (e.remedy === 'restart-play') return recover('restart-play', e.streamId);
         if (e.remedy === 'resubscribe') return recover('resubscribe', e.streamId);
       }

@@ -1,10 +1,11 @@
-import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { PersistentMap } from '../streams/persistent-map';
 
 /** WeChat's netQualityLevel folded into what a page shows. */
 export type NetQuality = 'unknown' | 'good' | 'fair' | 'poor';
 
 /** Latest net status per user id, as `client.netStatus$` emits it (only the level is read). */
-export type NetLevels = Readonly<Record<string, { readonly netQualityLevel?: number }>>;
+export type NetLevels = ReadonlyMap<string, { readonly netQualityLevel?: number }>;
 
 /** Options of {@link netQuality}. */
 export interface NetQualityOptions {
@@ -34,47 +35,79 @@ export function netQuality(
   netStatus$: Observable<NetLevels>,
   options: NetQualityOptions = {},
   scheduler: SchedulerLike = asyncScheduler,
-): Observable<Readonly<Record<string, NetQuality>>> {
+): Observable<PersistentMap<NetQuality>> {
   const recoverAfter = options.recoverAfter ?? 3000;
-  return new Observable((subscriber) => {
-    let shown: Record<string, NetQuality> = {};
-    const betterSince = new Map<string, { quality: NetQuality; since: number }>();
-    return netStatus$.subscribe({
+  return new Observable<PersistentMap<NetQuality>>((subscriber) => {
+    let shown = PersistentMap.empty<NetQuality>();
+    let previous: NetLevels = new Map();
+    /**
+     * Users whose readings have all been better than what is shown since `since`; `worst` is the
+     * least good of them, which is what they recover to (then the next step up waits again).
+     */
+    const pending = new Map<string, { since: number; worst: NetQuality; timer: Subscription }>();
+    const settle = (user: string) => {
+      const p = pending.get(user);
+      p?.timer.unsubscribe();
+      pending.delete(user);
+    };
+    const recover = (user: string) => {
+      const p = pending.get(user);
+      if (!p) return;
+      settle(user);
+      shown = shown.with(user, p.worst);
+      subscriber.next(shown);
+    };
+    const read = (user: string, reading: NetQuality): boolean => {
+      const current = shown.get(user);
+      if (current === undefined || current === 'unknown') {
+        settle(user);
+        const next = shown.with(user, reading);
+        const changed = next !== shown;
+        shown = next;
+        return changed;
+      }
+      if (reading === 'unknown') return false; // no reading this time: keep what we know
+      if (RANK[reading] <= RANK[current]) {
+        settle(user); // the same or worse: show it at once
+        const next = shown.with(user, reading);
+        const changed = next !== shown;
+        shown = next;
+        return changed;
+      }
+      // Better: only once better readings have lasted, whichever better levels they were.
+      const p = pending.get(user);
+      if (p) {
+        if (RANK[reading] < RANK[p.worst]) pending.set(user, { ...p, worst: reading });
+        return false;
+      }
+      const timer = scheduler.schedule(() => recover(user), recoverAfter);
+      pending.set(user, { since: scheduler.now(), worst: reading, timer });
+      return false;
+    };
+    const sub = netStatus$.subscribe({
       next: (levels) => {
-        const now = scheduler.now();
-        const next: Record<string, NetQuality> = {};
-        let changed = Object.keys(shown).some((u) => !(u in levels));
-        for (const user in levels) {
-          const reading = foldNetQualityLevel(levels[user]!.netQualityLevel);
-          const current = shown[user];
-          let value: NetQuality;
-          if (current === undefined || current === 'unknown') {
-            value = reading;
-            betterSince.delete(user);
-          } else if (reading === 'unknown') {
-            value = current; // no reading this time: keep what we know
-          } else if (RANK[reading] <= RANK[current]) {
-            value = reading; // the same or worse: show it at once
-            betterSince.delete(user);
-          } else {
-            // better: only once it has lasted
-            const pending = betterSince.get(user);
-            const since = pending && pending.quality === reading ? pending.since : now;
-            betterSince.set(user, { quality: reading, since });
-            value = now - since >= recoverAfter ? reading : current;
-            if (value === reading) betterSince.delete(user);
+        let changed = false;
+        PersistentMap.changes(previous, levels, (user, _before, info) => {
+          if (info === undefined) {
+            settle(user);
+            if (shown.has(user)) {
+              shown = shown.without(user);
+              changed = true;
+            }
+            return;
           }
-          next[user] = value;
-          if (value !== current) changed = true;
-        }
-        for (const user of [...betterSince.keys()]) if (!(user in levels)) betterSince.delete(user);
-        if (changed) {
-          shown = next;
-          subscriber.next(next);
-        }
+          if (read(user, foldNetQualityLevel(info.netQualityLevel))) changed = true;
+        });
+        previous = levels;
+        if (changed) subscriber.next(shown);
       },
       error: (e: unknown) => subscriber.error(e),
       complete: () => subscriber.complete(),
     });
+    return () => {
+      sub.unsubscribe();
+      for (const p of pending.values()) p.timer.unsubscribe();
+      pending.clear();
+    };
   });
 }

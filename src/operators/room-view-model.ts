@@ -1,14 +1,14 @@
-import {
-  asyncScheduler,
-  combineLatest,
-  distinctUntilChanged,
-  map,
-  startWith,
-  type Observable,
-  type SchedulerLike,
-} from 'rxjs';
+import { asyncScheduler, Observable, Subscription, type SchedulerLike } from 'rxjs';
 import type { RtcClient } from '../streams/create-client';
-import { mediaStateOf, type ConnectionStatus, type MediaState, type RoomState } from '../streams/model';
+import type { VolumeMap } from '../streams/media-levels';
+import {
+  mediaStateOf,
+  type ConnectionStatus,
+  type MediaState,
+  type RemoteStream,
+  type RoomState,
+} from '../streams/model';
+import { PersistentMap } from '../streams/persistent-map';
 import { deepEqual } from '../streams/selectors';
 import { playerElementId } from '../bindings/native/handlers';
 import { activeSpeaker, type ActiveSpeakerOptions } from './active-speaker';
@@ -101,10 +101,53 @@ function bannerOf(state: RoomState): BannerView {
 
 const quantise = (v: number | undefined, step: number) => (v === undefined ? 0 : Math.round(v / step) * step);
 
+const byId = (a: RemoteStream, b: RemoteStream) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** What the levels say of one user, as the view shows it. */
+interface UserLevels {
+  readonly volume: number;
+  readonly quality: NetQuality;
+  readonly speaking: boolean;
+}
+
+function sameLevels(a: UserLevels, b: UserLevels): boolean {
+  return a.volume === b.volume && a.quality === b.quality && a.speaking === b.speaking;
+}
+
+function playerOf(s: RemoteStream, levels: UserLevels): PlayerView {
+  const sub = s.subscription!;
+  return {
+    streamId: s.id,
+    elementId: playerElementId(s.id),
+    userId: s.userId,
+    kind: s.kind,
+    url: sub.url,
+    muted: s.audioMuted || sub.audioMuted || !sub.audio,
+    videoOff: s.videoMuted || sub.videoMuted || !sub.video || !s.hasVideo,
+    media: mediaStateOf(s),
+    ...levels,
+  };
+}
+
+function pusherOf(room: RoomState, me: string, levels: UserLevels): PusherView {
+  const main = me ? room.self?.publications[`${me}:main`] : undefined;
+  return {
+    url: main?.url ?? '',
+    publishing: !!main,
+    enableMic: !!main && main.stream.hasAudio && !main.stream.audioMuted,
+    enableCamera: !!main && main.stream.hasVideo && !main.stream.videoMuted,
+    ...levels,
+  };
+}
+
 /**
  * The view model of a typical room page, ready for `bindPage`: players with URL, mute flags,
  * quantised volume, net quality and a speaking flag; the pusher; a connection banner. Players are
  * in a stable order (by stream id) so updates become small path diffs.
+ *
+ * The structure (players, pusher, banner) is rebuilt only when the room changes. A volume,
+ * speaker or net-quality change touches only that user's entries: the cost of a volume tick does
+ * not grow with the number of players (ARCHITECTURE.md decision 9). Emits only on change.
  *
  * @example
  * ```ts
@@ -117,60 +160,127 @@ export function roomViewModel(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<RoomViewModel> {
   const step = options.volumeStep ?? 10;
-  const volume$ = client.volume$.pipe(
-    map((levels) => {
-      const q: Record<string, number> = {};
-      for (const user in levels) q[user] = quantise(levels[user], step);
-      return q;
-    }),
-    distinctUntilChanged<Record<string, number>>(deepEqual),
-  );
-  const speakers$ = activeSpeaker(client.volume$, options.speaker, scheduler);
-  const quality$ = netQuality(client.netStatus$, options.quality, scheduler);
-  return combineLatest([
-    client.room$,
-    volume$,
-    speakers$,
-    quality$.pipe(startWith<Readonly<Record<string, NetQuality>>>({})),
-  ]).pipe(
-    map(([room, volume, speakers, quality]) => {
-      const me = room.self?.userId ?? '';
-      const speaking = new Set(speakers);
-      const players: PlayerView[] = Object.values(room.streams)
-        .filter((s) => s.subscription)
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map((s) => ({
-          streamId: s.id,
-          elementId: playerElementId(s.id),
-          userId: s.userId,
-          kind: s.kind,
-          url: s.subscription!.url,
-          muted: s.audioMuted || s.subscription!.audioMuted || !s.subscription!.audio,
-          videoOff: s.videoMuted || s.subscription!.videoMuted || !s.subscription!.video || !s.hasVideo,
-          volume: volume[s.userId] ?? 0,
-          quality: quality[s.userId] ?? 'unknown',
-          speaking: speaking.has(s.userId),
-          media: mediaStateOf(s),
-        }));
-      const main = me ? room.self?.publications[`${me}:main`] : undefined;
-      const pusher: PusherView = {
-        url: main?.url ?? '',
-        publishing: !!main,
-        enableMic: !!main && main.stream.hasAudio && !main.stream.audioMuted,
-        enableCamera: !!main && main.stream.hasVideo && !main.stream.videoMuted,
-        volume: volume[me] ?? 0,
-        quality: quality[me] ?? 'unknown',
-        speaking: speaking.has(me),
-      };
-      return {
-        roomId: room.roomId ?? '',
+  return new Observable<RoomViewModel>((subscriber) => {
+    let room: RoomState | null = null;
+    let rawVolume: VolumeMap = PersistentMap.empty();
+    let volume = PersistentMap.empty<number>();
+    let speaking: ReadonlySet<string> = new Set();
+    let quality = PersistentMap.empty<NetQuality>();
+    let vm: RoomViewModel | null = null;
+    let sent: RoomViewModel | null = null;
+    /** Where each user's players are in `vm.players`. */
+    let slots = new Map<string, number[]>();
+    let ready = false;
+
+    const levelsOf = (user: string): UserLevels => ({
+      volume: volume.get(user) ?? 0,
+      quality: quality.get(user) ?? 'unknown',
+      speaking: speaking.has(user),
+    });
+
+    const build = (next: RoomState) => {
+      const previous = room;
+      room = next;
+      const me = next.self?.userId ?? '';
+      let players = vm?.players ?? [];
+      if (!previous || previous.streams !== next.streams) {
+        const subscribed = [...next.streams.values()].filter((s) => s.subscription).sort(byId);
+        slots = new Map();
+        players = subscribed.map((s, i) => {
+          const at = slots.get(s.userId);
+          if (at) at.push(i);
+          else slots.set(s.userId, [i]);
+          return playerOf(s, levelsOf(s.userId));
+        });
+      }
+      const pusher =
+        vm && previous && previous.self === next.self ? vm.pusher : pusherOf(next, me, levelsOf(me));
+      vm = {
+        roomId: next.roomId ?? '',
         userId: me,
         players,
         pusher,
-        banner: bannerOf(room),
-        peerCount: Object.keys(room.peers).length,
+        banner: vm && previous?.connection === next.connection ? vm.banner : bannerOf(next),
+        peerCount: next.peers.size,
       };
-    }),
-    distinctUntilChanged<RoomViewModel>(deepEqual),
-  );
+    };
+
+    /** Applies the current levels to one user's player(s) and, if it is this client, the pusher. */
+    const touch = (user: string) => {
+      if (!vm || !room) return;
+      const levels = levelsOf(user);
+      let players = vm.players;
+      for (const i of slots.get(user) ?? []) {
+        const p = players[i]!;
+        if (sameLevels(p, levels)) continue;
+        if (players === vm.players) players = players.slice();
+        (players as PlayerView[])[i] = { ...p, ...levels };
+      }
+      const mine = user === vm.userId && !sameLevels(vm.pusher, levels);
+      if (players !== vm.players || mine) {
+        vm = { ...vm, players, pusher: mine ? { ...vm.pusher, ...levels } : vm.pusher };
+      }
+    };
+
+    const emit = () => {
+      if (ready && vm && vm !== sent && !deepEqual(vm, sent)) {
+        sent = vm;
+        subscriber.next(vm);
+      }
+    };
+    const fail = (e: unknown) => subscriber.error(e);
+    const subscriptions = new Subscription();
+    subscriptions.add(
+      client.volume$.subscribe({
+        next: (levels) => {
+          PersistentMap.changes(rawVolume, levels, (user, _before, v) => {
+            const q = v === undefined ? undefined : quantise(v, step);
+            if (q === volume.get(user)) return;
+            volume = q === undefined ? volume.without(user) : volume.with(user, q);
+            touch(user);
+          });
+          rawVolume = levels;
+          emit();
+        },
+        error: fail,
+      }),
+    );
+    subscriptions.add(
+      activeSpeaker(client.volume$, options.speaker, scheduler).subscribe({
+        next: (speakers) => {
+          const now = new Set(speakers);
+          const before = speaking;
+          speaking = now;
+          for (const user of now) if (!before.has(user)) touch(user);
+          for (const user of before) if (!now.has(user)) touch(user);
+          emit();
+        },
+        error: fail,
+      }),
+    );
+    subscriptions.add(
+      netQuality(client.netStatus$, options.quality, scheduler).subscribe({
+        next: (q) => {
+          const before = quality;
+          quality = q;
+          PersistentMap.changes(before, q, (user) => touch(user));
+          emit();
+        },
+        error: fail,
+      }),
+    );
+    subscriptions.add(
+      client.room$.subscribe({
+        next: (next) => {
+          build(next);
+          emit();
+        },
+        error: fail,
+        complete: () => subscriber.complete(),
+      }),
+    );
+    ready = true;
+    emit();
+    return subscriptions;
+  });
 }

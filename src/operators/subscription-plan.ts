@@ -13,8 +13,7 @@ export type SubscriptionPlan = Readonly<Record<string, WantedSubscription>>;
 /** Every remote stream, with the tracks it has, big variant: where every policy chain starts. */
 export function planAll(state: RoomState): SubscriptionPlan {
   const plan: Record<string, WantedSubscription> = {};
-  for (const id in state.streams) {
-    const s = state.streams[id]!;
+  for (const [id, s] of state.streams) {
     if (s.hasAudio || s.hasVideo) plan[id] = { audio: s.hasAudio, video: s.hasVideo, small: false };
   }
   return plan;
@@ -34,8 +33,8 @@ export function mapPlan(
 }
 
 /** The owner of a stream id (`user:kind`). */
-export function ownerOf(streamId: string, streams: Readonly<Record<string, RemoteStream>>): string {
-  return streams[streamId]?.userId ?? streamId.slice(0, streamId.lastIndexOf(':'));
+export function ownerOf(streamId: string, streams: ReadonlyMap<string, RemoteStream>): string {
+  return streams.get(streamId)?.userId ?? streamId.slice(0, streamId.lastIndexOf(':'));
 }
 
 /** One step towards the plan: what the reconciler asks the client to do. */
@@ -47,6 +46,8 @@ export type SubscriptionAction =
  * The actions that make the subscriptions of `state` equal `plan`, for the streams not in `busy`.
  * Pure. A subscription with other options is subscribed again (the server updates it in place).
  * Plan entries for streams the room no longer has are ignored: there is nothing to subscribe.
+ * Actions come in stream id order, so a reconciliation is the same whatever order the room's
+ * map iterates in.
  */
 export function diffPlan(
   state: RoomState,
@@ -55,16 +56,16 @@ export function diffPlan(
 ): SubscriptionAction[] {
   const actions: SubscriptionAction[] = [];
   for (const id in plan) {
-    if (busy.has(id) || !state.streams[id]) continue;
+    if (busy.has(id) || !state.streams.get(id)) continue;
     const want = plan[id]!;
-    const have = state.streams[id]!.subscription;
+    const have = state.streams.get(id)!.subscription;
     if (!have || have.audio !== want.audio || have.video !== want.video || have.small !== want.small) {
       actions.push({ type: 'subscribe', streamId: id, options: want });
     }
   }
-  for (const id in state.streams) {
-    if (busy.has(id) || plan[id] || !state.streams[id]!.subscription) continue;
+  for (const [id, stream] of state.streams) {
+    if (busy.has(id) || plan[id] || !stream.subscription) continue;
     actions.push({ type: 'unsubscribe', streamId: id });
   }
-  return actions;
+  return actions.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
 }

@@ -40,6 +40,7 @@ import type {
   Subscription,
 } from './model';
 import { initialRoomState } from './model';
+import { PersistentMap } from './persistent-map';
 import type { NativeEvent } from '../bindings/native/decode';
 import {
   pruneLevels,
@@ -137,10 +138,10 @@ export interface MuteOptions {
 export interface RtcClient {
   /** The whole room: hot, replays the latest state, completes on destroy. */
   readonly room$: Observable<RoomState>;
-  /** Remote visible users by id; emits only when they change. */
-  readonly peers$: Observable<Readonly<Record<string, Peer>>>;
-  /** Remote streams by id, with this client's subscriptions; emits only when they change. */
-  readonly remoteStreams$: Observable<Readonly<Record<string, RemoteStream>>>;
+  /** Remote visible users by id (a `ReadonlyMap`); emits only when they change. */
+  readonly peers$: Observable<PersistentMap<Peer>>;
+  /** Remote streams by id, with this client's subscriptions (a `ReadonlyMap`); emits only when they change. */
+  readonly remoteStreams$: Observable<PersistentMap<RemoteStream>>;
   /** This client's camera/mic publication (push URL, mute bits), or null. */
   readonly localStream$: Observable<Publication | null>;
   /** Connection state; emits only when it changes. */
@@ -237,11 +238,11 @@ export function inspectClient(client: RtcClient): ClientInternals {
  *
  * @example
  * ```ts
- * import { createClient } from 'rxroom'
+ * import { createClient, selectRemoteUserIds } from 'rxroom'
  *
  * const client = createClient({ url: 'wss://rtc.example.com' }) // wx platform by default
  * client.join({ token, roomId: 'r1', userId: 'alice' }).subscribe()
- * client.room$.subscribe((room) => page.setData({ peers: Object.keys(room.peers) }))
+ * client.room$.subscribe((room) => page.setData({ peers: selectRemoteUserIds(room) }))
  * // onUnload:
  * client.destroy()
  * ```
@@ -291,8 +292,8 @@ export function createClient(options: ClientOptions): RtcClient {
 
   const state = new BehaviorSubject<RoomState>(initialRoomState);
   const events = new Subject<RoomEvent>();
-  const volume = new BehaviorSubject<VolumeMap>({});
-  const netStatus = new BehaviorSubject<NetStatusMap>({});
+  const volume = new BehaviorSubject<VolumeMap>(PersistentMap.empty());
+  const netStatus = new BehaviorSubject<NetStatusMap>(PersistentMap.empty());
   let destroyed = false;
 
   // Events are applied one at a time even when a subscriber reacts to one by causing another
@@ -378,7 +379,7 @@ export function createClient(options: ClientOptions): RtcClient {
   const notPublished = (s: RoomState, id: string) =>
     s.self?.publications[id] ? null : new RtcError('NOT_PUBLISHED', `${id} is not published by this client`);
   const notSubscribed = (s: RoomState, id: string) =>
-    s.streams[id]?.subscription ? null : new RtcError('NOT_SUBSCRIBED', `${id} is not subscribed`);
+    s.streams.get(id)?.subscription ? null : new RtcError('NOT_SUBSCRIBED', `${id} is not subscribed`);
   const badStreamId = (id: unknown) =>
     typeof id === 'string' && STREAM_ID.test(id)
       ? null
@@ -520,7 +521,7 @@ export function createClient(options: ClientOptions): RtcClient {
         },
         (s) =>
           badStreamId(streamId) ??
-          (s.streams[streamId]
+          (s.streams.get(streamId)
             ? null
             : new RtcError('STREAM_NOT_FOUND', `no stream ${streamId} in the room`)),
       );

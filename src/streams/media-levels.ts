@@ -7,41 +7,31 @@ import type { PlayerNetInfo, PusherNetInfo } from '../bindings/native/net-info';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { RoomState } from './model';
 import type { RoomEvent } from './room-event';
+import { PersistentMap } from './persistent-map';
 
 /** Latest audio level per user id (the local user under its own id). */
-export type VolumeMap = Readonly<Record<string, number>>;
+export type VolumeMap = PersistentMap<number>;
 
 /** Latest `bindnetstatus` info per user id (the local user under its own id). */
-export type NetStatusMap = Readonly<Record<string, PusherNetInfo | PlayerNetInfo>>;
+export type NetStatusMap = PersistentMap<PusherNetInfo | PlayerNetInfo>;
 
 /** The id under which this client's own levels are kept before it has joined. */
 export const LOCAL_USER = 'local';
-
-function userOfStream(state: RoomState, streamId: string): string {
-  return (
-    state.streams[streamId]?.userId ?? streamId.slice(0, Math.max(0, streamId.lastIndexOf(':'))) ?? streamId
-  );
-}
 
 function localUser(state: RoomState): string {
   return state.self?.userId ?? LOCAL_USER;
 }
 
-function set<T>(
-  map: Readonly<Record<string, T>>,
-  key: string,
-  value: T,
-  same: (a: T, b: T) => boolean,
-): Readonly<Record<string, T>> {
-  const old = map[key];
-  return old !== undefined && same(old, value) ? map : { ...map, [key]: value };
-}
-
-/** Folds a native event into the volume map. Returns the same map when nothing changed. */
+/**
+ * Folds a native event into the volume map. Returns the same map when nothing changed. A player
+ * whose stream the room no longer has (its owner left; the page has not removed it yet) is not
+ * heard: its late readings must not bring the departed user back.
+ */
 export function reduceVolume(map: VolumeMap, event: NativeEvent, state: RoomState): VolumeMap {
-  if (event.type === 'pusher-volume') return set(map, localUser(state), event.volume, (a, b) => a === b);
+  if (event.type === 'pusher-volume') return map.with(localUser(state), event.volume);
   if (event.type === 'player-volume' && event.streamId) {
-    return set(map, userOfStream(state, event.streamId), event.volume, (a, b) => a === b);
+    const stream = state.streams.get(event.streamId);
+    return stream ? map.with(stream.userId, event.volume) : map;
   }
   return map;
 }
@@ -52,34 +42,37 @@ const sameInfo = (a: object, b: object) => {
   return ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 };
 
-/** Folds a native event into the net status map. Returns the same map when nothing changed. */
+function setInfo(map: NetStatusMap, user: string, info: PusherNetInfo | PlayerNetInfo): NetStatusMap {
+  const old = map.get(user);
+  return old !== undefined && sameInfo(old, info) ? map : map.with(user, info);
+}
+
+/** Folds a native event into the net status map. Same rules as {@link reduceVolume}. */
 export function reduceNetStatus(map: NetStatusMap, event: NativeEvent, state: RoomState): NetStatusMap {
-  if (event.type === 'pusher-net')
-    return set<PusherNetInfo | PlayerNetInfo>(map, localUser(state), event.info, sameInfo);
+  if (event.type === 'pusher-net') return setInfo(map, localUser(state), event.info);
   if (event.type === 'player-net' && event.streamId) {
-    return set<PusherNetInfo | PlayerNetInfo>(map, userOfStream(state, event.streamId), event.info, sameInfo);
+    const stream = state.streams.get(event.streamId);
+    return stream ? setInfo(map, stream.userId, event.info) : map;
   }
   return map;
 }
 
-/** Drops the levels of users who are gone, after a room event. */
-export function pruneLevels<T>(
-  map: Readonly<Record<string, T>>,
-  event: RoomEvent,
-  state: RoomState,
-): Readonly<Record<string, T>> {
-  if (event.type === 'left' || event.type === 'kicked') return Object.keys(map).length ? {} : map;
-  if (event.type === 'peer-left' || event.type === 'stream-removed' || event.type === 'joined') {
-    const self = localUser(state);
+/**
+ * Drops the levels of users who are gone, after a room event. Only the event's user is looked
+ * at (the room's per-user stream index answers whether they still have a stream), so the cost
+ * does not grow with the room; a fresh `joined` snapshot checks every user once.
+ */
+export function pruneLevels<T>(map: PersistentMap<T>, event: RoomEvent, state: RoomState): PersistentMap<T> {
+  if (map.size === 0) return map;
+  if (event.type === 'left' || event.type === 'kicked') return PersistentMap.empty<T>();
+  const self = localUser(state);
+  const gone = (user: string) => user !== self && user !== LOCAL_USER && !state.userStreams.has(user);
+  if (event.type === 'peer-left' || event.type === 'stream-removed') {
+    return gone(event.userId) ? map.without(event.userId) : map;
+  }
+  if (event.type === 'joined') {
     let next = map;
-    for (const user of Object.keys(map)) {
-      const present =
-        user === self || user === LOCAL_USER || Object.values(state.streams).some((s) => s.userId === user);
-      if (!present) {
-        if (next === map) next = { ...map };
-        delete (next as Record<string, T>)[user];
-      }
-    }
+    for (const user of map.keys()) if (gone(user)) next = next.without(user);
     return next;
   }
   return map;

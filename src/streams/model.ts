@@ -4,6 +4,7 @@
  */
 import type { RtcErrorShape } from '../errors';
 import type { KickReason, MediaState, Role, StreamKind } from '../protocol';
+import { PersistentMap } from './persistent-map';
 
 export type { Role, StreamKind, KickReason, MediaState };
 
@@ -115,8 +116,11 @@ export function isConnected(state: ConnectionState): boolean {
 
 /**
  * Everything a page needs to render a room, as one immutable value (`client.room$`).
- * Collections are plain records keyed by id, so the state is JSON-safe and setData-friendly.
- * High-rate data (volume, net status) is kept apart in `volume$`/`netStatus$`.
+ * Peers and streams are {@link PersistentMap}s (read them as `ReadonlyMap`s: `get`, `has`, `size`,
+ * `values()`), so one change costs the same in a room of 10 and of 1,000 (ARCHITECTURE.md
+ * decision 9); the memoised selectors (`selectPeerList`, `selectStreamList`, …) give arrays.
+ * `JSON.stringify(state)` writes the maps as plain objects. High-rate data (volume, net status)
+ * is kept apart in `volume$`/`netStatus$`.
  */
 export interface RoomState {
   readonly roomId: string | null;
@@ -124,9 +128,11 @@ export interface RoomState {
   readonly connection: ConnectionState;
   readonly self: SelfState | null;
   /** Remote visible users by user id. */
-  readonly peers: Readonly<Record<string, Peer>>;
+  readonly peers: PersistentMap<Peer>;
   /** Remote streams by stream id. */
-  readonly streams: Readonly<Record<string, RemoteStream>>;
+  readonly streams: PersistentMap<RemoteStream>;
+  /** The ids of each remote user's streams, by user id (users without streams are absent). */
+  readonly userStreams: PersistentMap<readonly string[]>;
   /** Room attributes. */
   readonly attributes: Readonly<Record<string, string>>;
 }
@@ -137,8 +143,9 @@ export const initialRoomState: RoomState = Object.freeze({
   sessionId: null,
   connection: Object.freeze({ status: 'idle' }) as ConnectionState,
   self: null,
-  peers: Object.freeze({}),
-  streams: Object.freeze({}),
+  peers: PersistentMap.empty<Peer>(),
+  streams: PersistentMap.empty<RemoteStream>(),
+  userStreams: PersistentMap.empty<readonly string[]>(),
   attributes: Object.freeze({}),
 });
 

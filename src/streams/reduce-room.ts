@@ -13,10 +13,13 @@
  */
 import type { Peer, RemoteStream, RoomState, SelfState, StreamDescriptor, Subscription } from './model';
 import { initialRoomState } from './model';
+import { PersistentMap } from './persistent-map';
 import type { RoomEvent } from './room-event';
 
 type Dict<T> = Readonly<Record<string, T>>;
 
+// Small records (attributes, publications) stay plain objects; peers and streams are
+// PersistentMaps, so no change here copies the room.
 function put<T>(dict: Dict<T>, key: string, value: T): Dict<T> {
   return dict[key] === value ? dict : { ...dict, [key]: value };
 }
@@ -78,49 +81,84 @@ function descriptorOf(stream: StreamDescriptor): StreamDescriptor {
   };
 }
 
-function withPeers(state: RoomState, peers: Dict<Peer>): RoomState {
+function withPeers(state: RoomState, peers: PersistentMap<Peer>): RoomState {
   return peers === state.peers ? state : { ...state, peers };
-}
-
-function withStreams(state: RoomState, streams: Dict<RemoteStream>): RoomState {
-  return streams === state.streams ? state : { ...state, streams };
 }
 
 function withSelf(state: RoomState, self: SelfState | null): RoomState {
   return self === state.self ? state : { ...state, self };
 }
 
+/** The user's stream ids with `streamId` added (the same array when present). */
+function indexWith(userStreams: PersistentMap<readonly string[]>, userId: string, streamId: string) {
+  const ids = userStreams.get(userId);
+  if (ids?.includes(streamId)) return userStreams;
+  return userStreams.with(userId, ids ? [...ids, streamId] : [streamId]);
+}
+
+function indexWithout(userStreams: PersistentMap<readonly string[]>, userId: string, streamId: string) {
+  const ids = userStreams.get(userId);
+  if (!ids?.includes(streamId)) return userStreams;
+  return ids.length === 1
+    ? userStreams.without(userId)
+    : userStreams.with(
+        userId,
+        ids.filter((id) => id !== streamId),
+      );
+}
+
 /** Adds or updates a remote stream, keeping its subscription; brings an unknown owner along. */
 function upsertStream(state: RoomState, stream: StreamDescriptor): RoomState {
   if (!state.roomId || stream.userId === state.self?.userId) return state;
-  let next = state;
-  if (!next.peers[stream.userId]) {
-    next = withPeers(
-      next,
-      put(next.peers, stream.userId, { userId: stream.userId, role: 'broadcaster', visible: true }),
-    );
+  const existing = state.streams.get(stream.id);
+  let peers = state.peers;
+  if (!peers.has(stream.userId)) {
+    peers = peers.with(stream.userId, { userId: stream.userId, role: 'broadcaster', visible: true });
   }
-  const existing = next.streams[stream.id];
-  if (existing && sameDescriptor(existing, stream)) return next;
+  if (existing && existing.userId === stream.userId && sameDescriptor(existing, stream)) {
+    return withPeers(state, peers);
+  }
   const remote: RemoteStream = { ...descriptorOf(stream), subscription: existing?.subscription ?? null };
-  return withStreams(next, put(next.streams, stream.id, remote));
+  let userStreams = state.userStreams;
+  if (existing && existing.userId !== stream.userId) {
+    userStreams = indexWithout(userStreams, existing.userId, stream.id);
+  }
+  return {
+    ...state,
+    peers,
+    streams: state.streams.with(stream.id, remote),
+    userStreams: indexWith(userStreams, stream.userId, stream.id),
+  };
 }
 
 function removeStream(state: RoomState, streamId: string): RoomState {
-  return withStreams(state, drop(state.streams, streamId));
+  const existing = state.streams.get(streamId);
+  if (!existing) return state;
+  return {
+    ...state,
+    streams: state.streams.without(streamId),
+    userStreams: indexWithout(state.userStreams, existing.userId, streamId),
+  };
 }
 
 function removePeer(state: RoomState, userId: string): RoomState {
-  // Stream ids are `user:kind`, so the peer's streams are found without scanning the room.
+  // The index names the peer's streams, whatever their ids: nothing scans the room.
+  const ids = state.userStreams.get(userId);
+  if (!ids) return withPeers(state, state.peers.without(userId));
   let streams = state.streams;
-  for (const kind of ['main', 'screen'] as const) streams = drop(streams, `${userId}:${kind}`);
-  return withStreams(withPeers(state, drop(state.peers, userId)), streams);
+  for (const id of ids) streams = streams.without(id);
+  return {
+    ...state,
+    peers: state.peers.without(userId),
+    streams,
+    userStreams: state.userStreams.without(userId),
+  };
 }
 
 function setSubscription(state: RoomState, streamId: string, subscription: Subscription | null): RoomState {
-  const stream = state.streams[streamId];
+  const stream = state.streams.get(streamId);
   if (!stream || sameSubscription(stream.subscription, subscription)) return state;
-  return withStreams(state, put(state.streams, streamId, { ...stream, subscription }));
+  return { ...state, streams: state.streams.with(streamId, { ...stream, subscription }) };
 }
 
 function leftRoom(state: RoomState): RoomState {
@@ -129,15 +167,22 @@ function leftRoom(state: RoomState): RoomState {
 
 function snapshot(state: RoomState, event: Extract<RoomEvent, { type: 'joined' }>): RoomState {
   const selfId = event.self.userId;
-  const peers: Record<string, Peer> = {};
-  for (const peer of event.peers) if (peer.userId !== selfId) peers[peer.userId] = { ...peer };
+  let peers = PersistentMap.empty<Peer>();
+  for (const peer of event.peers) if (peer.userId !== selfId) peers = peers.with(peer.userId, { ...peer });
   const subscriptions = new Map(event.subscriptions.map((s) => [s.streamId, s]));
-  const streams: Record<string, RemoteStream> = {};
+  let streams = PersistentMap.empty<RemoteStream>();
+  let userStreams = PersistentMap.empty<readonly string[]>();
   for (const stream of event.streams) {
     if (stream.userId === selfId) continue;
-    if (!peers[stream.userId])
-      peers[stream.userId] = { userId: stream.userId, role: 'broadcaster', visible: true };
-    streams[stream.id] = { ...descriptorOf(stream), subscription: subscriptions.get(stream.id) ?? null };
+    if (!peers.has(stream.userId))
+      peers = peers.with(stream.userId, { userId: stream.userId, role: 'broadcaster', visible: true });
+    const previous = streams.get(stream.id);
+    if (previous) userStreams = indexWithout(userStreams, previous.userId, stream.id);
+    streams = streams.with(stream.id, {
+      ...descriptorOf(stream),
+      subscription: subscriptions.get(stream.id) ?? null,
+    });
+    userStreams = indexWith(userStreams, stream.userId, stream.id);
   }
   return {
     roomId: event.roomId,
@@ -146,6 +191,7 @@ function snapshot(state: RoomState, event: Extract<RoomEvent, { type: 'joined' }
     self: event.self,
     peers,
     streams,
+    userStreams,
     attributes: { ...event.attributes },
   };
 }
@@ -173,9 +219,9 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'peer-joined':
     case 'peer-updated': {
       if (!state.roomId || event.peer.userId === state.self?.userId) return state;
-      const existing = state.peers[event.peer.userId];
+      const existing = state.peers.get(event.peer.userId);
       if (existing && samePeer(existing, event.peer)) return state;
-      return withPeers(state, put(state.peers, event.peer.userId, { ...event.peer }));
+      return withPeers(state, state.peers.with(event.peer.userId, { ...event.peer }));
     }
     case 'peer-left':
       return removePeer(state, event.userId);
@@ -186,7 +232,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return removeStream(state, event.streamId);
     case 'url-updated': {
       if (event.direction === 'play') {
-        const sub = state.streams[event.streamId]?.subscription;
+        const sub = state.streams.get(event.streamId)?.subscription;
         return sub ? setSubscription(state, event.streamId, { ...sub, url: event.url }) : state;
       }
       const self = state.self;

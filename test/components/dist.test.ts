@@ -92,7 +92,7 @@ describe('miniprogram_dist', () => {
       detail: { volume: 55 },
     });
     await settle(100);
-    expect(latest(client.volume$)).toEqual({ bob: 55 });
+    expect(latest(client.volume$).toRecord()).toEqual({ bob: 55 });
     expect(comp.data.volume).toBe(60);
     comp.detach();
   });

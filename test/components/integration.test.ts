@@ -55,7 +55,7 @@ describe('rx-player and rx-pusher with a real server', () => {
 
     await until(
       { client: viewer, platform: host.platform, userId: 'viewer' },
-      (r) => !!r.streams['host:main'],
+      (r) => !!r.streams.get('host:main'),
     );
     await firstValueFrom(viewer.subscribe('host:main'));
     await firstValueFrom(viewer.publish());
@@ -70,7 +70,7 @@ describe('rx-player and rx-pusher with a real server', () => {
     inner.dispatchEvent('audiovolumenotify', { detail: { volume: 71 } });
     inner.dispatchEvent('netstatus', { detail: { info: { netQualityLevel: 2 } } });
     pusher.querySelector('#rx-pusher')!.dispatchEvent('audiovolumenotify', { detail: { volume: 33 } });
-    await waitFor(viewer.volume$, (v) => v.host === 71 && v.viewer === 33);
+    await waitFor(viewer.volume$, (v) => v.get('host') === 71 && v.get('viewer') === 33);
     await eventually(() => player.data.volume === 70 && pusher.data.volume === 30);
     expect(player.data.quality).toBe('good');
     expect(html(player)).toContain('width: 70%');
@@ -101,7 +101,7 @@ describe('rx-player and rx-pusher with a real server', () => {
     const viewer = await wxClient(fake, 'late', 'room-d');
     scope.defer(registerClient(viewer));
     scope.defer(() => viewer.destroy());
-    await waitFor(viewer.remoteStreams$, (s) => !!s['host2:main']);
+    await waitFor(viewer.remoteStreams$, (s) => !!s.get('host2:main'));
     await firstValueFrom(viewer.subscribe('host2:main'));
     await eventually(() => player.data.url !== '');
     expect(player.data.userId).toBe('host2');

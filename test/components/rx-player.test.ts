@@ -148,8 +148,8 @@ describe('rx-player', () => {
       { type: 'player-fullscreen', streamId: BOB, fullScreen: true, direction: 'horizontal' },
     ]);
     const [volume, netStatus] = [latest(client.volume$), latest(client.netStatus$)];
-    expect(volume).toEqual({ bob: 42 });
-    expect(netStatus).toEqual({ bob: { netQualityLevel: 1, videoFPS: 15 } });
+    expect(volume.toRecord()).toEqual({ bob: 42 });
+    expect(netStatus.toRecord()).toEqual({ bob: { netQualityLevel: 1, videoFPS: 15 } });
     expect(comp.data).toMatchObject({ volume: 40, speaking: true, quality: 'good' });
     expect(html(comp)).toContain('width: 40%');
     expect(toPage).toEqual([
@@ -210,7 +210,7 @@ describe('rx-player', () => {
       await settle(200);
     }
     expect(calls.length).toBe(hidden);
-    expect(latest(client.volume$)).toEqual({ bob: 90 });
+    expect(latest(client.volume$).toRecord()).toEqual({ bob: 90 });
     pageLifetime(comp, 'show');
     await settle(100);
     expect(calls.slice(hidden)).toEqual([{ volume: 90, speaking: true }]);

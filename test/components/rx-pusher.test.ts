@@ -118,8 +118,8 @@ describe('rx-pusher', () => {
       { type: 'pusher-bgm-complete' },
     ]);
     // The local user's levels are kept under its user id, apart from room$.
-    expect(latest(client.volume$)).toEqual({ me: 63 });
-    expect(latest(client.netStatus$)).toEqual({ me: { netQualityLevel: 4, videoBitrate: 600 } });
+    expect(latest(client.volume$).toRecord()).toEqual({ me: 63 });
+    expect(latest(client.netStatus$).toRecord()).toEqual({ me: { netQualityLevel: 4, videoBitrate: 600 } });
     expect(comp.data).toMatchObject({ volume: 60, speaking: true, quality: 'poor' });
     expect(toPage).toEqual([
       { name: 'statechange', detail: { code: 1002, message: 'pushing' } },

@@ -47,7 +47,7 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams['1002:main']);
+    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
     await result(a.publish());
     await result(a.subscribe('1002:main'));
     const seen: [number, string, number | undefined][] = [];
@@ -58,7 +58,7 @@ describe('agora driver', () => {
 
     t.server.drop(ROOM, 1001);
     await t.until('a rejoined', () => a.state.connection.status === 'rejoined');
-    await t.until('a restored', () => !!a.state.streams['1002:main']?.subscription);
+    await t.until('a restored', () => !!a.state.streams.get('1002:main')?.subscription);
 
     expect(first.destroyed).toBe(true);
     // The failed attempt's client is destroyed too; the next one starts from scratch.
@@ -78,7 +78,7 @@ describe('agora driver', () => {
     ]);
     // The new push URL replaced the old one.
     expect(a.state.self?.publications['1001:main']?.url).toMatch(/\/push\/class-7\/1001\?n=\d+$/);
-    await t.until('b sees a again', () => !!b.state.streams['1001:main']);
+    await t.until('b sees a again', () => !!b.state.streams.get('1001:main'));
   });
 
   it('knows peers only through their streams (Agora has no presence events)', async () => {
@@ -87,11 +87,11 @@ describe('agora driver', () => {
     const b = await t.joined('1002');
     await turn();
     advance(t.scheduler, 1000);
-    expect(a.state.peers).toEqual({});
+    expect(a.state.peers.size).toBe(0);
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.peers['1002'] && !!a.state.streams['1002:main']);
+    await t.until('a sees b', () => !!a.state.peers.get('1002') && !!a.state.streams.get('1002:main'));
     await result(b.unpublish());
-    await t.until('b gone', () => !a.state.peers['1002'] && !a.state.streams['1002:main']);
+    await t.until('b gone', () => !a.state.peers.get('1002') && !a.state.streams.get('1002:main'));
   });
 
   it('publishing without video mutes it through muteLocal, and the others see it muted', async () => {
@@ -101,7 +101,7 @@ describe('agora driver', () => {
     const publication = await result(b.publish({ video: false }));
     expect(publication.stream).toMatchObject({ hasAudio: true, hasVideo: false });
     expect(t.server.clients[1]!.calls).toContain('muteLocal:video');
-    await t.until('a sees b video muted', () => a.state.streams['1002:main']?.videoMuted === true);
+    await t.until('a sees b video muted', () => a.state.streams.get('1002:main')?.videoMuted === true);
     await result(b.muteLocal({ audio: true, video: true }));
     expect(t.server.clients[1]!.calls).toContain('muteLocal:all');
   });
@@ -111,7 +111,7 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams['1002:main']);
+    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
     await result(a.publish());
     await result(a.subscribe('1002:main'));
     const client = t.server.clients[0]!;
@@ -119,7 +119,7 @@ describe('agora driver', () => {
     client.fire('update-url', { uid: 1002, url: 'rtmp://agora.test/play/new' });
     await t.until(
       'urls updated',
-      () => a.state.streams['1002:main']?.subscription?.url === 'rtmp://agora.test/play/new',
+      () => a.state.streams.get('1002:main')?.subscription?.url === 'rtmp://agora.test/play/new',
     );
     expect(a.state.self?.publications['1001:main']?.url).toBe('rtmp://agora.test/push/new');
   });
@@ -129,7 +129,7 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams['1002:main']);
+    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
     const sub = await result(a.subscribe('1002:main', { small: true }));
     expect(sub).toMatchObject({ small: true, url: expect.stringContaining('&small=1') });
     expect(t.server.clients[0]!.calls).toContain('setRemoteVideoStreamType:1002:1');
@@ -140,12 +140,12 @@ describe('agora driver', () => {
     const a = await t.joined('1001');
     const b = await t.joined('1002');
     await result(b.publish());
-    await t.until('a sees b', () => !!a.state.streams['1002:main']);
+    await t.until('a sees b', () => !!a.state.streams.get('1002:main'));
     const peer = await result(b.setRole('audience'));
     expect(peer).toEqual({ userId: '1002', role: 'audience', visible: true });
     expect(t.server.clients[1]!.calls.slice(-2)).toEqual(['unpublish', 'setRole:audience']);
     expect(b.state.self?.publications).toEqual({});
-    await t.until('a sees b go', () => !a.state.streams['1002:main']);
+    await t.until('a sees b go', () => !a.state.streams.get('1002:main'));
     expect(await failure(b.publish())).toMatchObject({ code: 'NOT_ALLOWED' });
   });
 

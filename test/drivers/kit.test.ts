@@ -73,7 +73,7 @@ function recordingHandlers(log: string[]): CommandHandlers {
     },
     'mute-remote': (c, s) => {
       log.push(`mute-remote:${c.audio ?? '-'}/${c.video ?? '-'}`);
-      const sub = s.state.streams[c.streamId]!.subscription!;
+      const sub = s.state.streams.get(c.streamId)!.subscription!;
       return of({ ...sub, audioMuted: c.audio ?? sub.audioMuted, videoMuted: c.video ?? sub.videoMuted });
     },
     'send-message': () => NEVER,

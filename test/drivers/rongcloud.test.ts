@@ -133,11 +133,11 @@ describe('rongcloud driver', () => {
     // Missed while away: the service sends alice nothing.
     await result(b.client.publish());
     await turn();
-    expect(a.client.state.streams['bob:main']).toBeUndefined();
+    expect(a.client.state.streams.get('bob:main')).toBeUndefined();
     t.back(a);
     await t.until(
       'resumed with bob:main',
-      () => a.client.state.connection.status === 'resumed' && !!a.client.state.streams['bob:main'],
+      () => a.client.state.connection.status === 'resumed' && !!a.client.state.streams.get('bob:main'),
     );
     expect(a.events.some((e) => e.type === 'joined')).toBe(false);
     expect(a.events).toContainEqual(expect.objectContaining({ type: 'resumed' }));
@@ -162,7 +162,7 @@ describe('rongcloud driver', () => {
     const a = await pump(t.joined('alice'));
     const b = await pump(t.joined('bob'));
     const publication = await pump(result(a.client.publish()));
-    await until('bob sees alice', () => !!b.client.state.streams['alice:main']);
+    await until('bob sees alice', () => !!b.client.state.streams.get('alice:main'));
 
     t.drop(a);
     await jest.advanceTimersByTimeAsync(31_000);
@@ -183,7 +183,7 @@ describe('rongcloud driver', () => {
         a.client.state.connection.status === 'rejoined' && !!a.client.state.self?.publications['alice:main'],
     );
     expect(a.client.state.self?.publications['alice:main']?.url).not.toBe(publication.url);
-    await until('bob sees alice again', () => !!b.client.state.streams['alice:main']);
+    await until('bob sees alice again', () => !!b.client.state.streams.get('alice:main'));
   });
 
   it('a stream published under the screen tag is a screen stream', async () => {
@@ -192,8 +192,8 @@ describe('rongcloud driver', () => {
     // Publishing under the screen tag, as a share from another platform would be tagged.
     const b = await t.joined('bob', 'bob', 'screenshare');
     await result(b.client.publish({ audio: false }));
-    await t.until('alice sees the share', () => !!a.client.state.streams['bob:screen']);
-    expect(a.client.state.streams['bob:screen']).toMatchObject({
+    await t.until('alice sees the share', () => !!a.client.state.streams.get('bob:screen'));
+    expect(a.client.state.streams.get('bob:screen')).toMatchObject({
       kind: 'screen',
       hasAudio: false,
       hasVideo: true,
@@ -207,7 +207,7 @@ describe('rongcloud driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.client.publish());
-    await t.until('alice sees bob', () => !!a.client.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.client.state.streams.get('bob:main'));
     await result(a.client.subscribe('bob:main'));
     const muted: string[] = [];
     a.plugin.__innerGetCoreContext__().addEventListener({

@@ -3,6 +3,7 @@
  * replayed by the fake cloud, in virtual time: telemetry, the pusher attributes the page gets,
  * re-entering the room, the small stream, screen shares, and the SDK paths rxroom avoids.
  */
+import type { PersistentMap } from '../../src/streams/persistent-map';
 import { nativeHandlers } from '../../src/bindings/native/handlers';
 import {
   decodePlayerAudioVolume,
@@ -119,7 +120,7 @@ describe('trtc driver', () => {
     const a = await t.joined('alice', { reconnect: { policy: delaysReconnectPolicy([500]) } });
     const b = await t.joined('bob');
     await result(b.client.publish());
-    await t.until('alice sees bob', () => !!a.client.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.client.state.streams.get('bob:main'));
     await result(a.client.subscribe('bob:main'));
     const seen: [number, string][] = [];
     a.client.connection$.subscribe((c) => seen.push([t.scheduler.now(), c.status]));
@@ -129,7 +130,8 @@ describe('trtc driver', () => {
     await t.until(
       'rejoined with bob subscribed',
       () =>
-        a.client.state.connection.status === 'rejoined' && !!a.client.state.streams['bob:main']?.subscription,
+        a.client.state.connection.status === 'rejoined' &&
+        !!a.client.state.streams.get('bob:main')?.subscription,
     );
     expect(seen.slice(1).map(([time, status]) => [time - start, status])).toEqual([
       [0, 'reconnecting'],
@@ -179,7 +181,7 @@ describe('trtc driver', () => {
     expect(b.views[b.views.length - 1]?.url).toContain('encsmall=1');
     const publication = await result(b.client.publish({ small: true }));
     expect(publication.stream.hasSmall).toBe(true);
-    await t.until('alice sees bob', () => !!a.client.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.client.state.streams.get('bob:main'));
     const small = await result(a.client.subscribe('bob:main', { small: true }));
     expect(small.url).toContain('streamtype=small');
     expect(await failure(a.client.publish({ small: true }))).toMatchObject({ code: 'UNSUPPORTED' });
@@ -190,11 +192,11 @@ describe('trtc driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.client.publish({ video: false }));
-    await t.until('alice sees bob', () => !!a.client.state.streams['bob:main']);
-    expect(a.client.state.streams['bob:main']).toMatchObject({ audioMuted: false, videoMuted: true });
+    await t.until('alice sees bob', () => !!a.client.state.streams.get('bob:main'));
+    expect(a.client.state.streams.get('bob:main')).toMatchObject({ audioMuted: false, videoMuted: true });
     t.cloud.shareScreen('bob', true);
-    await t.until('screen', () => !!a.client.state.streams['bob:screen']);
-    expect(a.client.state.streams['bob:screen']).toMatchObject({
+    await t.until('screen', () => !!a.client.state.streams.get('bob:screen'));
+    expect(a.client.state.streams.get('bob:screen')).toMatchObject({
       kind: 'screen',
       hasAudio: false,
       videoMuted: false,
@@ -202,7 +204,7 @@ describe('trtc driver', () => {
     const sub = await result(a.client.subscribe('bob:screen'));
     expect(sub.url).toContain('aux=1');
     t.cloud.shareScreen('bob', false);
-    await t.until('screen gone', () => !a.client.state.streams['bob:screen']);
+    await t.until('screen gone', () => !a.client.state.streams.get('bob:screen'));
   });
 
   it('keeps volume and net status out of the SDK (its handlers copy the whole player list)', async () => {
@@ -218,7 +220,7 @@ describe('trtc driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.client.publish());
-    await t.until('alice sees bob', () => !!a.client.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.client.state.streams.get('bob:main'));
     spies.forEach((s) => s.mockClear());
     const player = { currentTarget: { dataset: { streamId: 'bob:main' } } };
     for (let i = 0; i < 10; i++) {
@@ -229,7 +231,7 @@ describe('trtc driver', () => {
     }
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     const volume = await new Promise((resolve) => a.client.volume$.subscribe(resolve));
-    expect(volume).toMatchObject({ bob: 49 });
+    expect((volume as PersistentMap<number>).toRecord()).toMatchObject({ bob: 49 });
     spies.forEach((s) => s.mockRestore());
   });
 

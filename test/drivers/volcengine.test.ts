@@ -51,10 +51,10 @@ describe('volcengine driver', () => {
     expect(t.server.clients[1]!.calls.slice(0, 3)).toEqual(['init', 'setUserVisibility:false', 'join']);
     expect(b.state.self).toMatchObject({ visible: false });
     await turn();
-    expect(a.state.peers.bob).toBeUndefined();
+    expect(a.state.peers.get('bob')).toBeUndefined();
     expect(await failure(b.publish())).toMatchObject({ code: 'NOT_ALLOWED' });
     expect(await result(b.setVisibility(true))).toMatchObject({ userId: 'bob', visible: true });
-    await t.until('alice sees bob', () => !!a.state.peers.bob);
+    await t.until('alice sees bob', () => !!a.state.peers.get('bob'));
     expect(b.state.self).toMatchObject({ visible: true });
   });
 
@@ -93,7 +93,7 @@ describe('volcengine driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.publish());
-    await t.until('alice sees bob', () => !!a.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.state.streams.get('bob:main'));
     await result(a.publish());
     await result(a.subscribe('bob:main'));
     const seen = events(a);
@@ -103,7 +103,7 @@ describe('volcengine driver', () => {
     client.fire(EVENTS.STREAM_FAILED, { uid: 'bob', screen: false, reason: 'pull failed' });
     await t.until(
       'urls',
-      () => a.state.streams['bob:main']?.subscription?.url === 'rtmp://volc.test/play/again',
+      () => a.state.streams.get('bob:main')?.subscription?.url === 'rtmp://volc.test/play/again',
     );
     expect(a.state.self?.publications['alice:main']?.url).toBe('rtmp://volc.test/push/again');
     expect(seen).toContainEqual({
@@ -122,14 +122,14 @@ describe('volcengine driver', () => {
       screen: true,
       streamPublishState: { audio: false, video: true },
     });
-    await t.until('alice sees the share', () => !!a.state.streams['bob:screen']);
-    expect(a.state.streams['bob:screen']).toMatchObject({
+    await t.until('alice sees the share', () => !!a.state.streams.get('bob:screen'));
+    expect(a.state.streams.get('bob:screen')).toMatchObject({
       kind: 'screen',
       hasAudio: false,
       videoMuted: false,
     });
     t.server.clients[0]!.fire(EVENTS.STREAM_REMOVED, { uid: 'bob', screen: true });
-    await t.until('share gone', () => !a.state.streams['bob:screen']);
+    await t.until('share gone', () => !a.state.streams.get('bob:screen'));
   });
 
   it('a stream whose both tracks are muted is removed for the others, and comes back', async () => {
@@ -137,12 +137,12 @@ describe('volcengine driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.publish());
-    await t.until('alice sees bob', () => !!a.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.state.streams.get('bob:main'));
     await result(b.muteLocal({ audio: true, video: true }));
-    await t.until('bob:main removed', () => !a.state.streams['bob:main']);
+    await t.until('bob:main removed', () => !a.state.streams.get('bob:main'));
     await result(b.muteLocal({ video: false }));
-    await t.until('bob:main back', () => a.state.streams['bob:main']?.videoMuted === false);
-    expect(a.state.streams['bob:main']?.audioMuted).toBe(true);
+    await t.until('bob:main back', () => a.state.streams.get('bob:main')?.videoMuted === false);
+    expect(a.state.streams.get('bob:main')?.audioMuted).toBe(true);
   });
 
   it('after DISCONNECT: a fresh client joins again, as invisible as before, and the old one is released', async () => {
@@ -172,7 +172,7 @@ describe('volcengine driver', () => {
     const a = await t.joined('alice');
     const b = await t.joined('bob');
     await result(b.publish());
-    await t.until('alice sees bob', () => !!a.state.streams['bob:main']);
+    await t.until('alice sees bob', () => !!a.state.streams.get('bob:main'));
     expect(await failure(a.subscribe('bob:main', { small: true }))).toMatchObject({ code: 'UNSUPPORTED' });
     t.server.kick(ROOM, 'alice');
     await t.until('kicked', () => a.state.connection.status === 'kicked');

@@ -16,21 +16,21 @@ describe('rxroom clients against the reference server', () => {
     await h.join(alice);
     await h.join(bob);
     await h.join(carol);
-    await until(alice, (r) => Object.keys(r.peers).length === 2);
+    await until(alice, (r) => [...r.peers.keys()].length === 2);
 
     const pub = await firstValueFrom(alice.client.publish());
     // The default template: the stream key of room-1/alice:main and the media token.
     const key = streamKey(DEV_SECRET, 'rxroom', 'room-1', 'alice:main');
     expect(pub.url.startsWith(`rtmp://127.0.0.1/live/${key}?t=`)).toBe(true);
-    await until(bob, (r) => !!r.streams['alice:main']);
+    await until(bob, (r) => !!r.streams.get('alice:main'));
     const sub = await firstValueFrom(bob.client.subscribe('alice:main', { small: false }));
     expect(sub.url).toMatch(/^rtmp:\/\//);
-    expect(bob.client.state.streams['alice:main']?.subscription?.url).toBe(sub.url);
+    expect(bob.client.state.streams.get('alice:main')?.subscription?.url).toBe(sub.url);
 
     await firstValueFrom(alice.client.muteLocal({ audio: true }));
-    await until(carol, (r) => r.streams['alice:main']?.audioMuted === true);
-    await until(bob, (r) => r.streams['alice:main']?.audioMuted === true);
-    expect(bob.client.state.streams['alice:main']?.subscription).not.toBeNull();
+    await until(carol, (r) => r.streams.get('alice:main')?.audioMuted === true);
+    await until(bob, (r) => r.streams.get('alice:main')?.audioMuted === true);
+    expect(bob.client.state.streams.get('alice:main')?.subscription).not.toBeNull();
 
     const remote = await firstValueFrom(bob.client.muteRemote('alice:main', { video: true }));
     expect(remote.videoMuted).toBe(true);
@@ -80,16 +80,16 @@ describe('rxroom clients against the reference server', () => {
     const [a, b] = [h.client('a'), h.client('b')];
     await h.join(a);
     await h.join(b, 'room-1', { visible: false });
-    expect(Object.keys(a.client.state.peers)).toEqual([]);
-    expect(Object.keys(b.client.state.peers)).toEqual(['a']);
+    expect([...a.client.state.peers.keys()]).toEqual([]);
+    expect([...b.client.state.peers.keys()]).toEqual(['a']);
     await firstValueFrom(b.client.setVisibility(true));
-    await until(a, (r) => !!r.peers.b);
+    await until(a, (r) => !!r.peers.get('b'));
     await firstValueFrom(b.client.setBusinessId('vip'));
-    await until(a, (r) => r.peers.b?.businessId === 'vip');
+    await until(a, (r) => r.peers.get('b')?.businessId === 'vip');
     await firstValueFrom(b.client.publish());
-    await until(a, (r) => !!r.streams['b:main']);
+    await until(a, (r) => !!r.streams.get('b:main'));
     await firstValueFrom(b.client.setRole('audience'));
-    await until(a, (r) => !r.streams['b:main'] && r.peers.b?.role === 'audience');
+    await until(a, (r) => !r.streams.get('b:main') && r.peers.get('b')?.role === 'audience');
     expect(b.client.state.self?.publications).toEqual({});
   });
 
@@ -98,14 +98,14 @@ describe('rxroom clients against the reference server', () => {
     await h.join(a);
     await h.join(b);
     await firstValueFrom(a.client.publish({ video: false }));
-    await until(b, (r) => r.streams['a:main']?.hasVideo === false);
+    await until(b, (r) => r.streams.get('a:main')?.hasVideo === false);
     await firstValueFrom(b.client.subscribe('a:main'));
     await firstValueFrom(b.client.unsubscribe('a:main'));
-    expect(b.client.state.streams['a:main']?.subscription).toBeNull();
+    expect(b.client.state.streams.get('a:main')?.subscription).toBeNull();
     await firstValueFrom(a.client.unpublish());
-    await until(b, (r) => !r.streams['a:main']);
+    await until(b, (r) => !r.streams.get('a:main'));
     await firstValueFrom(a.client.leave());
-    await until(b, (r) => !r.peers.a);
+    await until(b, (r) => !r.peers.get('a'));
     expect(a.client.state.roomId).toBeNull();
     expect(a.client.state.connection.status).toBe('disconnected');
     await eventually(() => a.platform.stats().sockets === 0);
@@ -159,16 +159,17 @@ describe('rxroom clients against the reference server', () => {
       await short.join(b);
       const pub = await firstValueFrom(a.client.publish());
       expect((await firstValueFrom(a.client.localStream$))?.url).toBe(pub.url);
-      await until(b, (r) => !!r.streams['a:main']);
+      await until(b, (r) => !!r.streams.get('a:main'));
       const sub = await firstValueFrom(b.client.subscribe('a:main'));
       const pushed = await waitFor(a.client.localStream$, (p) => !!p && p.url !== pub.url, 3000);
       const played = await until(
         b,
-        (r) => !!r.streams['a:main']?.subscription && r.streams['a:main']!.subscription!.url !== sub.url,
+        (r) =>
+          !!r.streams.get('a:main')?.subscription && r.streams.get('a:main')!.subscription!.url !== sub.url,
         3000,
       );
       expect(pushed?.url).toMatch(/^rtmp:/);
-      expect(played.streams['a:main']?.subscription?.url).toMatch(/^rtmp:/);
+      expect(played.streams.get('a:main')?.subscription?.url).toMatch(/^rtmp:/);
     } finally {
       await short.stop();
       await h.start();
@@ -188,7 +189,7 @@ describe('rxroom clients against the reference server', () => {
     await waitFor(b.client.connection$, (c) => c.status === 'kicked');
     expect(b.client.state.connection.kickReason).toBe('banned');
     expect(b.client.state.roomId).toBeNull();
-    await until(a, (r) => !r.peers.b);
+    await until(a, (r) => !r.peers.get('b'));
     await eventually(() => b.platform.stats().sockets === 0);
   });
 

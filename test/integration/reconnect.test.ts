@@ -15,10 +15,10 @@ async function room() {
   await h.join(a);
   await h.join(b);
   await firstValueFrom(b.client.publish());
-  await until(a, (r) => !!r.streams['b:main']);
+  await until(a, (r) => !!r.streams.get('b:main'));
   await firstValueFrom(a.client.subscribe('b:main', { video: false }));
   await firstValueFrom(a.client.publish());
-  await until(b, (r) => !!r.streams['a:main']);
+  await until(b, (r) => !!r.streams.get('a:main'));
   return { a, b };
 }
 
@@ -29,20 +29,20 @@ describe('reconnection against the reference server', () => {
     a.client.connection$.subscribe((c) => states.push(c));
     const events: RoomEvent[] = [];
     a.client.events$.subscribe((e) => events.push(e));
-    const url = a.client.state.streams['b:main']?.subscription?.url;
+    const url = a.client.state.streams.get('b:main')?.subscription?.url;
 
     a.platform.dropSockets();
     await firstValueFrom(b.client.muteLocal({ audio: true })); // a misses this push while away
     await waitFor(a.client.connection$, (c) => c.status === 'resumed');
-    await until(a, (r) => r.streams['b:main']?.audioMuted === true);
+    await until(a, (r) => r.streams.get('b:main')?.audioMuted === true);
 
     expect(states.map((s) => s.status)).toEqual(['connected', 'reconnecting', 'resumed']);
     expect(states[1]).toMatchObject({ attempt: 1, delay: 0, error: { code: 'CONNECTION_LOST' } });
-    expect(a.client.state.streams['b:main']?.subscription?.url).toBe(url);
+    expect(a.client.state.streams.get('b:main')?.subscription?.url).toBe(url);
     expect(events.filter((e) => e.type === 'stream-updated')).toHaveLength(1);
     expect(events.some((e) => e.type === 'joined')).toBe(false);
     // b never saw a leave
-    expect(Object.keys(b.client.state.peers)).toEqual(['a']);
+    expect([...b.client.state.peers.keys()]).toEqual(['a']);
     expect(view(a.client.state)).toEqual(view(b.client.state));
   });
 
@@ -70,18 +70,19 @@ describe('reconnection against the reference server', () => {
     await waitFor(b.client.connection$, (c) => c.status === 'rejoined', 10_000);
     await until(
       a,
-      (r) => !!r.self?.publications['a:main'] && r.streams['b:main']?.subscription?.audioMuted === true,
+      (r) => !!r.self?.publications['a:main'] && r.streams.get('b:main')?.subscription?.audioMuted === true,
       10_000,
     );
     await until(
       b,
-      (r) => r.streams['a:main'] !== undefined && r.self?.publications['b:main']?.stream.videoMuted === true,
+      (r) =>
+        r.streams.get('a:main') !== undefined && r.self?.publications['b:main']?.stream.videoMuted === true,
       10_000,
     );
 
-    const sub = a.client.state.streams['b:main']?.subscription;
+    const sub = a.client.state.streams.get('b:main')?.subscription;
     expect(sub).toMatchObject({ audio: true, video: false, audioMuted: true });
-    expect(a.client.state.streams['b:main']?.videoMuted).toBe(true);
+    expect(a.client.state.streams.get('b:main')?.videoMuted).toBe(true);
     expect(events.filter((e) => e.type === 'published')).toHaveLength(1); // new push URL emitted once
     expect(events.filter((e) => e.type === 'subscribed')).toHaveLength(1);
     expect(view(a.client.state)).toEqual(view(b.client.state));
@@ -92,12 +93,12 @@ describe('reconnection against the reference server', () => {
     const { a, b } = await room();
     a.platform.goOffline();
     a.platform.dropSockets();
-    await until(b, (r) => !r.peers.a, 5000); // peer-left (timeout) after 400 ms
+    await until(b, (r) => !r.peers.get('a'), 5000); // peer-left (timeout) after 400 ms
     await waitFor(a.client.connection$, (c) => c.status === 'reconnecting' && c.waitingForNetwork === true);
     a.platform.goOnline();
     await waitFor(a.client.connection$, (c) => c.status === 'rejoined');
-    await until(b, (r) => !!r.streams['a:main']);
-    await until(a, (r) => !!r.streams['b:main']?.subscription);
+    await until(b, (r) => !!r.streams.get('a:main'));
+    await until(a, (r) => !!r.streams.get('b:main')?.subscription);
     expect(view(a.client.state)).toEqual(view(b.client.state));
   });
 

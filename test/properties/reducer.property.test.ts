@@ -151,24 +151,30 @@ const delivered = fc
 
 function checkInvariants(s: RoomState): void {
   const self = s.self?.userId;
-  for (const [id, p] of Object.entries(s.peers)) {
+  for (const [id, p] of [...s.peers.entries()]) {
     expect(p.userId).toBe(id);
     expect(id).not.toBe(self);
   }
-  for (const [id, st] of Object.entries(s.streams)) {
+  for (const [id, st] of [...s.streams.entries()]) {
     expect(st.id).toBe(id);
     expect(id.startsWith(`${st.userId}:`)).toBe(true);
-    expect(s.peers[st.userId]).toBeDefined(); // no stream without its peer
+    expect(s.peers.get(st.userId)).toBeDefined(); // no stream without its peer
     expect(st.userId).not.toBe(self);
     if (st.subscription) expect(st.subscription.streamId).toBe(id); // subscription only on its stream
   }
+  // The per-user index names exactly the streams of the room.
+  const indexed = [...s.userStreams.entries()].flatMap(([user, ids]) => {
+    expect(ids.length).toBeGreaterThan(0);
+    return ids.map((id) => `${user}/${id}`);
+  });
+  expect(indexed.sort()).toEqual([...s.streams.values()].map((st) => `${st.userId}/${st.id}`).sort());
   for (const [id, pub] of Object.entries(s.self?.publications ?? {})) {
     expect(pub.stream.id).toBe(id);
     expect(pub.stream.userId).toBe(self);
   }
   if (!s.roomId) {
-    expect(s.peers).toEqual({});
-    expect(s.streams).toEqual({});
+    expect(s.peers.size).toBe(0);
+    expect(s.streams.size).toBe(0);
     expect(s.self).toBeNull();
   }
 }

@@ -115,8 +115,8 @@ describe('createClient: join', () => {
     });
     expect(result).toEqual({ roomId: 'r1', sessionId: 'sess-1' });
     expect(t.client.state.connection.status).toBe('connected');
-    expect(Object.keys(t.client.state.peers)).toEqual(['bob']);
-    expect(t.client.state.streams['bob:main']?.hasVideo).toBe(true);
+    expect([...t.client.state.peers.keys()]).toEqual(['bob']);
+    expect(t.client.state.streams.get('bob:main')?.hasVideo).toBe(true);
     expect(t.client.state.attributes).toEqual({ topic: 'maths' });
   });
 
@@ -224,13 +224,13 @@ describe('createClient: commands', () => {
       small: true,
     });
     server.ack('subscribe', sub);
-    expect(client.state.streams['bob:main']?.subscription?.url).toBe('rtmp://play/bob');
+    expect(client.state.streams.get('bob:main')?.subscription?.url).toBe('rtmp://play/bob');
     client.muteRemote('bob:main', { audio: true }).subscribe();
     server.ack('mute-remote', { subscription: { ...sub, audioMuted: true } });
-    expect(client.state.streams['bob:main']?.subscription?.audioMuted).toBe(true);
+    expect(client.state.streams.get('bob:main')?.subscription?.audioMuted).toBe(true);
     client.unsubscribe('bob:main').subscribe();
     server.ack('unsubscribe', {});
-    expect(client.state.streams['bob:main']?.subscription).toBeNull();
+    expect(client.state.streams.get('bob:main')?.subscription).toBeNull();
   });
 
   it('times out a command on the injected scheduler', () => {
@@ -245,14 +245,14 @@ describe('createClient: commands', () => {
     const { client, server, events, platform, scheduler } = joinedClient();
     server.push({ t: 'peer-joined', peer: { user: 'carol', role: 'audience', visible: true } }, 1);
     server.push({ t: 'peer-joined', peer: { user: 'carol', role: 'audience', visible: true } }, 1);
-    expect(Object.keys(client.state.peers).sort()).toEqual(['bob', 'carol']);
+    expect([...client.state.peers.keys()].sort()).toEqual(['bob', 'carol']);
     expect(events.filter((e) => e.type === 'peer-joined')).toHaveLength(1);
     server.push({ t: 'peer-left', user: 'bob', reason: 'leave' }, 5);
     expect(events.find((e) => e.type === 'seq-gap')).toEqual({ type: 'seq-gap', expected: 2, received: 5 });
     // the push after the gap is not applied; the client reconnects and resumes from seq 1
     expect(events.some((e) => e.type === 'peer-left')).toBe(false);
     expect(client.state.connection).toMatchObject({ status: 'reconnecting', attempt: 1, delay: 0 });
-    expect(client.state.peers.bob).toBeDefined();
+    expect(client.state.peers.get('bob')).toBeDefined();
     scheduler.flush();
     expect(platform.sockets).toHaveLength(2);
     const resumed = new ScriptedServer(platform.last);
@@ -267,7 +267,7 @@ describe('createClient: commands', () => {
     });
     resumed.push({ t: 'peer-left', user: 'bob', reason: 'leave' }, 2);
     expect(client.state.connection.status).toBe('resumed');
-    expect(Object.keys(client.state.peers)).toEqual(['carol']);
+    expect([...client.state.peers.keys()]).toEqual(['carol']);
   });
 
   it('after an unanswered request, reconnects and asks for a snapshot, which becomes the truth', () => {
@@ -350,7 +350,7 @@ describe('createClient: commands', () => {
     platform.last.fireMessage(JSON.stringify({ v: 1, t: 'peer-joined', seq: 1 }));
     server.push({ t: 'peer-joined', peer: { user: 'zed', role: 'broadcaster', visible: true } }, 1);
     expect(errors).toEqual(['MALFORMED_JSON', 'INVALID_FRAME']);
-    expect(client.state.peers.zed).toBeDefined();
+    expect(client.state.peers.get('zed')).toBeDefined();
   });
 });
 
@@ -360,7 +360,7 @@ describe('createClient: hot state streams', () => {
     const connection: ConnectionState[] = [];
     const peers: string[][] = [];
     client.connection$.subscribe((c) => connection.push(c));
-    client.peers$.subscribe((p) => peers.push(Object.keys(p)));
+    client.peers$.subscribe((p) => peers.push([...p.keys()].sort()));
     server.push({ t: 'stream-updated', stream: streamInfo('bob', { audioMuted: true }) });
     server.push({ t: 'peer-joined', peer: { user: 'carol', role: 'broadcaster', visible: true } });
     expect(connection).toEqual([{ status: 'connected' }]);

@@ -1,9 +1,21 @@
+import { PersistentMap } from '../../src/streams/persistent-map';
 import { TestScheduler } from 'rxjs/testing';
 import { createClient } from '../../src/streams/create-client';
 import { nativeHandlers, playerElementId } from '../../src/bindings/native/handlers';
 import type { RoomState } from '../../src/streams/model';
 import type { NetStatusMap, VolumeMap } from '../../src/streams/media-levels';
 import { FakePlatform } from '../support/fake-platform';
+
+const BOB_MAIN = {
+  id: 'bob:main',
+  user: 'bob',
+  kind: 'main',
+  audio: true,
+  video: true,
+  small: false,
+  audioMuted: false,
+  videoMuted: false,
+};
 
 function joinedClient() {
   const platform = new FakePlatform();
@@ -13,16 +25,7 @@ function joinedClient() {
   const socket = platform.last;
   socket.fireOpen();
   const id = (socket.frames[0] as { id: number }).id;
-  const stream = {
-    id: 'bob:main',
-    user: 'bob',
-    kind: 'main',
-    audio: true,
-    video: true,
-    small: false,
-    audioMuted: false,
-    videoMuted: false,
-  };
+  const stream = BOB_MAIN;
   socket.fireMessage(
     JSON.stringify({
       v: 1,
@@ -77,8 +80,8 @@ describe('native events in the client', () => {
     handlers.onPlayerNetStatus(player({ info: { netQualityLevel: 2, videoBitrate: 700, bogus: 'x' } }));
     handlers.onPusherNetStatus({ detail: { info: { netQualityLevel: 1 } } });
     expect(rooms).toHaveLength(1);
-    expect(volumes).toEqual([{}, { me: 30 }, { me: 30, bob: 55 }]);
-    expect(nets[nets.length - 1]).toEqual({
+    expect(volumes.map((v) => v.toRecord())).toEqual([{}, { me: 30 }, { me: 30, bob: 55 }]);
+    expect(nets[nets.length - 1]!.toRecord()).toEqual({
       bob: { netQualityLevel: 2, videoBitrate: 700 },
       me: { netQualityLevel: 1 },
     });
@@ -87,9 +90,9 @@ describe('native events in the client', () => {
   it('forgets a user’s levels when they leave', () => {
     const { client, socket } = joinedClient();
     client.dispatchNative({ type: 'player-volume', streamId: 'bob:main', volume: 40 });
-    let latest: VolumeMap = {};
+    let latest: VolumeMap = PersistentMap.empty();
     client.volume$.subscribe((v) => (latest = v));
-    expect(latest).toEqual({ bob: 40 });
+    expect(latest.toRecord()).toEqual({ bob: 40 });
     socket.fireMessage(
       JSON.stringify({
         v: 1,
@@ -101,7 +104,38 @@ describe('native events in the client', () => {
       }),
     );
     socket.fireMessage(JSON.stringify({ v: 1, t: 'peer-left', seq: 2, user: 'bob', reason: 'leave' }));
-    expect(latest).toEqual({});
+    expect(latest.size).toBe(0);
+  });
+
+  it('does not bring a departed user back from a late reading of their player (and rejoin starts clean)', () => {
+    const { client, socket } = joinedClient();
+    let volume: VolumeMap = PersistentMap.empty();
+    let net: NetStatusMap = PersistentMap.empty();
+    client.volume$.subscribe((v) => (volume = v));
+    client.netStatus$.subscribe((n) => (net = n));
+    client.dispatchNative({ type: 'player-volume', streamId: 'bob:main', volume: 80 });
+    client.dispatchNative({ type: 'player-net', streamId: 'bob:main', info: { netQualityLevel: 5 } });
+    expect(volume.get('bob')).toBe(80);
+    socket.fireMessage(JSON.stringify({ v: 1, t: 'peer-left', seq: 1, user: 'bob', reason: 'leave' }));
+    expect(volume.has('bob')).toBe(false);
+    expect(net.has('bob')).toBe(false);
+    // The page has not removed bob's <live-player> yet: it still reports.
+    client.dispatchNative({ type: 'player-volume', streamId: 'bob:main', volume: 80 });
+    client.dispatchNative({ type: 'player-net', streamId: 'bob:main', info: { netQualityLevel: 5 } });
+    expect(volume.has('bob')).toBe(false);
+    expect(net.has('bob')).toBe(false);
+    // bob comes back: nothing of the old readings shows.
+    socket.fireMessage(
+      JSON.stringify({
+        v: 1,
+        t: 'stream-added',
+        seq: 2,
+        stream: BOB_MAIN,
+      }),
+    );
+    expect(client.state.streams.has('bob:main')).toBe(true);
+    expect(volume.has('bob')).toBe(false);
+    expect(net.has('bob')).toBe(false);
   });
 
   it('passes native events to the driver and on events$, and a malformed one never throws', () => {

@@ -18,10 +18,10 @@ describe('reduceRoom: joining and leaving', () => {
     ]);
     expect(s.roomId).toBe('r1');
     expect(s.sessionId).toBe('s1');
-    expect(Object.keys(s.peers).sort()).toEqual(['bob', 'carol']);
-    expect(s.peers.carol).toEqual(peer('carol', { role: 'audience', businessId: 'vip' }));
-    expect(s.streams['bob:main']?.subscription).toEqual(subscription('bob:main', { small: true }));
-    expect(s.streams['bob:screen']?.subscription).toBeNull();
+    expect([...s.peers.keys()].sort()).toEqual(['bob', 'carol']);
+    expect(s.peers.get('carol')).toEqual(peer('carol', { role: 'audience', businessId: 'vip' }));
+    expect(s.streams.get('bob:main')?.subscription).toEqual(subscription('bob:main', { small: true }));
+    expect(s.streams.get('bob:screen')?.subscription).toBeNull();
     expect(s.attributes).toEqual({ topic: 'maths' });
   });
 
@@ -42,8 +42,8 @@ describe('reduceRoom: joining and leaving', () => {
         streams: [stream('dave')],
       }),
     );
-    expect(Object.keys(after.streams)).toEqual(['dave:main']);
-    expect(Object.keys(after.peers).sort()).toEqual(['bob', 'dave']);
+    expect([...after.streams.keys()]).toEqual(['dave:main']);
+    expect([...after.peers.keys()].sort()).toEqual(['bob', 'dave']);
     expect(after.sessionId).toBe('s2');
   });
 
@@ -53,8 +53,8 @@ describe('reduceRoom: joining and leaving', () => {
       { type: 'peer-joined', peer: peer('me') },
       { type: 'stream-added', stream: stream('me') },
     ]);
-    expect(Object.keys(s.peers)).toEqual(['bob']);
-    expect(s.streams).toEqual({});
+    expect([...s.peers.keys()]).toEqual(['bob']);
+    expect(s.streams.size).toBe(0);
   });
 
   it.each(['left', 'kicked'] as const)('%s clears the room but keeps the connection state', (type) => {
@@ -91,13 +91,13 @@ describe('reduceRoom: peers and streams', () => {
       ],
       inRoom,
     );
-    expect(Object.keys(s.peers)).toEqual(['carol']);
-    expect(Object.keys(s.streams)).toEqual(['carol:main']);
+    expect([...s.peers.keys()]).toEqual(['carol']);
+    expect([...s.streams.keys()]).toEqual(['carol:main']);
   });
 
   it('updates a peer', () => {
     const s = reduceRoom(inRoom, { type: 'peer-updated', peer: peer('bob', { role: 'audience' }) });
-    expect(s.peers.bob?.role).toBe('audience');
+    expect(s.peers.get('bob')?.role).toBe('audience');
   });
 
   it('keeps the subscription when a stream is updated (mute bits)', () => {
@@ -108,8 +108,8 @@ describe('reduceRoom: peers and streams', () => {
       ],
       inRoom,
     );
-    expect(s.streams['bob:main']?.audioMuted).toBe(true);
-    expect(s.streams['bob:main']?.subscription).toEqual(subscription('bob:main'));
+    expect(s.streams.get('bob:main')?.audioMuted).toBe(true);
+    expect(s.streams.get('bob:main')?.subscription).toEqual(subscription('bob:main'));
   });
 
   it('removes a stream and with it the subscription', () => {
@@ -120,7 +120,7 @@ describe('reduceRoom: peers and streams', () => {
       ],
       inRoom,
     );
-    expect(s.streams).toEqual({});
+    expect(s.streams.size).toBe(0);
   });
 
   it('updates play URLs of subscriptions and push URLs of publications', () => {
@@ -133,7 +133,7 @@ describe('reduceRoom: peers and streams', () => {
       ],
       inRoom,
     );
-    expect(s.streams['bob:main']?.subscription?.url).toBe('rtmp://play/2');
+    expect(s.streams.get('bob:main')?.subscription?.url).toBe('rtmp://play/2');
     expect(s.self?.publications['me:main']?.url).toBe('rtmp://push/2');
   });
 });
@@ -173,7 +173,7 @@ describe('reduceRoom: the network duplicates', () => {
       ],
       inRoom,
     );
-    expect(Object.keys(s.streams)).toEqual(['bob:main']);
+    expect([...s.streams.keys()]).toEqual(['bob:main']);
     expect(s).toBe(inRoom);
   });
 });
@@ -181,9 +181,9 @@ describe('reduceRoom: the network duplicates', () => {
 describe('reduceRoom: the network reorders', () => {
   it('a stream before its peer brings the peer along (no stream without its peer)', () => {
     const s = reduceRoom(inRoom, { type: 'stream-added', stream: stream('zoe') });
-    expect(s.peers.zoe).toEqual(peer('zoe'));
+    expect(s.peers.get('zoe')).toEqual(peer('zoe'));
     const withPeer = reduceRoom(s, { type: 'peer-joined', peer: peer('zoe', { businessId: 'x' }) });
-    expect(withPeer.peers.zoe?.businessId).toBe('x');
+    expect(withPeer.peers.get('zoe')?.businessId).toBe('x');
   });
 
   it('a leave before the join leaves nothing behind', () => {

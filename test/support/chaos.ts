@@ -84,7 +84,7 @@ export function compare(m: Member, state: RoomState, truth: Truth | null): strin
     .map((p) => p.user)
     .filter((u) => u !== m.user)
     .sort();
-  const seenPeers = Object.keys(state.peers).sort();
+  const seenPeers = [...state.peers.keys()].sort();
   if (peers.join() !== seenPeers.join()) out.push(`${who}: peers ${seenPeers} ≠ server ${peers}`);
   const fmt = (s: { id: string; audioMuted: boolean; videoMuted: boolean }) =>
     `${s.id}/${s.audioMuted ? 'a' : 'A'}${s.videoMuted ? 'v' : 'V'}`;
@@ -92,7 +92,7 @@ export function compare(m: Member, state: RoomState, truth: Truth | null): strin
     .filter((s) => s.user !== m.user)
     .map(fmt)
     .sort();
-  const seenRemote = Object.values(state.streams).map(fmt).sort();
+  const seenRemote = [...state.streams.values()].map(fmt).sort();
   if (remote.join() !== seenRemote.join()) out.push(`${who}: streams ${seenRemote} ≠ server ${remote}`);
   const own = truth.streams
     .filter((s) => s.user === m.user)
@@ -104,7 +104,7 @@ export function compare(m: Member, state: RoomState, truth: Truth | null): strin
   if (own.join() !== seenOwn.join()) out.push(`${who}: publications ${seenOwn} ≠ server ${own}`);
   const session = truth.sessions.find((s) => s.user === m.user);
   const serverSubs = [...(session?.subscriptions ?? [])].sort();
-  const seenSubs = Object.values(state.streams)
+  const seenSubs = [...state.streams.values()]
     .filter((s) => s.subscription)
     .map((s) => s.id)
     .sort();

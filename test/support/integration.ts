@@ -86,9 +86,9 @@ export function until(c: TestClient, test: (room: RoomState) => boolean, ms = 50
 /** The part of a room every member must agree on, seen from one member (for convergence checks). */
 export function view(room: RoomState) {
   const me = room.self?.userId;
-  const users = [...Object.keys(room.peers), ...(me ? [me] : [])].sort();
+  const users = [...[...room.peers.keys()], ...(me ? [me] : [])].sort();
   const streams = [
-    ...Object.values(room.streams).map(
+    ...[...room.streams.values()].map(
       (s) => `${s.id}/${s.audioMuted ? 'a' : 'A'}${s.videoMuted ? 'v' : 'V'}`,
     ),
     ...Object.values(room.self?.publications ?? {}).map(

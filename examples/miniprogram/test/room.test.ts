@@ -77,7 +77,7 @@ describe('room page', () => {
     await eventually(() => (p.data.pusher as { publishing: boolean }).publishing);
     expect(wx.titles).toEqual(['rxroom · room-1']);
     // The host sees the page's stream.
-    await waitFor(h.client.remoteStreams$, (s) => !!s['me:main']);
+    await waitFor(h.client.remoteStreams$, (s) => !!s.get('me:main'));
 
     const [player] = players(p);
     await eventually(() => player!.data.url !== '');
@@ -97,7 +97,7 @@ describe('room page', () => {
       .dispatchEvent('netstatus', { detail: { info: { netQualityLevel: 5 } } });
     await eventually(() => pusher.data.quality === 'poor');
     expect(clientOf().state.self?.userId).toBe('me');
-    await waitFor(clientOf().volume$, (v) => v.host === 40);
+    await waitFor(clientOf().volume$, (v) => v.get('host') === 40);
     expect(pageCalls).toEqual([]);
     expect(JSON.stringify(p.data)).not.toContain('volume');
   });
@@ -110,14 +110,14 @@ describe('room page', () => {
 
     tap(p, '#mic');
     await eventually(() => (p.data.pusher as { enableMic: boolean }).enableMic === false);
-    await waitFor(h.client.remoteStreams$, (s) => s['me:main']?.audioMuted === true);
+    await waitFor(h.client.remoteStreams$, (s) => s.get('me:main')?.audioMuted === true);
     await eventually(() => p.querySelector('.pusher')!.data.enableMic === false);
     tap(p, '#mic');
-    await waitFor(h.client.remoteStreams$, (s) => s['me:main']?.audioMuted === false);
+    await waitFor(h.client.remoteStreams$, (s) => s.get('me:main')?.audioMuted === false);
 
     tap(p, '.player-audio');
     await eventually(() => (p.data.players as { muted: boolean }[])[0]?.muted === true);
-    expect(clientOf().state.streams['host:main']?.subscription?.audioMuted).toBe(true);
+    expect(clientOf().state.streams.get('host:main')?.subscription?.audioMuted).toBe(true);
     // The player follows through its own (separately coalesced) setData.
     await eventually(() => players(p)[0]!.data.muted === true);
     tap(p, '.player-audio');
@@ -125,11 +125,11 @@ describe('room page', () => {
 
     tap(p, '#policy-audio-only');
     await eventually(() => p.data.policy === 'audio-only');
-    await eventually(() => clientOf().state.streams['host:main']?.subscription?.video === false);
+    await eventually(() => clientOf().state.streams.get('host:main')?.subscription?.video === false);
     await eventually(() => (p.data.players as { videoOff: boolean }[])[0]?.videoOff === true);
 
     tap(p, '#policy-all');
-    await eventually(() => clientOf().state.streams['host:main']?.subscription?.video === true);
+    await eventually(() => clientOf().state.streams.get('host:main')?.subscription?.video === true);
     await eventually(() => (p.data.players as { videoOff: boolean }[])[0]?.videoOff === false);
   });
 
@@ -152,13 +152,13 @@ describe('room page', () => {
       });
     }
     const video = () =>
-      Object.values(clientOf().state.streams)
+      [...clientOf().state.streams.values()]
         .filter((s) => s.subscription?.video)
         .map((s) => s.userId)
         .sort();
     await eventually(() => video().join() === 'ben,cat');
     // Everyone is still heard.
-    expect(Object.values(clientOf().state.streams).every((s) => s.subscription?.audio)).toBe(true);
+    expect([...clientOf().state.streams.values()].every((s) => s.subscription?.audio)).toBe(true);
   });
 
   it('shows the reconnecting banner while the network is gone, and hides it once resumed', async () => {
@@ -186,7 +186,7 @@ describe('room page', () => {
     page = undefined;
     expect(getClient()).toBeUndefined();
     await eventually(() => wx.fake.open.size === 0 && wx.fake.listenerCount === 0);
-    await waitFor(h.client.peers$, (peers) => !peers.me);
+    await waitFor(h.client.peers$, (peers) => !peers.get('me'));
   });
 
   it('explains a query it cannot open instead of failing', async () => {

@@ -328,7 +328,7 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
     },
     'mute-remote': (c, session) => {
       const client = clientOf(session);
-      const sub = session.state.streams[c.streamId]?.subscription;
+      const sub = session.state.streams.get(c.streamId)?.subscription;
       if (!sub) return throwError(() => new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`));
       const uid = uidOf(c.streamId.slice(0, c.streamId.lastIndexOf(':')));
       return muteCalls(c, sub, (mute, target) =>
@@ -392,16 +392,16 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
           clients.set(session, client);
           const self = session.join.userId;
           const uid = uidOf(self);
-          const known = () => Object.values(session.state.streams).map((s) => uidOf(s.userId));
+          const known = () => [...session.state.streams.values()].map((s) => uidOf(s.userId));
           const on = (event: string, listener: (payload: AgoraEventPayload) => void) =>
             client.on(event, (payload) => listener(payload ?? {}));
 
           on('stream-added', (e) => {
             const userId = userIdOf(e.uid);
             if (!userId || userId === self) return;
-            if (!session.state.peers[userId])
+            if (!session.state.peers.get(userId))
               session.emit({ type: 'peer-joined', peer: { userId, role: 'broadcaster', visible: true } });
-            const existing = session.state.streams[streamIdOf(userId)];
+            const existing = session.state.streams.get(streamIdOf(userId));
             session.emit({
               type: 'stream-added',
               stream: remoteStream(userId, existing?.audioMuted, existing?.videoMuted),
@@ -431,7 +431,7 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
           });
           const muteBit = (bit: 'audioMuted' | 'videoMuted', value: boolean) => (e: AgoraEventPayload) => {
             const userId = userIdOf(e.uid);
-            const stream = userId ? session.state.streams[streamIdOf(userId)] : undefined;
+            const stream = userId ? session.state.streams.get(streamIdOf(userId)) : undefined;
             if (!stream) return;
             const { subscription: _subscription, ...descriptor } = stream;
             session.emit({ type: 'stream-updated', stream: { ...descriptor, [bit]: value } });

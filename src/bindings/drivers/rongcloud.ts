@@ -316,7 +316,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       if (!stream) return;
       const id = streamIdOf(stream);
       playUrls.set(id, src);
-      const subscription = live?.state.streams[id]?.subscription;
+      const subscription = live?.state.streams.get(id)?.subscription;
       if (live && subscription && src && subscription.url !== src)
         live.emit({ type: 'url-updated', streamId: id, direction: 'play', url: src });
     },
@@ -422,7 +422,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       }),
     'mute-remote': (c, session) =>
       defer(() => {
-        const sub = session.state.streams[c.streamId]?.subscription;
+        const sub = session.state.streams.get(c.streamId)?.subscription;
         if (!sub) return throwError(() => new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`));
         const stream = streamOf(c.streamId);
         const next = { ...sub, audioMuted: c.audio ?? sub.audioMuted, videoMuted: c.video ?? sub.videoMuted };
@@ -528,7 +528,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
             onStreamPublish: (list) => {
               for (const s of list) {
                 if (s.getUserId() === self) continue;
-                const known = !!session.state.streams[streamIdOf(s)];
+                const known = !!session.state.streams.get(streamIdOf(s));
                 session.emit({ type: known ? 'stream-updated' : 'stream-added', stream: remember(s) });
               }
             },

@@ -344,7 +344,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
           : event === EVENT.REMOTE_AUDIO_REMOVE
             ? false
             : !!player.hasAudio;
-    const known = session.state.streams[id];
+    const known = session.state.streams.get(id);
     if (!video && !audio) {
       if (known)
         session.emit({ type: 'stream-removed', streamId: id, userId: player.userID, reason: 'unpublished' });
@@ -496,7 +496,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
       return of(undefined);
     },
     'mute-remote': (c, session) => {
-      const sub = session.state.streams[c.streamId]?.subscription;
+      const sub = session.state.streams.get(c.streamId)?.subscription;
       if (!sub) return throwError(() => new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`));
       const next = { ...sub, audioMuted: c.audio ?? sub.audioMuted, videoMuted: c.video ?? sub.videoMuted };
       trtc.setPlayerAttributes(sdkStreamId(c.streamId), {

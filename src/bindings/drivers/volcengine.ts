@@ -262,7 +262,7 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
     },
     'mute-remote': (c, session) => {
       const client = clientOf(session);
-      const sub = session.state.streams[c.streamId]?.subscription;
+      const sub = session.state.streams.get(c.streamId)?.subscription;
       if (!sub) throw new RtcError('NOT_SUBSCRIBED', `${c.streamId} is not subscribed`);
       const { userId, kind } = split(c.streamId);
       return call(() =>
@@ -353,7 +353,7 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
           };
           const remote = (e: VolcengineEventPayload) => !!e.uid && e.uid !== self;
           const known = (e: VolcengineEventPayload) => {
-            const stream = session.state.streams[streamIdOf(e)];
+            const stream = session.state.streams.get(streamIdOf(e));
             if (!stream) return undefined;
             const { subscription: _subscription, ...descriptor } = stream;
             return descriptor;

@@ -100,7 +100,7 @@ export function playerView(
   const userId = ownerOfStreamId(streamId);
   const registration$ = new Observable<never>(() => client.registerPlayerContext(streamId, context));
   const data$ = combineLatest({
-    stream: client.select((s) => s.streams[streamId] ?? null),
+    stream: client.select((s) => s.streams.get(streamId) ?? null),
     levels: userLevels(client, userId, options, scheduler),
   }).pipe(
     map(({ stream, levels }): PlayerData => ({

@@ -13,6 +13,7 @@ import {
 } from 'rxjs';
 import {
   activeSpeaker,
+  PersistentMap,
   netQuality,
   type ActiveSpeakerOptions,
   type NetQuality,
@@ -37,9 +38,9 @@ export interface UserLevelsOptions {
   readonly quality?: NetQualityOptions;
 }
 
-function only<T>(levels: Readonly<Record<string, T>>, user: string): Readonly<Record<string, T>> {
-  const value = levels[user];
-  return value === undefined ? {} : { [user]: value };
+function only<T>(levels: PersistentMap<T>, user: string): PersistentMap<T> {
+  const value = levels.get(user);
+  return value === undefined ? PersistentMap.empty<T>() : PersistentMap.empty<T>().with(user, value);
 }
 
 /**
@@ -57,7 +58,7 @@ export function userLevels(
   scheduler: SchedulerLike,
 ): Observable<LevelsView> {
   const volume$ = client.volume$.pipe(
-    map((levels) => quantiseVolume(levels[user], options.volumeStep)),
+    map((levels) => quantiseVolume(levels.get(user), options.volumeStep)),
     distinctUntilChanged(),
   );
   // The same hold and threshold as the page-level activeSpeaker, restricted to this user.
@@ -74,7 +75,7 @@ export function userLevels(
     options.quality,
     scheduler,
   ).pipe(
-    map((q) => q[user] ?? 'unknown'),
+    map((q) => q.get(user) ?? 'unknown'),
     startWith<NetQuality>('unknown'),
     distinctUntilChanged(),
   );

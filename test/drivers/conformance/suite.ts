@@ -82,7 +82,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       await h.join(a, A);
       await h.join(b, B);
       await result(b.publish());
-      await h.until(`${A} sees ${B}:main`, () => !!a.state.streams[`${B}:main`]);
+      await h.until(`${A} sees ${B}:main`, () => !!a.state.streams.get(`${B}:main`));
       return { a, b };
     };
 
@@ -111,15 +111,15 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       await h.join(a, A);
       await h.join(b, B);
       if (h.traits.presence) {
-        await h.until(`${A} sees peer ${B}`, () => !!a.state.peers[B]);
-        await h.until(`${B} sees peer ${A}`, () => !!b.state.peers[A]);
-        expect(a.state.peers[B]).toMatchObject({ userId: B, visible: true });
+        await h.until(`${A} sees peer ${B}`, () => !!a.state.peers.get(B));
+        await h.until(`${B} sees peer ${A}`, () => !!b.state.peers.get(A));
+        expect(a.state.peers.get(B)).toMatchObject({ userId: B, visible: true });
       }
-      expect(a.state.streams[`${B}:main`]).toBeUndefined();
+      expect(a.state.streams.get(`${B}:main`)).toBeUndefined();
       await result(b.publish());
-      await h.until(`${A} sees ${B}:main`, () => !!a.state.streams[`${B}:main`]);
-      expect(a.state.peers[B]).toMatchObject({ userId: B });
-      expect(a.state.streams[`${B}:main`]).toMatchObject({
+      await h.until(`${A} sees ${B}:main`, () => !!a.state.streams.get(`${B}:main`));
+      expect(a.state.peers.get(B)).toMatchObject({ userId: B });
+      expect(a.state.streams.get(`${B}:main`)).toMatchObject({
         id: `${B}:main`,
         userId: B,
         kind: 'main',
@@ -129,8 +129,8 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         subscription: null,
       });
       // Nobody sees themselves as a peer.
-      expect(a.state.peers[A]).toBeUndefined();
-      expect(b.state.streams[`${B}:main`]).toBeUndefined();
+      expect(a.state.peers.get(A)).toBeUndefined();
+      expect(b.state.streams.get(`${B}:main`)).toBeUndefined();
     });
 
     it('publishes: a push URL on its local stream, and no second one', async () => {
@@ -153,9 +153,9 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         video: true,
         audioMuted: false,
       });
-      expect(a.state.streams[`${B}:main`]?.subscription?.url).toBe(subscription.url);
+      expect(a.state.streams.get(`${B}:main`)?.subscription?.url).toBe(subscription.url);
       await result(a.unsubscribe(`${B}:main`));
-      expect(a.state.streams[`${B}:main`]?.subscription).toBeNull();
+      expect(a.state.streams.get(`${B}:main`)?.subscription).toBeNull();
     });
 
     it('mute bits: an owner mute is seen by the others; a receiver mute stays local', async () => {
@@ -164,14 +164,20 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const muted = await result(b.muteLocal({ audio: true }));
       expect(muted).toMatchObject({ id: `${B}:main`, audioMuted: true, videoMuted: false });
       expect(b.state.self?.publications[`${B}:main`]?.stream.audioMuted).toBe(true);
-      await h.until(`${A} sees ${B} audio muted`, () => a.state.streams[`${B}:main`]?.audioMuted === true);
-      expect(a.state.streams[`${B}:main`]?.videoMuted).toBe(false);
+      await h.until(
+        `${A} sees ${B} audio muted`,
+        () => a.state.streams.get(`${B}:main`)?.audioMuted === true,
+      );
+      expect(a.state.streams.get(`${B}:main`)?.videoMuted).toBe(false);
       await result(b.muteLocal({ audio: false }));
-      await h.until(`${A} sees ${B} audio back`, () => a.state.streams[`${B}:main`]?.audioMuted === false);
+      await h.until(
+        `${A} sees ${B} audio back`,
+        () => a.state.streams.get(`${B}:main`)?.audioMuted === false,
+      );
 
       const sub = await result(a.muteRemote(`${B}:main`, { video: true }));
       expect(sub).toMatchObject({ streamId: `${B}:main`, videoMuted: true, audioMuted: false });
-      expect(a.state.streams[`${B}:main`]?.subscription?.videoMuted).toBe(true);
+      expect(a.state.streams.get(`${B}:main`)?.subscription?.videoMuted).toBe(true);
       expect(b.state.self?.publications[`${B}:main`]?.stream.videoMuted).toBe(false);
     });
 
@@ -182,7 +188,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(b.state.roomId).toBeNull();
       expect(b.state.connection.status).toBe('disconnected');
       expect(events.filter((e) => e.type === 'left')).toEqual([{ type: 'left', reason: 'leave' }]);
-      await h.until(`${A} sees ${B} go`, () => !a.state.streams[`${B}:main`] && !a.state.peers[B]);
+      await h.until(`${A} sees ${B} go`, () => !a.state.streams.get(`${B}:main`) && !a.state.peers.get(B));
       expect(await failure(b.publish())).toMatchObject({ code: 'NOT_JOINED' });
     });
 
@@ -196,14 +202,14 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(events.some((e) => e.type === 'kicked')).toBe(true);
       expect(events.filter((e) => e.type === 'left')).toEqual([{ type: 'left', reason: 'kicked' }]);
       expect(seen.some((s) => s.status === 'reconnecting')).toBe(false);
-      await h.until(`${A} sees ${B} go`, () => !a.state.streams[`${B}:main`] && !a.state.peers[B]);
+      await h.until(`${A} sees ${B} go`, () => !a.state.streams.get(`${B}:main`) && !a.state.peers.get(B));
     });
 
     it('reconnection: a drop is reported and recovered, with what the user had', async () => {
       const { a, b } = await twoInRoom();
       await result(a.publish());
       await result(a.subscribe(`${B}:main`, { video: false }));
-      await h.until(`${B} sees ${A}:main`, () => !!b.state.streams[`${A}:main`]);
+      await h.until(`${B} sees ${A}:main`, () => !!b.state.streams.get(`${A}:main`));
       const seen = statuses(a);
       await h.drop(A);
       await h.until(
@@ -211,16 +217,16 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         () =>
           a.state.connection.status === h.traits.recovery &&
           !!a.state.self?.publications[`${A}:main`] &&
-          !!a.state.streams[`${B}:main`]?.subscription,
+          !!a.state.streams.get(`${B}:main`)?.subscription,
       );
-      await h.until(`${B} sees ${A}:main again`, () => !!b.state.streams[`${A}:main`]);
+      await h.until(`${B} sees ${A}:main again`, () => !!b.state.streams.get(`${A}:main`));
       const order = seen.map((s) => s.status).filter((s) => s !== 'connected');
       const firstReconnecting = order.indexOf('reconnecting');
       expect(firstReconnecting).toBeGreaterThanOrEqual(0);
       expect(order.indexOf(h.traits.recovery)).toBeGreaterThan(firstReconnecting);
       const reconnecting = seen.find((s) => s.status === 'reconnecting');
       expect(reconnecting?.attempt).toBeGreaterThanOrEqual(1);
-      expect(a.state.streams[`${B}:main`]?.subscription).toMatchObject({ audio: true, video: false });
+      expect(a.state.streams.get(`${B}:main`)?.subscription).toMatchObject({ audio: true, video: false });
       expect(a.state.roomId).toBe(h.roomId);
     });
 

@@ -448,7 +448,7 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
    */
   const restore = (s: Session) => {
     // The snapshot and the events held back during the attempt are applied by now.
-    const present = new Set(Object.keys(mirror.streams));
+    const present = new Set([...mirror.streams.keys()]);
     s.background.add(
       restoreSession(
         restoreTarget(s),

@@ -49,7 +49,7 @@ const options: WechatMiniprogram.Page.Options<RoomData, RoomCustom> = {
     const streamId = (e.currentTarget.dataset as { streamId?: string }).streamId;
     if (!client || !streamId) return;
     // Receiving side only: stop or resume this stream's audio for me, not for everyone.
-    const muted = client.state.streams[streamId]?.subscription?.audioMuted ?? false;
+    const muted = client.state.streams.get(streamId)?.subscription?.audioMuted ?? false;
     this.room?.run(client.muteRemote(streamId, { audio: !muted }), 'Muting');
   },
   onPolicy(e) {
