@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, freemem, release, totalmem, type as osType } from 'node:os';
 import type { runBundle } from './sections/bundle';
+import type { runMedia } from './sections/media';
 import type { runLeaks, runReconnect } from './sections/recovery';
 import type { runServerLoad } from './sections/server-load';
 import type { runSetData } from './sections/setdata';
@@ -18,6 +19,7 @@ type RecoveryResult = {
   leaks: Awaited<ReturnType<typeof runLeaks>>;
 };
 type ServerResult = Awaited<ReturnType<typeof runServerLoad>>;
+type MediaResult = Awaited<ReturnType<typeof runMedia>>;
 
 export interface Machine {
   readonly cpu: string;
@@ -51,6 +53,8 @@ export interface Results {
   errors: Record<string, string>;
   totalMs?: number;
   summary?: SummaryRow[];
+  /** Sections re-measured after the full run (`--merge`): when, on which CPU, at which commit. */
+  merged?: Record<string, { at: string; cpu: string; commit: string }>;
 }
 
 /** Read-only facts about this machine and checkout. */
@@ -408,6 +412,46 @@ export function summaryRows(results: Results): SummaryRow[] {
       met: null,
     });
   }
+  const md = results.sections.media as MediaResult | undefined;
+  if (md) {
+    const pair = (x: MediaResult['startToLiveMs']) => `${msf(x.p50)} / ${msf(x.p95)}`;
+    rows.push({
+      section: '5 media',
+      measure: `ffmpeg start → B's room$ live, p50 / p95 (${md.runs} runs)`,
+      rxroom: pair(md.startToLiveMs),
+      baseline: '',
+      result: `max ${msf(md.startToLiveMs.max)}`,
+      target: '',
+      met: null,
+    });
+    rows.push({
+      section: '5 media',
+      measure: `ffmpeg killed → B's room$ lost, p50 / p95 (${md.runs} runs)`,
+      rxroom: pair(md.killToLostMs),
+      baseline: '',
+      result: `max ${msf(md.killToLostMs.max)}`,
+      target: '',
+      met: null,
+    });
+    rows.push({
+      section: '5 media',
+      measure: `kick → media session dropped (publisher ends), p50 / p95 (${md.runs} runs)`,
+      rxroom: pair(md.kickToDropMs),
+      baseline: 'idle timeout: never (active publisher)',
+      result: `max ${msf(md.kickToDropMs.max)}`,
+      target: '',
+      met: null,
+    });
+    rows.push({
+      section: '5 media',
+      measure: `nginx-rtmp relay CPU per stream (${md.relay.streams} streams, 1 player each)`,
+      rxroom: `${md.relay.cpuPercentPerStream} % of a core`,
+      baseline: '',
+      result: `${md.relay.nginxCpuMs} ms CPU in ${(md.relay.windowMs / 1000).toFixed(0)} s`,
+      target: '',
+      met: null,
+    });
+  }
   for (const [name, error] of Object.entries(results.errors)) {
     rows.push({
       section: name,
@@ -477,7 +521,13 @@ export function renderMarkdown(results: Results): string {
     `<!-- Written by \`npm run bench\` (bench/run.ts, bench/report.ts); edit those, not this file. -->`,
     `Latest full run: ${results.startedAt}, ${((results.totalMs ?? 0) / 1000).toFixed(0)} s in all. ` +
       'Every comparison is a ratio measured in the same run, on the same machine, because these ' +
-      'machines are noisy; absolute times are only indicative.',
+      'machines are noisy; absolute times are only indicative.' +
+      Object.entries(results.merged ?? {})
+        .map(
+          ([name, m]) =>
+            ` Section ${name} was measured later (${m.at}, ${m.cpu}, code ${m.commit}) and merged into this run.`,
+        )
+        .join(''),
   );
   out.push(
     '## Targets',
@@ -520,7 +570,8 @@ export function renderMarkdown(results: Results): string {
     'Sections run one after another, each in its own Node process (isolated heap and JIT), with a ' +
       'watchdog. All traffic stays on 127.0.0.1. The trace and the frame streams are seeded, so every ' +
       'run replays the same events; only the timings vary. Close other work on the machine first: the ' +
-      'signaling and server numbers are CPU-bound.',
+      'signaling and server numbers are CPU-bound. The media section needs ' +
+      '`apt-get install nginx libnginx-mod-rtmp ffmpeg`.',
   );
 
   const sd = results.sections.setdata as SetDataResult | undefined;
@@ -532,6 +583,8 @@ export function renderMarkdown(results: Results): string {
   const rc = results.sections.recovery as RecoveryResult | undefined;
   const sv = results.sections.server as ServerResult | undefined;
   if (rc || sv) renderRecovery(p, rc, sv);
+  const md = results.sections.media as MediaResult | undefined;
+  if (md) renderMedia(p, md);
   if (Object.keys(results.errors).length > 0) {
     p(
       '## Sections that failed',
@@ -842,6 +895,44 @@ function renderBundle(p: Para, bd: BundleResult): void {
       'some bytes (object spread becomes `Object.assign`). Of the core, valibot and the frame schemas ' +
       'are the largest remaining share (see the `typicalModules` list); hand-written guards on the ' +
       'hot path would remove them (see benchmark 2).',
+  );
+}
+
+function renderMedia(p: Para, md: MediaResult): void {
+  const row = (name: string, x: MediaResult['startToLiveMs']) => [
+    name,
+    String(x.n),
+    msf(x.p50),
+    msf(x.p95),
+    msf(x.max),
+  ];
+  p(
+    '## 5. Real media',
+    'bench/sections/media.ts: the reference server with media hooks, nginx 1.22 with nginx-rtmp ' +
+      'started from deploy/nginx-rtmp.conf, ffmpeg publishers of a synthetic source ' +
+      `(${md.relay.source}) and two SDK clients on the Node platform, all on 127.0.0.1. Each run uses ` +
+      'a fresh room: A publishes and B sees the stream `pending`; **start → live** runs from spawning ' +
+      "ffmpeg with A's push URL until B's `room$` shows `live` (process start, RTMP handshake, " +
+      '`on_publish`, the `stream-updated` push, the reducer); **kill → lost** from SIGKILL to `lost` in ' +
+      "B's `room$` (nginx-rtmp's `on_publish_done`); **kick → dropped** from the admin kick until " +
+      "ffmpeg ends because the server dropped it through nginx-rtmp's control module (an active " +
+      'publisher is never dropped by the idle timeout, so without the drop it would push on). ' +
+      `The machine's 1-minute load average was ${md.loadAverage[0]} at the start and ` +
+      `${md.loadAverage[1]} at the end of the section (shared with other work): ` +
+      'start → live includes ffmpeg’s own start-up (encoder initialisation), so it depends on that load.',
+    mdTable(
+      ['', 'runs', 'p50', 'p95', 'max'],
+      [
+        row('ffmpeg start → live', md.startToLiveMs),
+        row('ffmpeg killed → lost', md.killToLostMs),
+        row('kick → media dropped', md.kickToDropMs),
+      ],
+    ),
+    `Relay cost: ${md.relay.streams} publishers, each played by one ffmpeg reading to null ` +
+      `(${md.relay.playersRunning} of ${md.relay.streams} still playing at the end); nginx's CPU time ` +
+      `(master and worker, /proc) over ${(md.relay.windowMs / 1000).toFixed(1)} s was ` +
+      `${md.relay.nginxCpuMs} ms: **${md.relay.cpuPercentPerStream} % of one core per stream**. ` +
+      'Tests never assert these times (test/integration/media.test.ts checks order and outcome).',
   );
 }
 

@@ -6,6 +6,9 @@
  *   tsx bench/run.ts --quick    fewer rounds and runs; writes bench/results.json only
  *   tsx bench/run.ts --only=setdata,bundle   some sections; writes bench/results.json only
  *   tsx bench/run.ts --render   the table and docs/performance.md again from bench/results.json
+ *   tsx bench/run.ts --only=media --merge   re-measure some sections and merge them into the
+ *                               full run in bench/results.json (docs/performance.md names them and
+ *                               their date; for a section added after the last full run)
  *
  * Each section runs in its own child process, one after another (never in parallel: they would
  * share the 2 cores), so heap figures and JIT state of one cannot leak into another. Each has a
@@ -19,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { machineInfo, renderConsole, renderMarkdown, summaryRows, type Results } from './report';
 
 const ROOT = join(__dirname, '..');
-const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server'] as const;
+const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server', 'media'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Generous per-section limits; the whole run is expected to take about 4 minutes. */
@@ -29,6 +32,7 @@ const LIMIT_MS: Record<Section, number> = {
   bundle: 150_000,
   recovery: 150_000,
   server: 120_000,
+  media: 240_000,
 };
 
 async function runSection(name: Section, quick: boolean): Promise<unknown> {
@@ -54,6 +58,10 @@ async function runSection(name: Section, quick: boolean): Promise<unknown> {
     case 'server': {
       const { runServerLoad } = await import('./sections/server-load');
       return runServerLoad(__filename, process.execArgv);
+    }
+    case 'media': {
+      const { runMedia } = await import('./sections/media');
+      return runMedia(quick ? 3 : 10, 2, quick ? 3000 : 10_000);
     }
   }
 }
@@ -107,35 +115,41 @@ async function main(): Promise<void> {
   const only = onlyArg ? (onlyArg.slice('--only='.length).split(',') as Section[]) : [...SECTIONS];
   for (const s of only)
     if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; known: ${SECTIONS.join(', ')}`);
+  const merge = process.argv.includes('--merge');
+  if (merge && (quick || only.length === SECTIONS.length)) {
+    throw new Error('--merge re-measures some sections (--only=…) at full length (no --quick)');
+  }
   const full = !quick && only.length === SECTIONS.length;
 
   const started = performance.now();
-  const results: Results = {
-    startedAt: new Date().toISOString(),
-    machine: machineInfo(ROOT),
-    mode: quick ? 'quick' : 'full',
-    sections: {},
-    durationsMs: {},
-    errors: {},
-  };
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo(ROOT);
+  const results: Results = merge
+    ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as Results)
+    : { startedAt, machine, mode: quick ? 'quick' : 'full', sections: {}, durationsMs: {}, errors: {} };
+  if (merge && results.mode !== 'full') throw new Error('--merge needs a full run in bench/results.json');
   for (const name of only) {
     process.stdout.write(`bench: ${name}…`);
     const r = await inChild(name, quick);
     results.durationsMs[name] = r.ms;
+    delete results.errors[name];
+    delete results.sections[name];
     if (r.ok) results.sections[name] = r.result;
     else results.errors[name] = r.error;
+    if (merge) (results.merged ??= {})[name] = { at: startedAt, cpu: machine.cpu, commit: machine.commit };
     process.stdout.write(
       r.ok ? ` done in ${(r.ms / 1000).toFixed(1)} s\n` : ` FAILED (${r.error.split('\n')[0]})\n`,
     );
   }
-  results.totalMs = Math.round(performance.now() - started);
+  if (!merge) results.totalMs = Math.round(performance.now() - started);
   results.summary = summaryRows(results);
 
   console.log(`\n${renderConsole(results)}`);
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench/results.json');
   const failed = Object.keys(results.errors);
-  if (full && failed.length === 0) {
+  const complete = SECTIONS.every((name) => name in results.sections);
+  if ((full || (merge && complete)) && failed.length === 0 && Object.keys(results.errors).length === 0) {
     writeFileSync(join(ROOT, 'docs/performance.md'), renderMarkdown(results));
     console.log('wrote docs/performance.md');
   } else {

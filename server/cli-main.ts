@@ -71,7 +71,7 @@ const SERVE_FLAGS: readonly ServeFlag[] = [
     flag: 'push-template',
     key: 'pushTemplate',
     kind: 'string',
-    help: 'push URL template ({room} {user} {stream} {kind} {token})',
+    help: 'push URL template ({room} {user} {stream} {kind} {key} {token})',
   },
   {
     flag: 'play-template',
@@ -84,6 +84,25 @@ const SERVE_FLAGS: readonly ServeFlag[] = [
     key: 'mediaTokenTtl',
     kind: 'int',
     help: `media token lifetime, ms (${DEFAULTS.mediaTokenTtl})`,
+  },
+  {
+    flag: 'media-hooks',
+    key: 'mediaHooks',
+    kind: 'bool',
+    help: 'serve the nginx-rtmp hooks; stream state follows the media',
+  },
+  { flag: 'media-app', key: 'mediaApp', kind: 'string', help: `media application (${DEFAULTS.mediaApp})` },
+  {
+    flag: 'media-control',
+    key: 'mediaControl',
+    kind: 'string',
+    help: 'nginx-rtmp control/stat base URL, e.g. http://127.0.0.1:8081',
+  },
+  {
+    flag: 'media-lost-grace',
+    key: 'mediaLostGrace',
+    kind: 'int',
+    help: `lost media before the stream is removed, ms (${DEFAULTS.mediaLostGrace})`,
   },
   {
     flag: 'max-visible',

@@ -92,7 +92,8 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     }
   };
   check(ensureCurrent(ctx));
-  const url = await hub.mediaUrl({
+  const id = `${session.user}:${tag}`;
+  const url = hub.mediaUrl({
     room: session.room,
     owner: session.user,
     kind,
@@ -100,11 +101,14 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     holder: session.user,
     direction: 'push',
   });
-  // Signing awaited: anything may have changed, so check again before changing anything.
+  // With media hooks: is the media server receiving this stream already (a publisher that kept
+  // pushing while this server restarted)?
+  const media = await hub.mediaWatch.initialState(session.room, id);
+  // That awaited: anything may have changed, so check again before changing anything.
   const room = ensureCurrent(ctx);
   check(room);
   const stream: StreamInfo = {
-    id: `${session.user}:${tag}`,
+    id,
     user: session.user,
     kind,
     ...(custom ? { tag } : {}),
@@ -113,8 +117,10 @@ const publish: Handler<'publish'> = async (ctx, frame, respond) => {
     small: frame.small ?? false,
     audioMuted: false,
     videoMuted: false,
+    ...(media === undefined ? {} : { media: media.state }),
   };
   session.publications.set(tag, { stream, url });
+  hub.mediaWatch.track(room.id, session, stream, media?.client);
   room.broadcast({ t: 'stream-added', stream }, session);
   hub.scheduleMediaRefresh(session);
   respond({ stream, url });
@@ -127,7 +133,7 @@ const unpublish: Handler<'unpublish'> = (ctx, frame, respond) => {
   respond({});
 };
 
-const subscribe: Handler<'subscribe'> = async (ctx, frame, respond) => {
+const subscribe: Handler<'subscribe'> = (ctx, frame, respond) => {
   const { hub, session } = ctx;
   const check = (room: Room) => {
     if (!session.privileges.subscribe)
@@ -139,7 +145,7 @@ const subscribe: Handler<'subscribe'> = async (ctx, frame, respond) => {
     return target;
   };
   const target = check(ensureCurrent(ctx));
-  const url = await hub.mediaUrl({
+  const url = hub.mediaUrl({
     room: session.room,
     owner: target.owner.user,
     kind: target.stream.kind,
@@ -147,7 +153,6 @@ const subscribe: Handler<'subscribe'> = async (ctx, frame, respond) => {
     holder: session.user,
     direction: 'play',
   });
-  check(ensureCurrent(ctx));
   const previous = session.subscriptions.get(frame.stream);
   // Subscribing again updates the options; the receiver-side mute bits are the user's and stay.
   const sub: SubscriptionInfo = {

@@ -1,6 +1,6 @@
 /**
  * The HTTP side of the server, on the same port as the WebSocket: `/health`, the admin API
- * (Bearer `adminSecret`) and, when enabled, `POST /dev/token`.
+ * (Bearer `adminSecret`), and when enabled `POST /dev/token` and the media hooks `POST /media/*`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import * as v from 'valibot';
 import { RoomIdSchema, StreamIdSchema, UserIdSchema, describeIssues } from '../src/protocol';
 import type { Hub } from './hub';
+import { MEDIA_HOOKS, type MediaHook } from './media-hooks';
 import type { ResolvedOptions } from './options';
 import type { Room } from './room';
 import { createToken } from './tokens';
@@ -34,7 +35,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -42,12 +43,21 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
     chunks.push(chunk);
   }
-  if (size === 0) return {};
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (text.length === 0) return {};
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'request body is not JSON');
   }
+}
+
+function isMediaHook(name: string): name is MediaHook {
+  return Object.prototype.hasOwnProperty.call(MEDIA_HOOKS, name);
 }
 
 function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
@@ -141,6 +151,17 @@ export function createHttpHandler(
       const body = parse(DevTokenBody, await readJson(req));
       const token = await createToken({ ...body, secret: options.secret, appId: options.appId });
       sendJson(res, 200, { token });
+      return;
+    }
+
+    // nginx-rtmp's hooks: a form POST, answered 2xx (go on) or 403 (refuse, or drop the session).
+    const hook = path.startsWith('/media/') ? path.slice('/media/'.length) : undefined;
+    if (hook !== undefined && options.mediaHooks && isMediaHook(hook)) {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      const fields = [...new URLSearchParams(await readBody(req))];
+      const verdict = hub.mediaWatch.hook(hook, fields);
+      res.writeHead(verdict.ok ? 200 : 403, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(verdict.reason);
       return;
     }
 

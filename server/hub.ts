@@ -19,6 +19,7 @@ import type {
 } from '../src/protocol';
 import { RtcError } from '../src/errors';
 import { mediaUrl, type MediaUrlInput, type MediaUrlSettings } from './media';
+import { MediaWatch } from './media-hooks';
 import type { ResolvedOptions } from './options';
 import { Room } from './room';
 import { Session, type SessionLink } from './session';
@@ -54,6 +55,8 @@ export class Hub {
   readonly counters: HubCounters = { framesIn: 0, rateLimited: 0, joins: 0, resumes: 0 };
   private closing = false;
   private readonly media: MediaUrlSettings;
+  /** Media hooks and the media state of streams (inert unless `mediaHooks`). */
+  readonly mediaWatch: MediaWatch;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -66,6 +69,7 @@ export class Hub {
       pushTemplate: options.pushTemplate,
       playTemplate: options.playTemplate,
     };
+    this.mediaWatch = new MediaWatch(this, options, log);
   }
 
   /** True once {@link Hub.shutdown} ran. */
@@ -268,8 +272,10 @@ export class Hub {
     const room = this.rooms.get(session.room);
     if (!room) return;
     for (const kind of [...session.publications.keys()]) this.removeStream(room, session, kind, 'peer-left');
-    // Subscriptions die with the session; they are private, so nobody is told.
+    // Subscriptions die with the session; they are private, so nobody is told. Its players are
+    // dropped at the media server.
     session.subscriptions.clear();
+    this.mediaWatch.dropPlayers(room.id, session.user);
     room.delete(session);
     if (session.visible) room.broadcast({ t: 'peer-left', user: session.user, reason });
     if (room.empty && !keepRoom) {
@@ -309,6 +315,8 @@ export class Hub {
       session.clearTimers();
       this.sessions.delete(session.id);
       link?.close(4001, 'room closed');
+      for (const p of session.publications.values()) this.mediaWatch.untrack(id, p.stream.id);
+      this.mediaWatch.dropPlayers(id, session.user);
     }
     this.rooms.delete(id);
     this.log.info({ room: id, sessions: sessions.length }, 'room closed');
@@ -326,6 +334,7 @@ export class Hub {
     if (!publication) return;
     owner.publications.delete(tag);
     const id = publication.stream.id;
+    this.mediaWatch.untrack(room.id, id);
     for (const s of room.sessions.values()) s.subscriptions.delete(id);
     room.broadcast({ t: 'stream-removed', stream: id, user: owner.user, reason }, owner);
   }
@@ -359,7 +368,7 @@ export class Hub {
   }
 
   /** Builds a push or play URL with a fresh media token. */
-  mediaUrl(input: MediaUrlInput): Promise<string> {
+  mediaUrl(input: MediaUrlInput): string {
     return mediaUrl(this.media, input);
   }
 
@@ -373,59 +382,53 @@ export class Hub {
     session.mediaTimer = setTimeout(
       () => {
         session.mediaTimer = undefined;
-        this.refreshMedia(session).catch((e: unknown) =>
-          this.log.error({ err: e, user: session.user }, 'media URL refresh failed'),
-        );
+        try {
+          this.refreshMedia(session);
+        } catch (e) {
+          this.log.error({ err: e, user: session.user }, 'media URL refresh failed');
+        }
       },
       Math.floor(this.options.mediaTokenTtl * MEDIA_REFRESH_AT),
     );
   }
 
-  private async refreshMedia(session: Session): Promise<void> {
+  private refreshMedia(session: Session): void {
     if (!this.isLive(session)) return;
     const pubs = [...session.publications.values()];
     const subs = [...session.subscriptions.values()];
-    const [pushUrls, playUrls] = await Promise.all([
-      Promise.all(
-        pubs.map((p) =>
-          this.mediaUrl({
-            room: session.room,
-            owner: session.user,
-            kind: p.stream.kind,
-            tag: p.stream.tag,
-            holder: session.user,
-            direction: 'push',
-          }),
-        ),
-      ),
-      Promise.all(
-        subs.map((s) => {
-          const colon = s.stream.lastIndexOf(':');
-          const owner = s.stream.slice(0, colon);
-          const tag = s.stream.slice(colon + 1);
-          return this.mediaUrl({
-            room: session.room,
-            owner,
-            kind: tag === 'screen' ? 'screen' : 'main',
-            ...(tag !== 'main' && tag !== 'screen' ? { tag } : {}),
-            holder: session.user,
-            direction: 'play',
-          });
-        }),
-      ),
-    ]);
-    if (this.closing || !this.isLive(session)) return;
-    // Only what is still there, unchanged, gets the new URL: an unpublish or re-subscribe during
-    // the signing replaced or removed the object.
+    const pushUrls = pubs.map((p) =>
+      this.mediaUrl({
+        room: session.room,
+        owner: session.user,
+        kind: p.stream.kind,
+        tag: p.stream.tag,
+        holder: session.user,
+        direction: 'push',
+      }),
+    );
+    const playUrls = subs.map((s) => {
+      const colon = s.stream.lastIndexOf(':');
+      const owner = s.stream.slice(0, colon);
+      const tag = s.stream.slice(colon + 1);
+      return this.mediaUrl({
+        room: session.room,
+        owner,
+        kind: tag === 'screen' ? 'screen' : 'main',
+        ...(tag !== 'main' && tag !== 'screen' ? { tag } : {}),
+        holder: session.user,
+        direction: 'play',
+      });
+    });
+    if (this.closing) return;
     pubs.forEach((p, i) => {
       const url = pushUrls[i];
-      if (url === undefined || session.publications.get(p.stream.tag ?? p.stream.kind) !== p) return;
+      if (url === undefined) return;
       p.url = url;
       session.push({ t: 'url-updated', stream: p.stream.id, direction: 'push', url });
     });
     subs.forEach((s, i) => {
       const url = playUrls[i];
-      if (url === undefined || session.subscriptions.get(s.stream) !== s) return;
+      if (url === undefined) return;
       s.url = url;
       session.push({ t: 'url-updated', stream: s.stream, direction: 'play', url });
     });
@@ -437,6 +440,8 @@ export class Hub {
   /** Ends every session without grace and closes their sockets with 1000. */
   shutdown(): void {
     this.closing = true;
+    // Media sessions are left running: a restarted server picks them up from the media server.
+    this.mediaWatch.close();
     for (const session of this.sessions.values()) {
       session.clearTimers();
       const link = session.link;

@@ -20,8 +20,10 @@ import { Hub } from './hub';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
 
 export { PROTOCOL_VERSION } from '../src/protocol';
-export { createToken, signToken, verifyToken, signMediaToken, checkTokenMatch } from './tokens';
-export type { CreateTokenOptions, MediaTokenClaims, TokenExpectation } from './tokens';
+export { createToken, signToken, verifyToken, checkTokenMatch } from './tokens';
+export type { CreateTokenOptions, TokenExpectation } from './tokens';
+export { signMediaToken, streamKey, parseMediaToken } from './media-token';
+export type { MediaDirection, MediaTokenFields } from './media-token';
 export { resolveOptions, DEFAULTS, DEV_SECRET, LOG_LEVELS } from './options';
 export type { ServerOptions, ResolvedOptions, DuplicateUserPolicy, LogLevel } from './options';
 export { CLOSE } from './connection';

@@ -4,7 +4,7 @@
  */
 import { LIMITS, type StreamKind } from '../src/protocol';
 import { RtcError } from '../src/errors';
-import { signMediaToken } from './tokens';
+import { signMediaToken, streamKey } from './media-token';
 
 /** What a media URL is for. */
 export interface MediaUrlInput {
@@ -28,15 +28,16 @@ export interface MediaUrlSettings {
   readonly playTemplate: string;
 }
 
-const PLACEHOLDER = /\{(room|user|stream|kind|token)\}/g;
+const PLACEHOLDER = /\{(room|user|stream|kind|key|token)\}/g;
 
 /**
  * Fills `template`. Values are URI-encoded: ids may hold `+` and `@`, which mean something else in
  * a URL. `{stream}` is the stream id with `:` replaced by `_` (a colon would end the host part).
+ * `{key}` is the short stream key and `{token}` the compact media token of ./media-token.ts.
  */
 export function fillTemplate(
   template: string,
-  values: { room: string; user: string; kind: string; stream: string; token: string },
+  values: { room: string; user: string; kind: string; stream: string; key: string; token: string },
 ): string {
   return template.replace(PLACEHOLDER, (_all, name: keyof typeof values) => encodeURIComponent(values[name]));
 }
@@ -46,13 +47,13 @@ export function fillTemplate(
  *
  * @throws {@link RtcError} `INTERNAL` when the template makes a URL longer than the protocol allows.
  */
-export async function mediaUrl(settings: MediaUrlSettings, input: MediaUrlInput): Promise<string> {
+export function mediaUrl(settings: MediaUrlSettings, input: MediaUrlInput): string {
   const template = input.direction === 'push' ? settings.pushTemplate : settings.playTemplate;
   const stream = `${input.owner}:${input.tag ?? input.kind}`;
   const token = template.includes('{token}')
-    ? await signMediaToken(
-        { app: settings.appId, room: input.room, user: input.holder, stream, direction: input.direction },
+    ? signMediaToken(
         settings.secret,
+        { app: settings.appId, room: input.room, stream, holder: input.holder, direction: input.direction },
         settings.ttl,
       )
     : '';
@@ -61,6 +62,7 @@ export async function mediaUrl(settings: MediaUrlSettings, input: MediaUrlInput)
     user: input.owner,
     kind: input.kind,
     stream: stream.replace(':', '_'),
+    key: streamKey(settings.secret, settings.appId, input.room, stream),
     token,
   });
   if (url.length > LIMITS.maxUrlLength) {

@@ -23,12 +23,28 @@ export interface ServerOptions {
   readonly appId?: string;
   /** Bearer secret of the admin HTTP API. The admin API answers 404 while this is unset. */
   readonly adminSecret?: string;
-  /** Push URL template. Placeholders: `{room}` `{user}` `{stream}` `{kind}` `{token}`. */
+  /** Push URL template. Placeholders: `{room}` `{user}` `{stream}` `{kind}` `{key}` `{token}`. */
   readonly pushTemplate?: string;
   /** Play URL template, same placeholders as {@link ServerOptions.pushTemplate}. */
   readonly playTemplate?: string;
   /** Lifetime of the media tokens in URLs; URLs are re-issued (`url-updated`) at 80 % of it. Default 1 h. */
   readonly mediaTokenTtl?: number;
+  /**
+   * Serve the nginx-rtmp hooks (`POST /media/on_publish` …, docs/deploy.md) and drive stream state
+   * by media: a published stream is `pending` until its media arrives. Default false: streams are
+   * live on publish and no hook is served.
+   */
+  readonly mediaHooks?: boolean;
+  /** The media server's application the hooks accept (`rtmp://host/<app>/…`). Default `live`. */
+  readonly mediaApp?: string;
+  /**
+   * Base URL of the media server's loopback HTTP block with `rtmp_control` at `/control` and
+   * `rtmp_stat` at `/stat`, e.g. `http://127.0.0.1:8081`. When set, the server drops media
+   * sessions on kick, leave and unpublish, and reads `/stat` to learn which streams are live.
+   */
+  readonly mediaControl?: string;
+  /** How long a stream whose media stopped (`lost`) stays before it is removed. Default 10,000. */
+  readonly mediaLostGrace?: number;
   /** Visible users per room (`ROOM_FULL`). Default 20. */
   readonly maxVisible?: number;
   /** Sessions publishing at least one stream, per room (`PUBLISHER_LIMIT`). Default 8. */
@@ -76,6 +92,10 @@ export interface ResolvedOptions {
   readonly pushTemplate: string;
   readonly playTemplate: string;
   readonly mediaTokenTtl: number;
+  readonly mediaHooks: boolean;
+  readonly mediaApp: string;
+  readonly mediaControl: string | undefined;
+  readonly mediaLostGrace: number;
   readonly maxVisible: number;
   readonly maxPublishers: number;
   readonly grace: number;
@@ -95,8 +115,11 @@ export interface ResolvedOptions {
 /** The development secret. Anyone can read it here, hence the warning when it is used. */
 export const DEV_SECRET = 'rxroom-dev-secret';
 
-/** Default media URL template (for both directions). */
-export const DEFAULT_MEDIA_TEMPLATE = 'rtmp://127.0.0.1/live/{room}_{stream}?token={token}';
+/**
+ * Default media URL template (for both directions): the short stream key and the compact media
+ * token in the `t` argument, where the media hooks look for it.
+ */
+export const DEFAULT_MEDIA_TEMPLATE = 'rtmp://127.0.0.1/live/{key}?t={token}';
 
 /** Every default in one place; the CLI prints these in `--help`. */
 export const DEFAULTS = {
@@ -106,6 +129,9 @@ export const DEFAULTS = {
   pushTemplate: DEFAULT_MEDIA_TEMPLATE,
   playTemplate: DEFAULT_MEDIA_TEMPLATE,
   mediaTokenTtl: 3_600_000,
+  mediaHooks: false,
+  mediaApp: 'live',
+  mediaLostGrace: 10_000,
   maxVisible: 20,
   maxPublishers: 8,
   grace: 20_000,
@@ -140,6 +166,19 @@ function text(name: string, value: string, allowEmpty = false): string {
     throw new TypeError(`option ${name} must be a non-empty string`);
   }
   return value;
+}
+
+function mediaControl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`option mediaControl must be an http:// URL, got ${value}`);
+  }
+  if (url.protocol !== 'http:')
+    throw new TypeError(`option mediaControl must be an http:// URL, got ${value}`);
+  return value.replace(/\/+$/, '');
 }
 
 /**
@@ -184,6 +223,10 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     pushTemplate: text('pushTemplate', o.pushTemplate ?? DEFAULTS.pushTemplate),
     playTemplate: text('playTemplate', o.playTemplate ?? DEFAULTS.playTemplate),
     mediaTokenTtl: integer('mediaTokenTtl', o.mediaTokenTtl ?? DEFAULTS.mediaTokenTtl, 100, MAX_TIMER_MS),
+    mediaHooks: o.mediaHooks ?? DEFAULTS.mediaHooks,
+    mediaApp: text('mediaApp', o.mediaApp ?? DEFAULTS.mediaApp),
+    mediaControl: mediaControl(o.mediaControl),
+    mediaLostGrace: integer('mediaLostGrace', o.mediaLostGrace ?? DEFAULTS.mediaLostGrace, 0, MAX_TIMER_MS),
     maxVisible: integer('maxVisible', o.maxVisible ?? DEFAULTS.maxVisible, 1, 1_000_000),
     maxPublishers: integer('maxPublishers', o.maxPublishers ?? DEFAULTS.maxPublishers, 0, 1_000_000),
     grace: integer('grace', o.grace ?? DEFAULTS.grace, 0, day),

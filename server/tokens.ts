@@ -1,5 +1,6 @@
 /**
- * Join tokens (docs/protocol.md §9) and media tokens: HS256 JWTs signed and checked with jose.
+ * Join tokens (docs/protocol.md §9): HS256 JWTs signed and checked with jose. Media tokens are in
+ * ./media-token.ts.
  * Every failure becomes an {@link RtcError} with the code §9 assigns to it.
  */
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
@@ -122,31 +123,4 @@ export async function createToken(options: CreateTokenOptions): Promise<string> 
   const parsed = v.safeParse(TokenClaimsSchema, claims);
   if (!parsed.success) throw new RangeError(`cannot create token: ${describeIssues(parsed.issues)}`);
   return signToken(parsed.output, options.secret ?? DEV_SECRET);
-}
-
-/** The claims of a media token, the `{token}` of push and play URLs. */
-export interface MediaTokenClaims {
-  readonly app: string;
-  readonly room: string;
-  /** Who may use the URL: the publisher (push) or the subscriber (play). */
-  readonly user: string;
-  readonly stream: string;
-  readonly direction: 'push' | 'play';
-}
-
-/**
- * Signs a short-lived media token a media server can check with the shared secret before it
- * accepts a push or a play. `exp` is rounded up to the next second.
- */
-export async function signMediaToken(
-  claims: MediaTokenClaims,
-  secret: string,
-  ttlMs: number,
-  now = Date.now(),
-): Promise<string> {
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(Math.floor(now / 1000))
-    .setExpirationTime(Math.ceil((now + ttlMs) / 1000))
-    .sign(keyOf(secret));
 }

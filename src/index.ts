@@ -37,7 +37,7 @@ export type {
   PeerLeftReason,
   StreamRemovedReason,
 } from './streams/room-event';
-export { initialRoomState, isConnected, streamIdFor } from './streams/model';
+export { initialRoomState, isConnected, mediaStateOf, streamIdFor } from './streams/model';
 export { PersistentMap } from './streams/persistent-map';
 export type {
   RoomState,
@@ -52,6 +52,7 @@ export type {
   Role,
   StreamKind,
   KickReason,
+  MediaState,
 } from './streams/model';
 export {
   selectPeers,

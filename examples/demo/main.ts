@@ -7,13 +7,17 @@
  *   npm start -- --forever        keep the room running after the story
  *   npm start -- --url ws://…     use a running server (with --admin-secret and --secret)
  *   npm start -- --plain          line-by-line output (automatic when not on a terminal)
+ *   npm start -- --media          real media: nginx-rtmp and ffmpeg publishers, each stream's
+ *                                 media state and bitrate (apt-get install nginx
+ *                                 libnginx-mod-rtmp ffmpeg)
  */
 import { parseArgs } from 'node:util';
 import chalk from 'chalk';
 import logUpdate from 'log-update';
 import { combineLatest } from 'rxjs';
-import { activeSpeaker, netQuality, type NetQuality, type RoomState } from '../../src';
-import { MILESTONES, startStory, type DemoClient, type Milestone } from './story';
+import { activeSpeaker, mediaStateOf, netQuality, type NetQuality, type RoomState } from '../../src';
+import { INSTALL_HINT, missingMediaBinaries } from './media';
+import { MILESTONES, startStory, type DemoClient, type Milestone, type Story } from './story';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,12 +27,15 @@ const { values: args } = parseArgs({
     secret: { type: 'string' },
     plain: { type: 'boolean', default: false },
     pace: { type: 'string' },
+    media: { type: 'boolean', default: false },
   },
 });
 
 const live = !args.plain && process.stdout.isTTY === true;
 const log: string[] = [];
 const reached: Milestone[] = [];
+/** Incoming kbit/s per stream id, from nginx-rtmp's /stat (with --media). */
+const bitrates: Record<string, number> = {};
 
 const bar = (volume: number) => {
   const n = Math.round(Math.min(100, Math.max(0, volume)) / 10);
@@ -42,6 +49,8 @@ const qualityBadge = (q: NetQuality | undefined) =>
       : q === 'poor'
         ? chalk.red('poor')
         : chalk.gray('—');
+const mediaBadge = (m: 'pending' | 'live' | 'lost') =>
+  m === 'live' ? chalk.green('live') : m === 'lost' ? chalk.red('lost') : chalk.yellow('pending');
 const statusBadge = (s: RoomState['connection']) => {
   const text =
     s.status === 'reconnecting'
@@ -73,7 +82,7 @@ function render(
   if (me) {
     const pub = room.self?.publications[`${me}:main`];
     lines.push(
-      `  ${chalk.cyan(me.padEnd(8))} (me)   ${pub ? 'publishing ' + (pub.stream.hasVideo ? 'A+V' : 'A') : 'not publishing'}   ${bar(volume.get(me) ?? 0)}`,
+      `  ${chalk.cyan(me.padEnd(8))} (me)   ${pub ? 'publishing ' + (pub.stream.hasVideo ? 'A+V' : 'A') : 'not publishing'}${bitrates[`${me}:main`] === undefined ? '' : ` ${bitrates[`${me}:main`]} kb/s`}   ${bar(volume.get(me) ?? 0)}`,
     );
   }
   for (const peer of [...room.peers.values()]) {
@@ -84,7 +93,10 @@ function render(
             const sub = s.subscription
               ? chalk.green(`subscribed ${s.subscription.video ? 'A+V' : 'A'}`)
               : chalk.gray('not subscribed');
-            return `${s.kind}${s.audioMuted ? ' (muted)' : ''} · ${sub}`;
+            const kbps = bitrates[s.id];
+            const media = s.media === undefined ? '' : ` · ${mediaBadge(mediaStateOf(s))}`;
+            const rate = kbps === undefined ? '' : ` ${kbps} kb/s`;
+            return `${s.kind}${s.audioMuted ? ' (muted)' : ''}${media}${rate} · ${sub}`;
           })
           .join(', ')
       : chalk.gray('no stream');
@@ -108,9 +120,56 @@ function render(
   return lines.join('\n');
 }
 
+/**
+ * Polls nginx-rtmp's /stat every second and turns its byte counters into kbit/s per stream id
+ * (nginx-rtmp's own bw_in is averaged over longer periods). Returns a function that stops it.
+ */
+function watchBitrates(story: Story, onRates: () => void): () => void {
+  const media = story.media;
+  if (!media) return () => undefined;
+  let last: { at: number; bytes: Map<string, number> } | null = null;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    media
+      .stat()
+      .then((stat) => {
+        const at = Date.now();
+        const bytes = new Map([...stat].map(([key, s]) => [key, s.bytesIn] as const));
+        const ids = story.clients.map((c) => `${c.name}:main`);
+        for (const id of ids) {
+          const key = media.keyOf(id);
+          const now = bytes.get(key);
+          const before = last?.bytes.get(key);
+          if (now === undefined || stat.get(key)?.publisher === undefined) delete bitrates[id];
+          else if (last && before !== undefined && now >= before && at > last.at) {
+            bitrates[id] = Math.round(((now - before) * 8) / (at - last.at));
+          }
+        }
+        last = { at, bytes };
+        onRates();
+      })
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  }, 1000);
+  return () => clearInterval(timer);
+}
+
 async function main(): Promise<void> {
   const pace = Number(args.pace ?? (live ? 1500 : 400));
+  if (args.media) {
+    const missing = missingMediaBinaries();
+    if (missing.length > 0) {
+      process.stderr.write(
+        `npm start -- --media needs nginx with nginx-rtmp and ffmpeg; missing: ${missing.join(', ')}\n` +
+          `install them with:\n  sudo ${INSTALL_HINT}\n(plain \`npm start\` needs none of them)\n`,
+      );
+      process.exit(1);
+    }
+  }
   const story = await startStory({
+    media: args.media,
     ...(args.url ? { url: args.url } : {}),
     ...(args['admin-secret'] ? { adminSecret: args['admin-secret'] } : {}),
     ...(args.secret ? { secret: args.secret } : {}),
@@ -128,6 +187,18 @@ async function main(): Promise<void> {
     },
   });
   const watched = story.clients[0]!;
+  let printed = '';
+  const stopRates = watchBitrates(story, () => {
+    if (live) return;
+    // Line mode: print the rates when they change noticeably (one line, not every second).
+    const line = Object.entries(bitrates)
+      .map(([id, kbps]) => `${id} ${Math.round(kbps / 100) * 100} kb/s`)
+      .join(', ');
+    if (line && line !== printed) {
+      printed = line;
+      process.stdout.write(`  media bitrate (nginx-rtmp /stat): ${line}\n`);
+    }
+  });
   const view = live
     ? combineLatest([
         watched.client.room$,
@@ -139,6 +210,7 @@ async function main(): Promise<void> {
       )
     : null;
   const shutdown = async (code: number) => {
+    stopRates();
     view?.unsubscribe();
     if (live) logUpdate.done();
     await story.stop();

@@ -29,3 +29,33 @@ it('plays the whole story and reaches every milestone in order', async () => {
   expect(delays.slice(0, 4)).toEqual(['0', '300', '1200', '2700']);
   expect(log).toContain('guest-b: kicked (kicked)');
 }, 60_000);
+
+it('with --media: real ffmpeg publishers through nginx-rtmp, streams live, bytes flowing; the kick drops guest-b’s media', async () => {
+  const reached: Milestone[] = [];
+  const log: string[] = [];
+  const story = await startStory({
+    pace: 20,
+    media: true,
+    onMilestone: (m) => reached.push(m),
+    onLog: (l) => log.push(l),
+  });
+  try {
+    await story.done;
+    const media = story.media!;
+    const stat = await media.stat();
+    // Still pushing at the end: host and guest-a; guest-b's publisher was dropped at its kick.
+    for (const id of ['host:main', 'guest-a:main']) {
+      expect(stat.get(media.keyOf(id))).toMatchObject({ publisher: expect.any(String), width: 320 });
+      expect(stat.get(media.keyOf(id))?.bytesIn).toBeGreaterThan(0);
+    }
+    expect(stat.get(media.keyOf('guest-b:main'))?.publisher).toBeUndefined();
+  } finally {
+    await story.stop();
+  }
+  expect(reached).toEqual([...MILESTONES]);
+  expect(log).toContain('guest-a: stream host:main media live');
+  // After the server restart the streams come back live, never pending.
+  const afterRestart = log.slice(log.findIndex((l) => l.endsWith('connection rejoined')));
+  expect(afterRestart).toContain('guest-a: stream host:main added (media live)');
+  expect(afterRestart.some((l) => l.includes('(media pending)'))).toBe(false);
+}, 180_000);

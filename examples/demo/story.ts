@@ -5,18 +5,35 @@
  * test (examples/demo/story.test.ts) runs it fast and checks the milestones.
  */
 import { firstValueFrom, filter, Subscription, timeout, type Observable } from 'rxjs';
-import { createToken, startServer, type RunningServer } from '../../server';
+import {
+  createToken,
+  DEV_SECRET,
+  startServer,
+  streamKey,
+  type RunningServer,
+  type ServerOptions,
+} from '../../server';
+import type { StatStream } from '../../server/media-hooks';
 import {
   activeSpeaker,
   autoSubscribe,
   combinePolicies,
   createClient,
   maxVideo,
+  selectStream,
   subscribeAll,
   type RoomEvent,
   type RtcClient,
 } from '../../src';
 import { nodePlatform, type NodePlatform } from '../../src/node';
+import {
+  freePort,
+  pushTestSource,
+  requireMediaBinaries,
+  startNginx,
+  type MediaServer,
+  type Proc,
+} from './media';
 
 /** The moments the story must reach, in order. */
 export const MILESTONES = [
@@ -46,6 +63,11 @@ export interface StoryOptions {
   readonly pace: number;
   /** Keep running after the story (until `stop()`). */
   readonly forever?: boolean;
+  /**
+   * Real media: start nginx-rtmp from deploy/ and an ffmpeg publisher for every publication, with
+   * the server's media hooks on (needs `nginx libnginx-mod-rtmp ffmpeg`; not with `url`).
+   */
+  readonly media?: boolean;
   readonly onMilestone?: (m: Milestone, detail: string) => void;
   readonly onLog?: (line: string) => void;
 }
@@ -62,8 +84,13 @@ export interface Story {
   readonly clients: readonly DemoClient[];
   /** Resolves when the story is over (or rejects with what went wrong). */
   readonly done: Promise<void>;
-  /** Stops everything: clients destroyed, server closed. */
+  /** Stops everything: clients destroyed, server closed, media processes stopped. */
   stop(): Promise<void>;
+  /** With `media`: the media server's live streams, and the stream key of a stream id. */
+  readonly media?: {
+    stat(): Promise<Map<string, StatStream>>;
+    keyOf(streamId: string): string;
+  };
 }
 
 const ROOM = 'demo';
@@ -131,8 +158,28 @@ export async function startStory(options: StoryOptions): Promise<Story> {
   const adminSecret = options.adminSecret ?? 'demo-admin';
   let server: RunningServer | null = null;
   let url = options.url;
+  let serverOptions: ServerOptions = { adminSecret, devTokens: true, grace: 10_000 };
+  let nginx: MediaServer | null = null;
+  const publishers: Proc[] = [];
+  if (options.media && url) throw new Error('--media starts its own server and media server: no --url');
+  if (options.media) {
+    requireMediaBinaries();
+    const rtmp = await freePort();
+    const control = await freePort();
+    const template = `rtmp://127.0.0.1:${rtmp}/live/{key}?t={token}`;
+    serverOptions = {
+      ...serverOptions,
+      mediaHooks: true,
+      mediaControl: `http://127.0.0.1:${control}`,
+      pushTemplate: template,
+      playTemplate: template,
+    };
+    server = await startServer({ port: 0, ...serverOptions });
+    nginx = await startNginx(server.port, { rtmp, control });
+    log(`media: nginx-rtmp on rtmp://127.0.0.1:${rtmp}/live (pid ${nginx.proc.pid}), hooks to the server`);
+  }
   if (!url) {
-    server = await startServer({ port: 0, adminSecret, devTokens: true, grace: 10_000 });
+    server ??= await startServer({ port: 0, ...serverOptions });
     url = server.url;
     milestone('server-started', `reference server on ${url}`);
   } else {
@@ -177,6 +224,19 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     subs.forEach((s) => s.unsubscribe());
     clients.forEach((c) => c.client.destroy());
     await server?.close();
+    for (const p of publishers) await p.stop('SIGKILL');
+    await nginx?.stop();
+  };
+
+  /** With media: an ffmpeg publisher pushing to the URL `c` was given, and its story. */
+  const pushMedia = async (c: DemoClient, pushUrl: string) => {
+    if (!nginx) return;
+    const ff = pushTestSource(pushUrl);
+    publishers.push(ff);
+    log(`media: ffmpeg (pid ${ff.pid}) pushes a 320x240 test source for ${c.name}`);
+    void ff.exited.then(({ code, signal }) =>
+      log(`media: ${c.name}'s publisher ended (${signal ?? `exit ${String(code)}`})`),
+    );
   };
 
   const run = async () => {
@@ -192,10 +252,24 @@ export async function startStory(options: StoryOptions): Promise<Story> {
     const speakers$ = activeSpeaker(guestB.client.volume$);
     subs.push(autoSubscribe(guestB.client, combinePolicies(maxVideo(1, speakers$))).subscribe());
     subs.push(autoSubscribe(viewer.client, subscribeAll({ small: true })).subscribe());
-    await firstValueFrom(host.client.publish());
-    await firstValueFrom(guestA.client.publish());
-    await firstValueFrom(guestB.client.publish({ video: false }));
+    for (const [c, video] of [
+      [host, true],
+      [guestA, true],
+      [guestB, false],
+    ] as const) {
+      const pub = await firstValueFrom(c.client.publish({ video }));
+      await pushMedia(c, pub.url);
+    }
     milestone('published', 'host and guest-a publish camera + mic, guest-b audio only');
+    if (nginx) {
+      await until(
+        guestA.client.room$,
+        (r) => ['host:main', 'guest-b:main'].every((id) => selectStream(id)(r)?.media === 'live'),
+        'media to arrive',
+        60_000,
+      );
+      log('media: nginx-rtmp receives every stream; the server marked them live');
+    }
     await until(
       guestA.client.room$,
       (r) => ['host:main', 'guest-b:main'].every((id) => r.streams.get(id)?.subscription),
@@ -234,7 +308,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
       const port = server.port;
       await server.close();
       milestone('server-restarted', 'the server restarted and forgot every session');
-      server = await startServer({ port, adminSecret, devTokens: true, grace: 10_000 });
+      server = await startServer({ ...serverOptions, port });
       await Promise.all(
         clients.map((c) =>
           until(c.client.connection$, (s) => s.status === 'rejoined', `${c.name} to rejoin`),
@@ -269,7 +343,14 @@ export async function startStory(options: StoryOptions): Promise<Story> {
   };
 
   const done = run();
-  return { clients, done, stop };
+  const control = nginx;
+  const media = control
+    ? {
+        stat: () => control.stat(),
+        keyOf: (streamId: string) => streamKey(DEV_SECRET, 'rxroom', ROOM, streamId),
+      }
+    : undefined;
+  return { clients, done, stop, ...(media ? { media } : {}) };
 }
 
 /** One line for the event log, or null for events too frequent or too small to show. */
@@ -284,9 +365,13 @@ export function describe(e: RoomEvent): string | null {
     case 'peer-left':
       return `${e.userId} left (${e.reason})`;
     case 'stream-added':
-      return `stream ${e.stream.id} added`;
+      return `stream ${e.stream.id} added${e.stream.media ? ` (media ${e.stream.media})` : ''}`;
     case 'stream-removed':
       return `stream ${e.streamId} removed (${e.reason})`;
+    case 'stream-updated':
+      return e.stream.media ? `stream ${e.stream.id} media ${e.stream.media}` : null;
+    case 'stream-failed':
+      return `stream ${e.streamId} failed (${e.direction}: ${e.reason})`;
     case 'published':
       return `published ${e.publication.stream.id}`;
     case 'subscribed':

@@ -1,7 +1,13 @@
 import { asyncScheduler, Observable, Subscription, type SchedulerLike } from 'rxjs';
 import type { RtcClient } from '../streams/create-client';
 import type { VolumeMap } from '../streams/media-levels';
-import type { ConnectionStatus, RemoteStream, RoomState } from '../streams/model';
+import {
+  mediaStateOf,
+  type ConnectionStatus,
+  type MediaState,
+  type RemoteStream,
+  type RoomState,
+} from '../streams/model';
 import { PersistentMap } from '../streams/persistent-map';
 import { deepEqual } from '../streams/selectors';
 import { playerElementId } from '../bindings/native/handlers';
@@ -26,6 +32,8 @@ export interface PlayerView {
   readonly volume: number;
   readonly quality: NetQuality;
   readonly speaking: boolean;
+  /** `pending` (no media yet), `live`, or `lost` (media stopped), on backends that watch media. */
+  readonly media: MediaState;
 }
 
 /** The page's `<live-pusher>`. */
@@ -116,6 +124,7 @@ function playerOf(s: RemoteStream, levels: UserLevels): PlayerView {
     url: sub.url,
     muted: s.audioMuted || sub.audioMuted || !sub.audio,
     videoOff: s.videoMuted || sub.videoMuted || !sub.video || !s.hasVideo,
+    media: mediaStateOf(s),
     ...levels,
   };
 }

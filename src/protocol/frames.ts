@@ -9,6 +9,7 @@ import type {
   controlSchemas,
   HeartbeatInfoSchema,
   KickReasonSchema,
+  MediaStateSchema,
   PeerInfoSchema,
   PeerLeftReasonSchema,
   PublicationInfoSchema,
@@ -27,6 +28,8 @@ import type {
 export type Role = v.InferOutput<typeof RoleSchema>;
 /** `main` (camera and mic) or `screen` (screen share). */
 export type StreamKind = v.InferOutput<typeof StreamKindSchema>;
+/** Where a stream's media stands: `pending`, `live` or `lost`. */
+export type MediaState = v.InferOutput<typeof MediaStateSchema>;
 /** A user in the room as others see them. */
 export type PeerInfo = v.InferOutput<typeof PeerInfoSchema>;
 /** A published stream with its owner's mute bits. */

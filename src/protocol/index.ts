@@ -30,6 +30,7 @@ export type { DecodeResult, DecodeOptions, RawFrameData } from './codec';
 export type {
   Role,
   StreamKind,
+  MediaState,
   PeerInfo,
   StreamInfo,
   SubscriptionInfo,

@@ -52,6 +52,11 @@ const MillisSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2
 export const RoleSchema = v.picklist(['broadcaster', 'audience']);
 /** The camera/mic stream or the screen share of a user. */
 export const StreamKindSchema = v.picklist(['main', 'screen']);
+/**
+ * Where a stream's media stands, on servers that watch the media server (docs/protocol.md §4):
+ * `pending` (published, no media yet), `live`, `lost` (media stopped; removed after a grace).
+ */
+export const MediaStateSchema = v.picklist(['pending', 'live', 'lost']);
 
 /**
  * Keys a JavaScript object cannot hold as plain data. Valibot's record drops them silently, which
@@ -110,6 +115,8 @@ export const StreamInfoSchema = v.object({
   small: v.boolean(),
   audioMuted: v.boolean(),
   videoMuted: v.boolean(),
+  /** Absent on servers that do not watch the media: the stream counts as `live`. */
+  media: v.optional(MediaStateSchema),
 });
 
 /** One subscription of this session, with its play URL and local (receiver) mute bits. */

@@ -3,10 +3,10 @@
  * read. Drivers translate their backend's shapes into these.
  */
 import type { RtcErrorShape } from '../errors';
-import type { KickReason, Role, StreamKind } from '../protocol';
+import type { KickReason, MediaState, Role, StreamKind } from '../protocol';
 import { PersistentMap } from './persistent-map';
 
-export type { Role, StreamKind, KickReason };
+export type { Role, StreamKind, KickReason, MediaState };
 
 /** A remote user in the room. */
 export interface Peer {
@@ -39,6 +39,17 @@ export interface StreamDescriptor {
   readonly audioMuted: boolean;
   /** The owner muted (disabled) the video track. */
   readonly videoMuted: boolean;
+  /**
+   * Where the stream's media stands, when the backend watches it (the reference server with
+   * media hooks): `pending` (published, no media yet), `live`, or `lost` (media stopped; the
+   * stream is removed after a grace unless it comes back). Absent means live.
+   */
+  readonly media?: MediaState;
+}
+
+/** The media state of a stream: `live` when the backend does not report one. */
+export function mediaStateOf(stream: StreamDescriptor): MediaState {
+  return stream.media ?? 'live';
 }
 
 /** This client's subscription to a remote stream. */

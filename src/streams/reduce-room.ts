@@ -43,7 +43,8 @@ function sameDescriptor(a: StreamDescriptor, b: StreamDescriptor): boolean {
     a.hasVideo === b.hasVideo &&
     a.hasSmall === b.hasSmall &&
     a.audioMuted === b.audioMuted &&
-    a.videoMuted === b.videoMuted
+    a.videoMuted === b.videoMuted &&
+    a.media === b.media
   );
 }
 
@@ -78,6 +79,7 @@ function descriptorOf(stream: StreamDescriptor): StreamDescriptor {
     hasSmall: stream.hasSmall,
     audioMuted: stream.audioMuted,
     videoMuted: stream.videoMuted,
+    ...(stream.media === undefined ? {} : { media: stream.media }),
   };
 }
 

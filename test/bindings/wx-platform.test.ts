@@ -1,5 +1,5 @@
 import { firstValueFrom } from 'rxjs';
-import { createToken, startServer, type RunningServer } from '../../server';
+import { createToken, DEV_SECRET, startServer, streamKey, type RunningServer } from '../../server';
 import { wxPlatform } from '../../src/bindings/wx-platform';
 import { createClient } from '../../src/streams/create-client';
 import { FakeWx } from '../support/fake-wx';
@@ -16,7 +16,7 @@ describe('wxPlatform over a fake wx that behaves like the documented SocketTask'
     const token = await createToken({ room: 'r', user: 'u', publish: true });
     await firstValueFrom(client.join({ token, roomId: 'r', userId: 'u' }));
     const pub = await firstValueFrom(client.publish());
-    expect(pub.url).toContain('r_u_main');
+    expect(pub.url).toContain(`/live/${streamKey(DEV_SECRET, 'rxroom', 'r', 'u:main')}?`);
     // network status (reachability), app show for the heartbeat check and for media recovery
     expect(wx.listenerCount).toBe(3);
     client.destroy();

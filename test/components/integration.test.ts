@@ -10,7 +10,7 @@
  */
 import './support/node-globals';
 import { firstValueFrom } from 'rxjs';
-import { createToken } from '../../server';
+import { createToken, DEV_SECRET, streamKey } from '../../server';
 import { createClient, registerClient, wxPlatform, type RtcClient } from '../../src';
 import { FakeWx } from '../support/fake-wx';
 import { eventually, Harness, until, waitFor } from '../support/integration';
@@ -60,8 +60,10 @@ describe('rx-player and rx-pusher with a real server', () => {
     await firstValueFrom(viewer.subscribe('host:main'));
     await firstValueFrom(viewer.publish());
     await eventually(() => player.data.url !== '' && pusher.data.publishing === true);
-    expect(player.data.url).toContain('host_main');
-    expect(pusher.data.url).toContain('viewer_main');
+    // The default templates name a stream by its key (server/media-token.ts).
+    const key = (stream: string) => `/live/${streamKey(DEV_SECRET, 'rxroom', 'room-c', stream)}?`;
+    expect(player.data.url).toContain(key('host:main'));
+    expect(pusher.data.url).toContain(key('viewer:main'));
 
     // Native events on the inner elements reach the viewer's client.
     const inner = player.querySelector(`#${String(player.data.elementId)}`)!;

@@ -100,6 +100,28 @@ describe('rx-player', () => {
     comp.detach();
   });
 
+  it('shows the media state: live (the default), pending and lost with a notice, live again without', async () => {
+    const { client, driver } = roomWithBob();
+    register(client);
+    const comp = render({ streamId: BOB });
+    comp.attach(parent());
+    await settle(100);
+    expect(comp.data.media).toBe('live');
+    expect(html(comp)).not.toContain('media-');
+    driver.emit({ type: 'stream-updated', stream: stream('bob', { media: 'pending' }) });
+    await settle(100);
+    expect(comp.data.media).toBe('pending');
+    expect(html(comp)).toContain('Waiting for media');
+    driver.emit({ type: 'stream-updated', stream: stream('bob', { media: 'lost' }) });
+    await settle(100);
+    expect(html(comp)).toContain('media-lost');
+    driver.emit({ type: 'stream-updated', stream: stream('bob', { media: 'live' }) });
+    await settle(100);
+    expect(comp.data.media).toBe('live');
+    expect(html(comp)).not.toContain('media-');
+    comp.detach();
+  });
+
   it('feeds native events to the client with its own stream id and hands them on to the page', async () => {
     const { client } = roomWithBob();
     register(client);

@@ -1,6 +1,7 @@
 import { filter, firstValueFrom, toArray, take, type OperatorFunction } from 'rxjs';
 import { eventually, Harness, until, view, waitFor } from '../support/integration';
 import type { RtcError } from '../../src/errors';
+import { DEV_SECRET, streamKey } from '../../server';
 import type { RoomEvent } from '../../src/streams/room-event';
 
 const h = new Harness({ adminSecret: 'admin' });
@@ -18,7 +19,9 @@ describe('rxroom clients against the reference server', () => {
     await until(alice, (r) => [...r.peers.keys()].length === 2);
 
     const pub = await firstValueFrom(alice.client.publish());
-    expect(pub.url).toMatch(/^rtmp:\/\/127\.0\.0\.1\/live\/room-1_alice_main\?token=/);
+    // The default template: the stream key of room-1/alice:main and the media token.
+    const key = streamKey(DEV_SECRET, 'rxroom', 'room-1', 'alice:main');
+    expect(pub.url.startsWith(`rtmp://127.0.0.1/live/${key}?t=`)).toBe(true);
     await until(bob, (r) => !!r.streams.get('alice:main'));
     const sub = await firstValueFrom(bob.client.subscribe('alice:main', { small: false }));
     expect(sub.url).toMatch(/^rtmp:\/\//);

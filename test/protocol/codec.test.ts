@@ -59,6 +59,14 @@ describe('encodeFrame / decodeFrame round trip', () => {
     expect(result).toEqual({ ok: true, frame: { v: 1, t: 'ping', id: 3 } });
   });
 
+  it('refuses a media state it does not know', () => {
+    const frame = { v: 1, t: 'stream-updated', seq: 3, stream: { ...stream, media: 'buffering' } };
+    expect(decodeServerFrame(JSON.stringify(frame))).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FRAME' },
+    });
+  });
+
   it('separates the two directions', () => {
     const push = encodeFrame(pushSamples['peer-left'][0]!);
     const req = encodeFrame(requestSamples.ping[0]!);

@@ -103,7 +103,12 @@ export const pushSamples: { [K in PushType]: PushFrame<K>[] } = {
   'stream-removed': [
     { v: 1, t: 'stream-removed', seq: 6, stream: 'bob:main', user: 'bob', reason: 'unpublished' },
   ],
-  'stream-updated': [{ v: 1, t: 'stream-updated', seq: 7, stream: { ...stream, audioMuted: true } }],
+  'stream-updated': [
+    { v: 1, t: 'stream-updated', seq: 7, stream: { ...stream, audioMuted: true } },
+    { v: 1, t: 'stream-updated', seq: 8, stream: { ...stream, media: 'pending' } },
+    { v: 1, t: 'stream-updated', seq: 9, stream: { ...stream, media: 'live' } },
+    { v: 1, t: 'stream-updated', seq: 10, stream: { ...stream, media: 'lost' } },
+  ],
   'url-updated': [
     { v: 1, t: 'url-updated', seq: 8, stream: 'bob:main', direction: 'play', url: 'rtmp://h/live/x' },
   ],

@@ -5,7 +5,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../server';
-import { Client, closeClients, eventually, startTestServer, token } from './support';
+import { macMatches, parseMediaToken, type MediaTokenFields } from '../../server/media-token';
+import { Client, closeClients, eventually, SECRET, startTestServer, token } from './support';
 
 afterEach(closeClients);
 
@@ -204,24 +205,28 @@ describe('media URLs', () => {
   afterAll(() => server.close());
 
   const tokenOf = (url: string) => new URL(url.replace(/^rtmp:/, 'http:')).searchParams.get('t') as string;
-  const claimsOf = (url: string) =>
-    JSON.parse(Buffer.from(tokenOf(url).split('.')[1] as string, 'base64url').toString()) as Record<
-      string,
-      unknown
-    >;
+  /** The token of `url`, checked against the fields it must bind; returns its expiry. */
+  const expOf = (url: string, fields: Omit<MediaTokenFields, 'app' | 'exp'>): number => {
+    const parsed = parseMediaToken(tokenOf(url));
+    if (!parsed) throw new Error(`not a media token: ${url}`);
+    expect(parsed.direction).toBe(fields.direction);
+    expect(macMatches(SECRET, parsed, { app: 'rxroom', ...fields, exp: parsed.exp })).toBe(true);
+    // The same token does not pass for another holder or direction.
+    expect(macMatches(SECRET, parsed, { app: 'rxroom', ...fields, holder: 'x', exp: parsed.exp })).toBe(
+      false,
+    );
+    return parsed.exp;
+  };
 
   it('fills every placeholder, URI-encoding ids', async () => {
     const { client } = await Client.join(server, 'room+1', 'a@b');
     const pub = await client.ok('publish', { kind: 'screen', audio: false, video: true });
-    expect(pub.url).toMatch(/^rtmp:\/\/m\/room%2B1\/a%40b\/screen\/a%40b_screen\?t=[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(claimsOf(pub.url)).toMatchObject({
-      app: 'rxroom',
-      room: 'room+1',
-      user: 'a@b',
-      stream: 'a@b:screen',
-      direction: 'push',
-      exp: expect.any(Number),
-    });
+    expect(pub.url).toMatch(
+      /^rtmp:\/\/m\/room%2B1\/a%40b\/screen\/a%40b_screen\?t=[0-9a-z]+\.push\.[\w-]{11}\.[\w-]{22}$/,
+    );
+    expect(
+      expOf(pub.url, { room: 'room+1', holder: 'a@b', stream: 'a@b:screen', direction: 'push' }),
+    ).toBeGreaterThan(Date.now() / 1000);
   });
 
   it('names the subscriber in play tokens', async () => {
@@ -230,7 +235,7 @@ describe('media URLs', () => {
     await alice.ok('publish', { audio: true, video: true });
     const sub = await bob.ok('subscribe', { stream: 'alice:main' });
     expect(sub.url).toMatch(/^http:\/\/m\/play\/alice_main\.flv\?t=/);
-    expect(claimsOf(sub.url)).toMatchObject({ user: 'bob', stream: 'alice:main', direction: 'play' });
+    expOf(sub.url, { room: 'play', holder: 'bob', stream: 'alice:main', direction: 'play' });
   });
 
   it('re-issues URLs before their media token expires with url-updated, to the holder only', async () => {
@@ -243,9 +248,10 @@ describe('media URLs', () => {
     expect(pushUpdate).toMatchObject({ stream: 'alice:main', direction: 'push' });
     const playUpdate = await bob.next('url-updated');
     expect(playUpdate).toMatchObject({ stream: 'alice:main', direction: 'play' });
-    expect(claimsOf(playUpdate.url)).toMatchObject({ user: 'bob', direction: 'play' });
-    expect(claimsOf(pushUpdate.url).exp).toBeGreaterThanOrEqual(claimsOf(pub.url).exp as number);
-    expect(claimsOf(playUpdate.url).exp).toBeGreaterThanOrEqual(claimsOf(sub.url).exp as number);
+    const push = { room: 'refresh', holder: 'alice', stream: 'alice:main', direction: 'push' } as const;
+    const play = { room: 'refresh', holder: 'bob', stream: 'alice:main', direction: 'play' } as const;
+    expect(expOf(pushUpdate.url, push)).toBeGreaterThanOrEqual(expOf(pub.url, push));
+    expect(expOf(playUpdate.url, play)).toBeGreaterThanOrEqual(expOf(sub.url, play));
     expect(alice.pushes('url-updated').every((p) => p.direction === 'push')).toBe(true);
     expect(bob.pushes('url-updated').every((p) => p.direction === 'play')).toBe(true);
     // Still refreshing: a second round comes.

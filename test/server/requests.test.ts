@@ -46,7 +46,9 @@ describe('publish', () => {
       videoMuted: false,
     });
     expect(pub.url).toMatch(
-      new RegExp(`^rtmp://push\\.example/${r}/alice_main\\?k=main&u=alice&t=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`),
+      new RegExp(
+        `^rtmp://push\\.example/${r}/alice_main\\?k=main&u=alice&t=[0-9a-z]+\\.push\\.[\\w-]+\\.[\\w-]+$`,
+      ),
     );
     expect((await bob.next('stream-added')).stream).toEqual(pub.stream);
     await alice.sync();

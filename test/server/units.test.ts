@@ -82,11 +82,18 @@ describe('RateLimiter', () => {
 });
 
 describe('fillTemplate', () => {
-  const values = { room: 'r 1', user: 'a+b@c', kind: 'main', stream: 'a+b@c_main', token: 'x.y.z' };
+  const values = {
+    room: 'r 1',
+    user: 'a+b@c',
+    kind: 'main',
+    stream: 'a+b@c_main',
+    key: 'k-1_Z',
+    token: 'x.y.z',
+  };
 
   it('replaces every placeholder, repeatedly, URI-encoded', () => {
-    expect(fillTemplate('rtmp://h/{room}/{user}/{kind}/{stream}?t={token}&again={room}', values)).toBe(
-      'rtmp://h/r%201/a%2Bb%40c/main/a%2Bb%40c_main?t=x.y.z&again=r%201',
+    expect(fillTemplate('rtmp://h/{room}/{user}/{kind}/{stream}/{key}?t={token}&again={room}', values)).toBe(
+      'rtmp://h/r%201/a%2Bb%40c/main/a%2Bb%40c_main/k-1_Z?t=x.y.z&again=r%201',
     );
   });
 
@@ -175,9 +182,13 @@ describe('resolveOptions', () => {
       defaultSecret: true,
       appId: 'rxroom',
       adminSecret: undefined,
-      pushTemplate: 'rtmp://127.0.0.1/live/{room}_{stream}?token={token}',
-      playTemplate: 'rtmp://127.0.0.1/live/{room}_{stream}?token={token}',
+      pushTemplate: 'rtmp://127.0.0.1/live/{key}?t={token}',
+      playTemplate: 'rtmp://127.0.0.1/live/{key}?t={token}',
       mediaTokenTtl: 3_600_000,
+      mediaHooks: false,
+      mediaApp: 'live',
+      mediaControl: undefined,
+      mediaLostGrace: 10_000,
       maxVisible: 20,
       maxPublishers: 8,
       grace: 20_000,

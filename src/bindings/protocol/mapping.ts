@@ -23,6 +23,7 @@ export function toStream(stream: StreamInfo): StreamDescriptor {
     hasSmall: stream.small,
     audioMuted: stream.audioMuted,
     videoMuted: stream.videoMuted,
+    ...(stream.media === undefined ? {} : { media: stream.media }),
   };
 }
 

@@ -5,7 +5,9 @@
 import { combineLatest, distinctUntilChanged, map, merge, Observable, type SchedulerLike } from 'rxjs';
 import {
   deepEqual,
+  mediaStateOf,
   playerElementId,
+  type MediaState,
   type NetQuality,
   type PlayerContext,
   type RemoteStream,
@@ -28,6 +30,11 @@ export interface PlayerData {
   readonly volume: number;
   readonly speaking: boolean;
   readonly quality: NetQuality;
+  /**
+   * Where the stream's media stands (backends that watch it, e.g. the reference server with
+   * media hooks): `pending` (no media yet, or no such stream), `live`, or `lost` (media stopped).
+   */
+  readonly media: MediaState;
 }
 
 /** The owner of a stream id (`user:kind`); user ids cannot hold `:`. */
@@ -54,13 +61,16 @@ export function emptyPlayer(streamId: string): PlayerData {
     volume: 0,
     speaking: false,
     quality: 'unknown',
+    media: 'pending',
   };
 }
 
 function streamData(streamId: string, stream: RemoteStream | null) {
   const sub = stream?.subscription ?? null;
-  if (!stream || !sub) return { url: '', muted: true, videoOff: true };
+  const media: MediaState = stream ? mediaStateOf(stream) : 'pending';
+  if (!stream || !sub) return { url: '', muted: true, videoOff: true, media };
   return {
+    media,
     url: sub.url,
     muted: stream.audioMuted || sub.audioMuted || !sub.audio,
     videoOff: stream.videoMuted || sub.videoMuted || !sub.video || !stream.hasVideo,
