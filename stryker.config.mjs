@@ -33,19 +33,19 @@ const protocolFiles = readdirSync('src/protocol')
   .map((name) => `src/protocol/${name}`)
   .filter(hasCode);
 
+/**
+ * The property tests in test/properties are left out: thousands of runs each, on every mutant they
+ * cover (nearly all), made a target take hours on two cores. The example tests must kill mutants.
+ */
 /** @type {Record<string, { mutate: string[], tests: string[] }>} */
 export const targets = {
   reducer: {
     mutate: ['src/streams/reduce-room.ts'],
-    tests: [
-      'test/streams/reduce-room*.test.ts',
-      'test/streams/selectors.test.ts',
-      'test/properties/reducer.property.test.ts',
-    ],
+    tests: ['test/streams/reduce-room*.test.ts', 'test/streams/selectors.test.ts'],
   },
   codec: {
     mutate: protocolFiles,
-    tests: ['test/protocol/*.test.ts', 'test/properties/codec.property.test.ts'],
+    tests: ['test/protocol/*.test.ts'],
   },
   diff: {
     mutate: ['src/bindings/page/diff.ts'],
