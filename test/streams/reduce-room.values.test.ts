@@ -82,6 +82,15 @@ describe('reduceRoom by value: sessions and connection', () => {
     expect(selectAttributes(s)).toEqual({ a: '1' });
   });
 
+  it('joined keeps a listed peer as listed when it also owns a stream', () => {
+    const s = reduceRoom(
+      initialRoomState,
+      joined({ peers: [peer('bob', { role: 'audience', visible: false })], streams: [stream('bob')] }),
+    );
+    expect(selectPeer('bob')(s)).toEqual(peer('bob', { role: 'audience', visible: false }));
+    expect(streamIds(s)).toEqual(['bob:main']);
+  });
+
   it.each([
     ['left', { type: 'left', reason: 'leave' }],
     ['kicked', { type: 'kicked', reason: 'banned' }],
@@ -90,7 +99,7 @@ describe('reduceRoom by value: sessions and connection', () => {
     expect(reduceRoom(s, event)).toBe(s);
   });
 
-  it.each(['left', 'kicked'] as const)('%s also ends a half state with a self but no room id', (type) => {
+  it.each(['left', 'kicked'] as const)('%s clears the publications, peers and streams', (type) => {
     const left = reduceRoom(
       publishing,
       type === 'left' ? { type, reason: 'leave' } : { type, reason: 'banned' },
@@ -398,6 +407,17 @@ describe('reduceRoom by value: self-updated', () => {
     expect(s.self).toStrictEqual({ userId: 'me', role: 'broadcaster', visible: true, publications: {} });
   });
 
+  it('drops publications made while not allowed to publish when told so again', () => {
+    const audience = reduceRoom(inRoom, { type: 'self-updated', role: 'audience', visible: true });
+    const published = reduceRoom(audience, {
+      type: 'published',
+      publication: { stream: myStream(), url: 'p' },
+    });
+    expect(selectPublications(published)).toHaveLength(1);
+    const s = reduceRoom(published, { type: 'self-updated', role: 'audience', visible: true });
+    expect(selectPublications(s)).toEqual([]);
+  });
+
   it('changes the role or visibility alone', () => {
     const hidden = reduceRoom(inRoom, { type: 'self-updated', role: 'broadcaster', visible: false });
     expect(hidden.self).toEqual({ userId: 'me', role: 'broadcaster', visible: false, publications: {} });
@@ -445,6 +465,7 @@ describe('reduceRoom by value: events that carry no state', () => {
     { type: 'stream-failed', streamId: 'bob:main', direction: 'play', reason: 'x' },
     { type: 'message', from: 'bob', name: 'n', content: 'c', private: false },
     { type: 'seq-gap', expected: 2, received: 5 },
+    { type: 'native', event: { type: 'player-volume', streamId: 'bob:main', volume: 40 } },
     { type: 'error', error: new RtcError('TIMEOUT', 'x'), source: 'protocol' },
     {
       type: 'media-recovery',
