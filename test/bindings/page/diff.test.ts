@@ -1,4 +1,4 @@
-import { applyPaths, diffPaths, toViewData } from '../../../src/bindings/page';
+import { applyPaths, diffPaths, entryBytes, toViewData } from '../../../src/bindings/page';
 import { safeObject } from '../../support/view-data';
 
 describe('diffPaths', () => {
@@ -169,5 +169,121 @@ describe('toViewData', () => {
     expect(toViewData(null)).toEqual({});
     expect(toViewData([1])).toEqual({});
     expect(toViewData('x')).toEqual({});
+  });
+});
+
+describe('diffPaths and toViewData by value', () => {
+  it('keeps strings and booleans, and reads toJSON once with its key, as JSON.stringify does', () => {
+    const inner = { toJSON: () => 'inner', x: 1 };
+    const vm = {
+      s: 'x',
+      b: false,
+      once: { toJSON: () => inner },
+      keyed: { toJSON: (key: string) => `key ${key}` },
+      list: [{ toJSON: (key: string) => `index ${key}` }],
+    };
+    const expected = { s: 'x', b: false, once: { x: 1 }, keyed: 'key keyed', list: ['index 0'] };
+    expect(toViewData(vm)).toEqual(expected);
+    expect(toViewData(vm)).toEqual(JSON.parse(JSON.stringify(vm)));
+    expect(diffPaths({}, vm)).toEqual(expected);
+  });
+
+  it('reads an object met twice (not a cycle) both times', () => {
+    const shared = { v: 1 };
+    expect(toViewData({ a: shared, b: [shared, shared] })).toEqual({ a: { v: 1 }, b: [{ v: 1 }, { v: 1 }] });
+  });
+
+  it('names the problem of a cyclic view model', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.list = [cyclic];
+    expect(() => toViewData(cyclic)).toThrow(new TypeError('diffPaths: the view model is cyclic'));
+  });
+
+  it('keeps a __proto__ key as an own key, without touching the prototype', () => {
+    const data = toViewData(safeObject([['__proto__', { polluted: true }]]));
+    expect(Object.keys(data)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect((data as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('counts the bytes of an entry in UTF-8 with its quotes, colon and comma', () => {
+    expect(entryBytes('a', 1)).toBe(6);
+    expect(entryBytes('é', 'é')).toBe(10);
+    expect(entryBytes('list[0]', null)).toBe(15);
+  });
+
+  it('prefers the paths when they cost exactly as much as the subtree', () => {
+    // "p.a":5, is 8 bytes; "p":{"a":5}, is 12. Two paths "p.a":5,"p.b":6, are 16 bytes and the
+    // subtree "p":{"a":5,"b":6}, is 18; with a third key the paths (24) cost less than the whole
+    // (24): equal, so the paths are kept.
+    expect(diffPaths({ p: { a: 1, b: 2, c: 3 } }, { p: { a: 5, b: 6, c: 7 } })).toEqual({
+      'p.a': 5,
+      'p.b': 6,
+      'p.c': 7,
+    });
+    expect(entryBytes('p', { a: 5, b: 6, c: 7 })).toBe(3 * entryBytes('p.a', 5));
+  });
+
+  it('replaces an array whose length or elements changed in kind', () => {
+    expect(diffPaths({ a: [1, 2] }, { a: { 0: 1 } })).toEqual({ a: { 0: 1 } });
+    expect(diffPaths({ a: { 0: 1 } }, { a: [1] })).toEqual({ a: [1] });
+    expect(diffPaths({ a: 'long string value here' }, { a: { x: 1 } })).toEqual({ a: { x: 1 } });
+    expect(diffPaths({ a: [[1, 2, 3, 4, 5, 6, 7, 8, 9]] }, { a: [[1, 2, 3, 4, 5, 6, 7, 8, 10]] })).toEqual({
+      'a[0][8]': 10,
+    });
+  });
+
+  it('compares objects by their keys, not only their sizes', () => {
+    const long = 'a long value that keeps the parent from being replaced';
+    expect(diffPaths({ o: { a: 1, keep: long } }, { o: { b: 1, keep: long } })).toEqual({
+      'o.a': null,
+      'o.b': 1,
+    });
+    expect(diffPaths({ o: { a: 1, keep: long } }, { o: { a: 1, b: 2, keep: long } })).toEqual({ 'o.b': 2 });
+    expect(diffPaths({ o: { a: [1], keep: long } }, { o: { a: [1, 2], keep: long } })).toEqual({
+      'o.a[1]': 2,
+    });
+  });
+
+  it('nulls a nested key that became undefined, and writes a key that was null', () => {
+    const long = 'a long value that keeps the parent from being replaced';
+    expect(diffPaths({ o: { a: 1, keep: long } }, { o: { a: undefined, keep: long } })).toEqual({
+      'o.a': null,
+    });
+    expect(diffPaths({ o: { a: null, keep: long } }, { o: { a: 0, keep: long } })).toEqual({ 'o.a': 0 });
+    expect(diffPaths({ a: null }, { a: 0 })).toEqual({ a: 0 });
+    expect(diffPaths({ a: 0 }, { a: null })).toEqual({ a: null });
+  });
+});
+
+describe('applyPaths by value', () => {
+  it('says what is wrong with a path it cannot parse', () => {
+    expect(() => applyPaths({}, { 'a..b': 1 })).toThrow(
+      new TypeError('applyPaths: empty key in data path "a..b"'),
+    );
+    expect(() => applyPaths({}, { 'a[x]': 1 })).toThrow(
+      new TypeError('applyPaths: bad index in data path "a[x]"'),
+    );
+    expect(() => applyPaths({}, { 'a[1': 1 })).toThrow(
+      new TypeError('applyPaths: bad index in data path "a[1"'),
+    );
+    expect(() => applyPaths({}, { 'a[]': 1 })).toThrow(TypeError);
+  });
+
+  it('keeps the other keys and elements on the way, and replaces primitives by containers', () => {
+    expect(applyPaths({ a: { b: 1, c: 2 }, l: [0, 1, 2] }, { 'a.b': 9, 'l[1]': 8 })).toEqual({
+      a: { b: 9, c: 2 },
+      l: [0, 8, 2],
+    });
+    expect(applyPaths({ a: 5 }, { 'a.b': 1, 'n[1]': 2 })).toEqual({ a: { b: 1 }, n: [null, 2] });
+    expect(applyPaths({ a: [1, 2] }, { 'a.x': 3 })).toEqual({ a: Object.assign([1, 2], { x: 3 }) });
+    expect(applyPaths({ a: { k: 1 } }, { 'a[0]': 3 })).toEqual({ a: [3] });
+  });
+
+  it('reads values as JSON and keeps __proto__ as an own key', () => {
+    const out = applyPaths({}, { a: { n: NaN, d: new Date(0) }, 'o.__proto__': { polluted: true } });
+    expect(out.a).toEqual({ n: null, d: '1970-01-01T00:00:00.000Z' });
+    expect(Object.keys(out.o as object)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
