@@ -229,6 +229,22 @@ describe('the reasons of decode failures', () => {
     expect(failure(decodeClientFrame(text)).error).toEqual(new RtcError('MALFORMED_JSON', expected));
   });
 
+  it('cuts a long parse error to 200 characters and names a thrown non-Error', () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      parse.mockImplementationOnce(() => {
+        throw new SyntaxError('m'.repeat(300));
+      });
+      expect(failure(decodeClientFrame('{}')).error).toEqual(new RtcError('MALFORMED_JSON', 'm'.repeat(200)));
+      parse.mockImplementationOnce(() => {
+        throw 'odd';
+      });
+      expect(failure(decodeClientFrame('{}')).error).toEqual(new RtcError('MALFORMED_JSON', 'not JSON'));
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('prefixes schema issues with the frame type and their path', () => {
     expect(failure(decodeClientFrame('{"v":1,"t":"set-visibility","id":1,"visible":"no"}')).error).toEqual(
       new RtcError(
@@ -283,6 +299,16 @@ describe('which schema a frame type picks', () => {
     expect(failure(decodeFrame(JSON.stringify({ ...push, private: undefined, id: 4 }))).error.reason).toMatch(
       /^message: private: /,
     );
+  });
+
+  it('checks a type of one direction against its own schema in decodeFrame, seq or not', () => {
+    expect(failure(decodeFrame('{"v":1,"t":"kicked","reason":"banned"}')).error.reason).toMatch(
+      /^kicked: seq: /,
+    );
+    expect(decodeFrame('{"v":1,"t":"leave","id":1,"seq":3}')).toEqual({
+      ok: true,
+      frame: { v: 1, t: 'leave', id: 1 },
+    });
   });
 
   it('finds types of either direction in decodeFrame and of one in the others', () => {
@@ -380,6 +406,9 @@ describe('acks', () => {
 
 describe('utf8ByteLength at the encoding boundaries', () => {
   it.each([
+    ['\u4e2d\udc00', 6],
+    ['\udc00\udc00', 6],
+    ['\u4e2d\ud800\udc00', 7],
     ['\u007f', 1],
     ['\u0080', 2],
     ['\u07ff', 2],
