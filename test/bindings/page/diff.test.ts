@@ -287,3 +287,58 @@ describe('applyPaths by value', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('diffPaths: what counts as unchanged', () => {
+  const long = 'a long value that keeps the parent from being replaced';
+
+  it('sees equal objects and arrays under a key it cannot address as unchanged', () => {
+    const prev = { a: { 'x.y': { deep: { v: long } }, 'l.m': [long, [1]], n: 1 } };
+    const next = { a: { 'x.y': { deep: { v: long } }, 'l.m': [long, [1]], n: 2 } };
+    expect(diffPaths(prev, next)).toEqual({ 'a.n': 2 });
+  });
+
+  it('sees a change between objects, arrays, null and primitives', () => {
+    expect(diffPaths({ a: {} }, { a: 5 })).toEqual({ a: 5 });
+    expect(diffPaths({ a: [] }, { a: {} })).toEqual({ a: {} });
+    expect(diffPaths({ a: {} }, { a: [] })).toEqual({ a: [] });
+    expect(diffPaths({ a: { length: 0 } }, { a: [] })).toEqual({ a: [] });
+    expect(diffPaths({ a: null }, { a: {} })).toEqual({ a: {} });
+    expect(diffPaths({ a: {} }, { a: null })).toEqual({ a: null });
+  });
+
+  it('leaves undefined values out of the view data, not as keys', () => {
+    expect(Object.keys(toViewData({ a: undefined, b: 1, c: () => 1 }))).toEqual(['b']);
+  });
+
+  it("calls a top-level toJSON with the key '' as JSON.stringify does", () => {
+    const vm = { toJSON: (key: string) => ({ key }) };
+    expect(toViewData(vm)).toEqual({ key: '' });
+    expect(toViewData(vm)).toEqual(JSON.parse(JSON.stringify(vm)));
+  });
+
+  it('writes a __proto__ key as a plain data property', () => {
+    const data = toViewData(safeObject([['__proto__', 1]]));
+    expect(Object.getOwnPropertyDescriptor(data, '__proto__')).toEqual({
+      value: 1,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+});
+
+describe('applyPaths: values and indexes', () => {
+  it('reads a top-level value with toJSON as JSON', () => {
+    expect(applyPaths({}, { d: new Date(0) })).toEqual({ d: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('takes only decimal digits as an index', () => {
+    expect(applyPaths({}, { 'a[12]': 1 })).toEqual({ a: [...Array<null>(12).fill(null), 1] });
+    expect(() => applyPaths({}, { 'a[x1]': 1 })).toThrow(TypeError);
+    expect(() => applyPaths({}, { 'a[1x]': 1 })).toThrow(TypeError);
+  });
+
+  it('replaces a null on the way by an object', () => {
+    expect(applyPaths({ a: null }, { 'a.b': 1 })).toEqual({ a: { b: 1 } });
+  });
+});
