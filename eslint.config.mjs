@@ -9,6 +9,8 @@ export default tseslint.config(
       'dist-server',
       'miniprogram_dist',
       'coverage',
+      '.stryker-tmp',
+      'reports',
       'node_modules',
       'examples/miniprogram/**/miniprogram_npm',
       'examples/miniprogram/node_modules',

@@ -68,7 +68,9 @@ export function exponentialReconnectPolicy(options: ExponentialReconnectPolicyOp
   const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
   const random = options.random ?? defaultRandom;
   return (attempt, elapsed) => {
+    // Stryker disable next-line ConditionalExpression: equivalent, `attempt > undefined` is false too
     if (options.maxAttempts !== undefined && attempt > options.maxAttempts) return null;
+    // Stryker disable next-line ConditionalExpression: equivalent, `elapsed >= undefined` is false too
     if (options.budget !== undefined && elapsed >= options.budget) return null;
     const exp = Math.min(max, initial * multiplier ** (attempt - 1));
     return Math.floor(exp * (1 - jitter) + random() * exp * jitter);
