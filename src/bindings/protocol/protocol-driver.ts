@@ -42,7 +42,7 @@ import {
   type WantedPublication,
   type WantedSubscription,
 } from '../restore';
-import { pushToEvent, toPeer, toPublication, toStream, toSubscription } from './mapping';
+import { toPeer, toPublication, toStream, toSubscription } from './mapping';
 
 /** What the reconnect logic sees of a session attempt. */
 export interface SessionHooks {
@@ -233,7 +233,7 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
                 return;
               }
               s.lastSeq = frame.seq;
-              const event = pushToEvent(frame);
+              const event = input.event;
               if (event.type === 'kicked') s.kicked = event.reason;
               trackPush(s, event);
               emit(event);

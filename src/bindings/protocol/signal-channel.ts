@@ -4,8 +4,6 @@ import * as v from 'valibot';
 import {
   describeIssues,
   requestSchemas,
-  decodeAckData,
-  decodeServerFrame,
   encodeFrame,
   LIMITS,
   PROTOCOL_VERSION,
@@ -15,11 +13,18 @@ import {
   type RequestFrame,
   type RequestType,
 } from '../../protocol';
+import { checkServerFrame, guardAckData } from '../../protocol/guards';
+import type { RoomEvent } from '../../streams/room-event';
 import type { SocketSend } from '../from-socket';
+import { pushToEvent } from './mapping';
 
 /** What an incoming frame meant, apart from acks, which the channel settles by itself. */
 export type ChannelInput =
-  | { readonly kind: 'push'; readonly frame: PushFrame }
+  /**
+   * A push: `frame` is checked but not copied (it may carry unknown keys; read its fields only),
+   * `event` is the push as a RoomEvent.
+   */
+  | { readonly kind: 'push'; readonly frame: PushFrame; readonly event: RoomEvent }
   | { readonly kind: 'error'; readonly error: RtcError }
   /** A pong told the session's latest push seq. */
   | { readonly kind: 'seq'; readonly seq: number }
@@ -103,9 +108,13 @@ export class SignalChannel {
     });
   }
 
-  /** Handles one incoming frame. Acks and pongs settle their request here. */
+  /**
+   * Handles one incoming frame. Acks and pongs settle their request here. Frames are checked by
+   * the hand-written guards (src/protocol/guards.ts): JSON is parsed once, fields are checked once
+   * and a push becomes its RoomEvent with no intermediate copy.
+   */
   receive(data: string | ArrayBuffer): ChannelInput {
-    const decoded = decodeServerFrame(data);
+    const decoded = checkServerFrame(data);
     if (!decoded.ok) return { kind: 'error', error: decoded.error };
     const frame = decoded.frame;
     switch (frame.t) {
@@ -116,7 +125,7 @@ export class SignalChannel {
           entry.subscriber.error(RtcError.from(frame.error));
           return { kind: 'settled' };
         }
-        const data = decodeAckData(entry.type, frame.data);
+        const data = guardAckData(entry.type, frame.data);
         if (!data.ok) {
           entry.subscriber.error(data.error);
           return { kind: 'error', error: data.error };
@@ -143,7 +152,7 @@ export class SignalChannel {
         return { kind: 'error', error };
       }
       default:
-        return { kind: 'push', frame };
+        return { kind: 'push', frame, event: pushToEvent(frame) };
     }
   }
 
