@@ -6,7 +6,6 @@ import * as v from 'valibot';
 import { RtcError } from '../errors';
 import type { AckData, ClientFrame, Frame, RequestType, ServerFrame } from './frames';
 import {
-  exceeds,
   failure,
   readEnvelope,
   unknownType,
@@ -14,11 +13,10 @@ import {
   type DecodeResult,
   type RawFrameData,
 } from './envelope';
-import { LIMITS } from './limits';
 import { ackDataSchemas, controlSchemas, pushSchemas, requestSchemas } from './schemas';
 
 export type { DecodeOptions, DecodeResult, RawFrameData } from './envelope';
-export { utf8ByteLength } from './envelope';
+export { encodeFrame, utf8ByteLength } from './envelope';
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 
@@ -94,19 +92,6 @@ export function decodeAckData<T extends RequestType>(
   return result.success
     ? { ok: true, data: result.output as AckData<T> }
     : { ok: false, error: new RtcError('INVALID_FRAME', `ack of ${type}: ${describeIssues(result.issues)}`) };
-}
-
-/**
- * Turns a frame into text. Frames are typed, so this only checks the size limit and throws
- * `FRAME_TOO_LARGE` above it (the peer would refuse the frame anyway).
- */
-export function encodeFrame(frame: Frame, options?: DecodeOptions): string {
-  const text = JSON.stringify(frame);
-  const max = options?.maxBytes ?? LIMITS.maxFrameBytes;
-  if (exceeds(text, max)) {
-    throw new RtcError('FRAME_TOO_LARGE', `${frame.t} frame exceeds ${max} bytes`);
-  }
-  return text;
 }
 
 /** The frame types each side sends, for documentation and exhaustive tests. */

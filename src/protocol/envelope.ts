@@ -5,6 +5,7 @@
  * the client's hot path). It imports no validation library.
  */
 import { RtcError } from '../errors';
+import type { Frame } from './frames';
 import { LIMITS, PROTOCOL_VERSION } from './limits';
 
 /** The result of decoding: the frame, or the error and (when it could be read) the request id. */
@@ -144,4 +145,17 @@ export function readEnvelope(data: unknown, options?: DecodeOptions): Envelope |
 /** The UNKNOWN_TYPE failure of a frame whose type no table knows. */
 export function unknownType(t: string, id: number | undefined): DecodeFailure {
   return failure(new RtcError('UNKNOWN_TYPE', `unknown frame type "${t.slice(0, 64)}"`), id);
+}
+
+/**
+ * Turns a frame into text. Frames are typed, so this only checks the size limit and throws
+ * `FRAME_TOO_LARGE` above it (the peer would refuse the frame anyway).
+ */
+export function encodeFrame(frame: Frame, options?: DecodeOptions): string {
+  const text = JSON.stringify(frame);
+  const max = options?.maxBytes ?? LIMITS.maxFrameBytes;
+  if (exceeds(text, max)) {
+    throw new RtcError('FRAME_TOO_LARGE', `${frame.t} frame exceeds ${max} bytes`);
+  }
+  return text;
 }

@@ -383,3 +383,119 @@ export function guardAckData<T extends RequestType>(
     return { ok: false, error: new RtcError('INVALID_FRAME', describe(`ack of ${type}`, why)) };
   return { ok: true, data: guard.copy!(data) as AckData<T> };
 }
+
+// ── requests (what the client sends; checked before sending) ───────────
+
+const roomId = str(1, LIMITS.maxRoomIdLength, ID_PATTERN);
+const anyInteger = leaf((x) =>
+  typeof x === 'number' && Number.isInteger(x) ? undefined : ': expected an integer',
+);
+const attributeKeys = leaf((x) => {
+  if (!Array.isArray(x)) return ': expected an array';
+  if (x.length < 1 || x.length > LIMITS.maxAttributesPerRequest) {
+    return `: between 1 and ${LIMITS.maxAttributesPerRequest} keys`;
+  }
+  for (let i = 0; i < x.length; i++) {
+    const why = attributeKey.check(x[i]);
+    if (why !== undefined) return `[${i}]${why}`;
+  }
+  return undefined;
+});
+const attributesToSet = leaf((x) => {
+  const why = attributes.check(x);
+  if (why !== undefined) return why;
+  const n = Object.keys(x as object).length;
+  return n >= 1 && n <= LIMITS.maxAttributesPerRequest
+    ? undefined
+    : `: between 1 and ${LIMITS.maxAttributesPerRequest} attributes`;
+});
+
+/**
+ * Net readings of a report: name → number, at most 32. As valibot's `record` does, any non-null
+ * object passes (an array is read by index), the keys `__proto__`, `constructor` and `prototype`
+ * are skipped unchecked, and NaN is not a number.
+ */
+const netInfo: Guard = {
+  check(x) {
+    if (typeof x !== 'object' || x === null) return ': expected an object';
+    let n = 0;
+    for (const key in x) {
+      if (!hasOwn.call(x, key) || RESERVED_KEYS.has(key)) continue;
+      if (key.length > 64) return `[${JSON.stringify(key.slice(0, 32))}]: longer than 64`;
+      const value = (x as Record<string, unknown>)[key];
+      if (typeof value !== 'number' || Number.isNaN(value)) return `.${key}: expected a number`;
+      n++;
+    }
+    return n <= 32 ? undefined : ': at most 32 fields';
+  },
+  copy(x) {
+    const out: Record<string, unknown> = {};
+    for (const key in x as object) {
+      if (hasOwn.call(x, key) && !RESERVED_KEYS.has(key)) out[key] = (x as Record<string, unknown>)[key];
+    }
+    return out;
+  },
+};
+
+const request = (t: RequestType, entries: Readonly<Record<string, Guard>>) =>
+  frame(t, { id: requestId, ...entries });
+const muteBits = { audio: optional(bool), video: optional(bool) };
+
+/** Every request guard, keyed by its type. */
+export const requestGuards: { readonly [T in RequestType]: Guard } = {
+  join: request('join', {
+    token: str(0, LIMITS.maxTokenLength),
+    room: roomId,
+    user: userId,
+    visible: optional(bool),
+    role: optional(role),
+    businessId: optional(str(0, LIMITS.maxBusinessIdLength)),
+    resume: optional(obj({ session: sessionId, seq, snapshot: optional(bool) })),
+  }),
+  leave: request('leave', {}),
+  publish: request('publish', {
+    kind: optional(streamKind),
+    audio: bool,
+    video: bool,
+    small: optional(bool),
+  }),
+  unpublish: request('unpublish', { stream: streamId }),
+  subscribe: request('subscribe', { stream: streamId, ...muteBits, small: optional(bool) }),
+  unsubscribe: request('unsubscribe', { stream: streamId }),
+  'mute-local': request('mute-local', { stream: streamId, ...muteBits }),
+  'mute-remote': request('mute-remote', { stream: streamId, ...muteBits }),
+  'set-visibility': request('set-visibility', { visible: bool }),
+  'set-role': request('set-role', { role }),
+  'set-business-id': request('set-business-id', { businessId: str(0, LIMITS.maxBusinessIdLength) }),
+  'attrs-set': request('attrs-set', { attributes: attributesToSet, notify: optional(bool) }),
+  'attrs-get': request('attrs-get', { keys: optional(attributeKeys) }),
+  'attrs-delete': request('attrs-delete', { keys: attributeKeys, notify: optional(bool) }),
+  message: request('message', {
+    name: str(1, LIMITS.maxMessageNameLength),
+    content: str(0, LIMITS.maxMessageContentLength),
+    to: optional(userId),
+  }),
+  report: request('report', {
+    report: variant('kind', [
+      [['pusher-state'], obj({ kind: oneOf(['pusher-state']), code: anyInteger, message: optional(reason) })],
+      [
+        ['player-state'],
+        obj({ kind: oneOf(['player-state']), stream: streamId, code: anyInteger, message: optional(reason) }),
+      ],
+      [['pusher-net'], obj({ kind: oneOf(['pusher-net']), info: netInfo })],
+      [['player-net'], obj({ kind: oneOf(['player-net']), stream: streamId, info: netInfo })],
+    ]),
+  }),
+  ping: request('ping', {}),
+};
+
+/**
+ * Checks a request before it is sent, as the server's schema will: `undefined` when valid, else
+ * `type: path: reason`. The caller fails the request with INVALID_ARGUMENT.
+ */
+export function checkRequest(frame: { readonly t: string }): string | undefined {
+  const guard = hasOwn.call(requestGuards, frame.t) ? requestGuards[frame.t as RequestType] : undefined;
+  if (!guard) return `unknown request type "${String(frame.t).slice(0, 64)}"`;
+  const why = guard.check(frame);
+  return why === undefined ? undefined : describe(frame.t, why);
+}

@@ -6,7 +6,7 @@
  * they accept, and the same error code (and request id) when they refuse.
  */
 import fc from 'fast-check';
-import type * as v from 'valibot';
+import * as v from 'valibot';
 import {
   ackDataSchemas,
   controlSchemas,
@@ -14,14 +14,15 @@ import {
   decodeServerFrame,
   FRAME_TYPES,
   pushSchemas,
+  requestSchemas,
   type DecodeOptions,
   type PushFrame,
   type RawFrameData,
   type RequestType,
 } from '../../src/protocol';
-import { checkServerFrame, guardAckData, guardServerFrame } from '../../src/protocol/guards';
+import { checkRequest, checkServerFrame, guardAckData, guardServerFrame } from '../../src/protocol/guards';
 import { pushToEvent } from '../../src/bindings/protocol/mapping';
-import { ackSamples, errorSamples, pongSamples, pushSamples } from '../protocol/samples';
+import { ackSamples, errorSamples, pongSamples, pushSamples, requestSamples } from '../protocol/samples';
 import { declaredKeys, schemaArb } from './schema-arbitrary';
 
 type Json = unknown;
@@ -47,6 +48,12 @@ const validAckData: fc.Arbitrary<[RequestType, Json]> = fc.oneof(
   ...FRAME_TYPES.requests.map((type) =>
     schemaArb(ackDataSchemas[type]).map((data): [RequestType, Json] => [type, data]),
   ),
+);
+
+/** Valid requests, generated from every request schema, plus the samples. */
+const validRequest: fc.Arbitrary<Json> = fc.oneof(
+  ...Object.values(requestSchemas).map((schema) => schemaArb(schema)),
+  fc.constantFrom(...Object.values(requestSamples).flat()) as fc.Arbitrary<Json>,
 );
 
 type Path = (string | number)[];
@@ -259,6 +266,31 @@ describe('guards agree with the schemas', () => {
         agreeOnAckData(type, (mutate({ data }, place, e) as { data?: Json }).data),
       ),
       { numRuns: 4000 },
+    );
+  });
+
+  it('on requests the client sends, valid and mutated: the same verdict', () => {
+    const agreeOnRequest = (frame: Json) => {
+      const t = (frame as { t?: unknown }).t;
+      const schema =
+        typeof t === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, t)
+          ? requestSchemas[t as RequestType]
+          : undefined;
+      const expected = schema ? v.safeParse(schema, frame).success : false;
+      const why = checkRequest(frame as { t: string });
+      expect(why === undefined).toBe(expected);
+      if (why !== undefined) expect(why.length).toBeGreaterThan(0);
+      return expected;
+    };
+    fc.assert(
+      fc.property(validRequest, (frame) => expect(agreeOnRequest(frame)).toBe(true)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(validRequest, fc.nat(), edit, (frame, place, e) => {
+        agreeOnRequest(mutate(frame, place, e));
+      }),
+      { numRuns: 5000 },
     );
   });
 

@@ -115,7 +115,10 @@ export function schemaArb(schema: Schema | Node): fc.Arbitrary<unknown> {
   // A pipe's first item is the schema; a `custom` first item is followed by the structural one.
   const structural =
     pipe[0]!.type === 'custom' ? (pipe.find((p, i) => i > 0 && p.kind === 'schema') ?? pipe[0]!) : pipe[0]!;
-  return nodeArb(structural, pipe.slice(1)).filter((x) => v.is(schema as Schema, x));
+  const is = (x: unknown) => v.is(schema as Schema, x);
+  // A pipe that starts with a piped schema: generate that one's values, keep those this one takes.
+  if (structural !== node && structural.pipe) return schemaArb(structural).filter(is);
+  return nodeArb(structural, pipe.slice(1)).filter(is);
 }
 
 /** Every object key any object of `schema` declares, nested ones included. */

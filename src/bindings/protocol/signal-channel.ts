@@ -1,19 +1,9 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { RtcError, asRtcError } from '../../errors';
-import * as v from 'valibot';
-import {
-  describeIssues,
-  requestSchemas,
-  encodeFrame,
-  LIMITS,
-  PROTOCOL_VERSION,
-  type AckData,
-  type PushFrame,
-  type RequestBody,
-  type RequestFrame,
-  type RequestType,
-} from '../../protocol';
-import { checkServerFrame, guardAckData } from '../../protocol/guards';
+import type { AckData, PushFrame, RequestBody, RequestFrame, RequestType } from '../../protocol';
+import { encodeFrame } from '../../protocol/envelope';
+import { checkRequest, checkServerFrame, guardAckData } from '../../protocol/guards';
+import { LIMITS, PROTOCOL_VERSION } from '../../protocol/limits';
 import type { RoomEvent } from '../../streams/room-event';
 import type { SocketSend } from '../from-socket';
 import { pushToEvent } from './mapping';
@@ -81,9 +71,10 @@ export class SignalChannel {
       const id = this.takeId();
       const frame = { ...body, v: PROTOCOL_VERSION, id } as RequestFrame;
       // Check the frame as the server will, so a bad argument fails here, typed, with no round trip.
-      const valid = v.safeParse(requestSchemas[frame.t], frame);
-      if (!valid.success) {
-        subscriber.error(new RtcError('INVALID_ARGUMENT', `${frame.t}: ${describeIssues(valid.issues)}`));
+      // The hand-written guard of src/protocol/guards.ts, so the client bundles no valibot.
+      const invalid = checkRequest(frame);
+      if (invalid !== undefined) {
+        subscriber.error(new RtcError('INVALID_ARGUMENT', invalid));
         return;
       }
       let text: string;
