@@ -5,8 +5,10 @@
  * `decodeServerFrame` checks at generation), is replayed in one process through:
  *
  *  1. bare `JSON.parse` of each frame (the limit: nothing can read a frame for less);
- *  2. `decodeServerFrame` (JSON.parse + schema validation);
- *  3. decode + `pushToEvent` + `reduceRoom` (the pure fold, no Rx);
+ *  2. `decodeServerFrame` (JSON.parse + valibot schema validation: the server's decoder);
+ *  2b. the client's decoder: `checkServerFrame` (JSON.parse + the hand-written guards of
+ *     src/protocol/guards.ts) + `pushToEvent`, i.e. decode + validate + build the RoomEvent;
+ *  3. the client's decoder + `reduceRoom` (the pure fold, no Rx);
  *  4. a real client: frames enter through a Platform socket (in-process, no network) and go through
  *     fromSocket → SignalChannel → protocol driver → the client's dispatch → reduceRoom → the hot
  *     state streams, with a page's worth of selectors subscribed (room$, peers$, remoteStreams$,
@@ -35,6 +37,7 @@ import {
   PersistentMap,
 } from '../../src';
 import { pushToEvent } from '../../src/bindings/protocol/mapping';
+import { checkServerFrame } from '../../src/protocol/guards';
 import { gc, median, randInt, round, seededRandom } from '../lib/common';
 
 const SELF = 'observer';
@@ -256,7 +259,15 @@ async function joinedClient(room: JoinRoom = {}): Promise<JoinedClient> {
   return { client, deliver, emissions, subscription };
 }
 
-type Variant = 'json' | 'decode' | 'reduce' | 'client';
+type Variant = 'json' | 'decode' | 'guard' | 'reduce' | 'client';
+
+/** The client's decoding of one frame: guards, then the push as a RoomEvent (undefined if none). */
+function clientDecode(text: string) {
+  const d = checkServerFrame(text);
+  return d.ok && d.frame.t !== 'ack' && d.frame.t !== 'pong' && d.frame.t !== 'error'
+    ? pushToEvent(d.frame)
+    : undefined;
+}
 
 /** A variant's running state: the room it has built stays across rounds (the churn keeps its size). */
 interface Runner {
@@ -290,6 +301,17 @@ async function runner(variant: Variant, stream: FrameStream): Promise<Runner> {
         finish: () => sink,
       };
     }
+    case 'guard': {
+      let sink = 0;
+      return {
+        run(frames) {
+          const t0 = performance.now();
+          for (let i = 0; i < frames.length; i++) if (clientDecode(frames[i]!)) sink++;
+          return performance.now() - t0;
+        },
+        finish: () => sink,
+      };
+    }
     case 'reduce': {
       let state: RoomState = reduceRoom(initialRoomState, {
         type: 'joined',
@@ -303,9 +325,8 @@ async function runner(variant: Variant, stream: FrameStream): Promise<Runner> {
         attributes: {},
       });
       const fold = (text: string) => {
-        const d = decodeServerFrame(text);
-        if (d.ok && d.frame.t !== 'ack' && 'seq' in d.frame)
-          state = reduceRoom(state, pushToEvent(d.frame as PushFrame));
+        const event = clientDecode(text);
+        if (event) state = reduceRoom(state, event);
       };
       for (const f of stream.buildUp) fold(f);
       return {
@@ -384,7 +405,7 @@ export async function runSignaling(options: SignalingOptions = {}) {
   const warmup = 2;
   const perRound = quick ? 2000 : 5000;
   const main = generateFrames(200, perRound * (rounds + warmup));
-  const throughput = await measure(main, ['json', 'decode', 'reduce', 'client'], rounds, warmup);
+  const throughput = await measure(main, ['json', 'decode', 'guard', 'reduce', 'client'], rounds, warmup);
   const json = throughput.results.json!.framesPerSecond;
   const ratio = (v: string) => round(throughput.results[v]!.framesPerSecond / json, 4);
 
@@ -426,7 +447,12 @@ export async function runSignaling(options: SignalingOptions = {}) {
     },
     rounds,
     throughput: throughput.results,
-    ratioToJsonParse: { decode: ratio('decode'), reduce: ratio('reduce'), client: ratio('client') },
+    ratioToJsonParse: {
+      decode: ratio('decode'),
+      guard: ratio('guard'),
+      reduce: ratio('reduce'),
+      client: ratio('client'),
+    },
     scalingUsPerFrame: scaling,
     growth1000vs10: growth,
     recordCopy: recordCopyCosts(),

@@ -27,6 +27,7 @@ export {
   FRAME_TYPES,
 } from './codec';
 export type { DecodeResult, DecodeOptions, RawFrameData } from './codec';
+export { checkServerFrame, guardServerFrame, guardAckData } from './guards';
 export type {
   Role,
   StreamKind,

@@ -53,3 +53,6 @@ export const ID_PATTERN = /^[A-Za-z0-9_.@+-]+$/;
 
 /** Allowed characters of stream tags: letters, digits, `_` and `-` (no `:` so ids split once). */
 export const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** `user:tag`, both parts in their charsets, the tag at most 32 characters. */
+export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.@+-]+:[A-Za-z0-9_-]{1,32}$/;

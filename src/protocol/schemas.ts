@@ -6,12 +6,11 @@
  */
 import * as v from 'valibot';
 import { RTC_ERROR_CODE_LIST, type RtcErrorCode } from '../errors';
-import { ID_PATTERN, LIMITS, PROTOCOL_VERSION, TAG_PATTERN } from './limits';
+import { ID_PATTERN, LIMITS, PROTOCOL_VERSION, STREAM_ID_PATTERN, TAG_PATTERN } from './limits';
 
 // ── scalars ────────────────────────────────────────────────────────────
 
-/** `user:tag`, both parts in their charsets, the tag at most 32 characters. */
-export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.@+-]+:[A-Za-z0-9_-]{1,32}$/;
+export { STREAM_ID_PATTERN };
 
 const id = (max: number) =>
   v.pipe(v.string(), v.minLength(1), v.maxLength(max), v.regex(ID_PATTERN, 'bad characters'));

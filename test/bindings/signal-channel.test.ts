@@ -121,7 +121,11 @@ describe('SignalChannel', () => {
   it('passes pushes through and reports bad frames and error frames', () => {
     const { channel } = setup();
     const push = { v: 1, t: 'peer-left', seq: 1, user: 'bob', reason: 'leave' };
-    expect(channel.receive(JSON.stringify(push))).toEqual({ kind: 'push', frame: push });
+    expect(channel.receive(JSON.stringify(push))).toEqual({
+      kind: 'push',
+      frame: push,
+      event: { type: 'peer-left', userId: 'bob', reason: 'leave' },
+    });
     expect(channel.receive('{oops')).toMatchObject({ kind: 'error', error: { code: 'MALFORMED_JSON' } });
     expect(
       channel.receive(JSON.stringify({ v: 1, t: 'error', error: { code: 'RATE_LIMITED', reason: 'slow' } })),

@@ -7,7 +7,6 @@ import { map, Observable, Subject, type Subscriber, Subscription as RxSubscripti
 import { RtcError } from '../../errors';
 import type { RequestBody } from '../../protocol';
 import { fromSocket } from '../from-socket';
-import { pushToEvent } from './mapping';
 import { onJoinAck, trackPush } from './resume';
 import type { DriverContext, Session } from './session';
 import { SignalChannel } from './signal-channel';
@@ -85,7 +84,7 @@ function onMessage(
       return;
     }
     s.lastSeq = frame.seq;
-    const event = pushToEvent(frame);
+    const event = input.event;
     if (event.type === 'kicked') s.kicked = event.reason;
     trackPush(ctx, s, event);
     emit(event);

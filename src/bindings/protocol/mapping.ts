@@ -4,12 +4,10 @@ import type { Peer, Publication, StreamDescriptor, Subscription } from '../../st
 import type { RoomEvent } from '../../streams/room-event';
 
 export function toPeer(peer: PeerInfo): Peer {
-  return {
-    userId: peer.user,
-    role: peer.role,
-    visible: peer.visible,
-    ...(peer.businessId ? { businessId: peer.businessId } : {}),
-  };
+  // Two literals rather than a spread: one allocation per peer on the hot path.
+  return peer.businessId
+    ? { userId: peer.user, role: peer.role, visible: peer.visible, businessId: peer.businessId }
+    : { userId: peer.user, role: peer.role, visible: peer.visible };
 }
 
 export function toStream(stream: StreamInfo): StreamDescriptor {
@@ -43,7 +41,10 @@ export function toPublication(pub: PublicationInfo): Publication {
   return { stream: toStream(pub.stream), url: pub.url };
 }
 
-/** A push as a RoomEvent. */
+/**
+ * A push as a RoomEvent. Reads only the fields of the push's type, so it also takes a frame that
+ * was checked by the guards but not copied (unknown keys are left behind).
+ */
 export function pushToEvent(frame: PushFrame): RoomEvent {
   switch (frame.t) {
     case 'peer-joined':
@@ -68,7 +69,9 @@ export function pushToEvent(frame: PushFrame): RoomEvent {
         reason: frame.reason,
       };
     case 'kicked':
-      return { type: 'kicked', reason: frame.reason, ...(frame.message ? { message: frame.message } : {}) };
+      return frame.message
+        ? { type: 'kicked', reason: frame.reason, message: frame.message }
+        : { type: 'kicked', reason: frame.reason };
     case 'attributes-changed':
       return { type: 'attributes-changed', set: frame.set, deleted: frame.deleted, by: frame.by };
     case 'message':

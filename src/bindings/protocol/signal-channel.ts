@@ -1,25 +1,20 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { RtcError, asRtcError } from '../../errors';
-import * as v from 'valibot';
-import {
-  describeIssues,
-  requestSchemas,
-  decodeAckData,
-  decodeServerFrame,
-  encodeFrame,
-  LIMITS,
-  PROTOCOL_VERSION,
-  type AckData,
-  type PushFrame,
-  type RequestBody,
-  type RequestFrame,
-  type RequestType,
-} from '../../protocol';
+import type { AckData, PushFrame, RequestBody, RequestFrame, RequestType } from '../../protocol';
+import { encodeFrame } from '../../protocol/envelope';
+import { checkRequest, checkServerFrame, guardAckData } from '../../protocol/guards';
+import { LIMITS, PROTOCOL_VERSION } from '../../protocol/limits';
+import type { RoomEvent } from '../../streams/room-event';
 import type { SocketSend } from '../from-socket';
+import { pushToEvent } from './mapping';
 
 /** What an incoming frame meant, apart from acks, which the channel settles by itself. */
 export type ChannelInput =
-  | { readonly kind: 'push'; readonly frame: PushFrame }
+  /**
+   * A push: `frame` is checked but not copied (it may carry unknown keys; read its fields only),
+   * `event` is the push as a RoomEvent.
+   */
+  | { readonly kind: 'push'; readonly frame: PushFrame; readonly event: RoomEvent }
   | { readonly kind: 'error'; readonly error: RtcError }
   /** A pong told the session's latest push seq. */
   | { readonly kind: 'seq'; readonly seq: number }
@@ -76,9 +71,10 @@ export class SignalChannel {
       const id = this.takeId();
       const frame = { ...body, v: PROTOCOL_VERSION, id } as RequestFrame;
       // Check the frame as the server will, so a bad argument fails here, typed, with no round trip.
-      const valid = v.safeParse(requestSchemas[frame.t], frame);
-      if (!valid.success) {
-        subscriber.error(new RtcError('INVALID_ARGUMENT', `${frame.t}: ${describeIssues(valid.issues)}`));
+      // The hand-written guard of src/protocol/guards.ts, so the client bundles no valibot.
+      const invalid = checkRequest(frame);
+      if (invalid !== undefined) {
+        subscriber.error(new RtcError('INVALID_ARGUMENT', invalid));
         return;
       }
       let text: string;
@@ -103,9 +99,13 @@ export class SignalChannel {
     });
   }
 
-  /** Handles one incoming frame. Acks and pongs settle their request here. */
+  /**
+   * Handles one incoming frame. Acks and pongs settle their request here. Frames are checked by
+   * the hand-written guards (src/protocol/guards.ts): JSON is parsed once, fields are checked once
+   * and a push becomes its RoomEvent with no intermediate copy.
+   */
   receive(data: string | ArrayBuffer): ChannelInput {
-    const decoded = decodeServerFrame(data);
+    const decoded = checkServerFrame(data);
     if (!decoded.ok) return { kind: 'error', error: decoded.error };
     const frame = decoded.frame;
     switch (frame.t) {
@@ -116,7 +116,7 @@ export class SignalChannel {
           entry.subscriber.error(RtcError.from(frame.error));
           return { kind: 'settled' };
         }
-        const data = decodeAckData(entry.type, frame.data);
+        const data = guardAckData(entry.type, frame.data);
         if (!data.ok) {
           entry.subscriber.error(data.error);
           return { kind: 'error', error: data.error };
@@ -143,7 +143,7 @@ export class SignalChannel {
         return { kind: 'error', error };
       }
       default:
-        return { kind: 'push', frame };
+        return { kind: 'push', frame, event: pushToEvent(frame) };
     }
   }
 

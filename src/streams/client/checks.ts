@@ -3,8 +3,7 @@
  * {@link RtcError} to fail with, or null when the call may go ahead.
  */
 import { RtcError } from '../../errors';
-import { ID_PATTERN, LIMITS, TAG_PATTERN } from '../../protocol/limits';
-import { STREAM_ID_PATTERN } from '../../protocol/schemas';
+import { ID_PATTERN, LIMITS, STREAM_ID_PATTERN, TAG_PATTERN } from '../../protocol/limits';
 import type { AttributeNotice } from '../command';
 import type { RoomState, StreamKind } from '../model';
 import type { JoinOptions, PublishOptions } from './types';
