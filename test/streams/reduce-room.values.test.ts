@@ -479,3 +479,99 @@ describe('reduceRoom by value: events that carry no state', () => {
     expect(reduceRoom(inRoom, event)).toBe(inRoom);
   });
 });
+
+describe('reduceRoom by value: the per-user stream index (tagged streams, owners, media)', () => {
+  const two = reduceAll(
+    [
+      { type: 'stream-added', stream: stream('bob', { id: 'bob:slides', tag: 'slides' }) },
+      { type: 'stream-added', stream: stream('bob', { id: 'bob:cam2', tag: 'cam2' }) },
+    ],
+    inRoom,
+  );
+  const ofUser = (s: RoomState, user: string) =>
+    selectStreamsOfUser(user)(s)
+      .map((st) => st.id)
+      .sort();
+
+  it('removing one of a user’s streams keeps the others, and peer-left drops the rest', () => {
+    expect(ofUser(two, 'bob')).toEqual(['bob:cam2', 'bob:main', 'bob:slides']);
+    const less = reduceRoom(two, {
+      type: 'stream-removed',
+      streamId: 'bob:slides',
+      userId: 'bob',
+      reason: 'unpublished',
+    });
+    expect(ofUser(less, 'bob')).toEqual(['bob:cam2', 'bob:main']);
+    expect(streamIds(less)).toEqual(['bob:cam2', 'bob:main']);
+    // Removing what is not there changes nothing.
+    expect(
+      reduceRoom(less, {
+        type: 'stream-removed',
+        streamId: 'bob:slides',
+        userId: 'bob',
+        reason: 'unpublished',
+      }),
+    ).toBe(less);
+    const last = reduceAll(
+      [
+        { type: 'stream-removed', streamId: 'bob:cam2', userId: 'bob', reason: 'unpublished' },
+        { type: 'stream-removed', streamId: 'bob:main', userId: 'bob', reason: 'unpublished' },
+      ],
+      less,
+    );
+    expect(ofUser(last, 'bob')).toEqual([]);
+    expect(last.userStreams.has('bob')).toBe(false);
+    expect(selectPeer('bob')(last)).not.toBeNull(); // the peer stays: only streams went
+    const gone = reduceRoom(two, { type: 'peer-left', userId: 'bob', reason: 'leave' });
+    expect(streamIds(gone)).toEqual([]);
+    expect(gone.userStreams.size).toBe(0);
+  });
+
+  it('a stream announced again under another owner moves in the index', () => {
+    const moved = reduceRoom(two, {
+      type: 'stream-updated',
+      stream: stream('carol', { id: 'bob:cam2', tag: 'cam2' }),
+    });
+    expect(selectStream('bob:cam2')(moved)?.userId).toBe('carol');
+    expect(ofUser(moved, 'bob')).toEqual(['bob:main', 'bob:slides']);
+    expect(ofUser(moved, 'carol')).toEqual(['bob:cam2']);
+    expect(selectPeer('carol')(moved)).not.toBeNull();
+  });
+
+  it('a stream-updated that changes only the tag or only the media state is applied', () => {
+    const live = reduceRoom(two, {
+      type: 'stream-updated',
+      stream: stream('bob', { id: 'bob:cam2', tag: 'cam2', media: 'live' }),
+    });
+    expect(selectStream('bob:cam2')(live)?.media).toBe('live');
+    const lost = reduceRoom(live, {
+      type: 'stream-updated',
+      stream: stream('bob', { id: 'bob:cam2', tag: 'cam2', media: 'lost' }),
+    });
+    expect(selectStream('bob:cam2')(lost)?.media).toBe('lost');
+    const retagged = reduceRoom(lost, {
+      type: 'stream-updated',
+      stream: stream('bob', { id: 'bob:cam2', tag: 'cam3', media: 'lost' }),
+    });
+    expect(selectStream('bob:cam2')(retagged)?.tag).toBe('cam3');
+    expect(
+      reduceRoom(retagged, {
+        type: 'stream-updated',
+        stream: stream('bob', { id: 'bob:cam2', tag: 'cam3', media: 'lost' }),
+      }),
+    ).toBe(retagged);
+  });
+
+  it('a snapshot keeps the tag and media state of its streams, and indexes them by owner', () => {
+    const s = reduceRoom(
+      initialRoomState,
+      joined({
+        streams: [stream('bob', { id: 'bob:slides', tag: 'slides', media: 'pending' }), stream('bob')],
+      }),
+    );
+    expect(selectStream('bob:slides')(s)).toMatchObject({ tag: 'slides', media: 'pending' });
+    expect(selectStream('bob:main')(s)?.tag).toBeUndefined();
+    expect(selectStream('bob:main')(s)?.media).toBeUndefined();
+    expect(ofUser(s, 'bob')).toEqual(['bob:main', 'bob:slides']);
+  });
+});
