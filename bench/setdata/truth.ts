@@ -10,8 +10,8 @@
  * - speaking (activeSpeaker, threshold 20, hold 1500 ms): the latest reading is ≥ 20, or the level
  *   has been below 20 for less than 1500 ms (since the first quiet reading after a loud one);
  * - quality (netQuality, recoverAfter 3000 ms): netQualityLevel 1–2 good, 3 fair, 4–6 poor; a
- *   worse reading shows at once; once only better readings have come for 3000 ms, the least good
- *   of them shows;
+ *   worse reading shows at once; the quality goes up to the best level every reading of the last
+ *   3000 ms reached;
  * - the pusher: publishing, mic and camera on from room entry (1018); volume, speaking, quality as
  *   above from its own events; peerCount: users joined and not left.
  *
@@ -103,7 +103,8 @@ class Levels {
   /** When the level fell below the threshold after being at or above it; null if never loud. */
   belowSince: number | null = null;
   shown: Quality = 'unknown';
-  better: { quality: Quality; since: number } | null = null;
+  /** Since when every reading has reached each level (absent: the last reading did not). */
+  readonly reached = new Map<Quality, number>();
 
   speakingAt(t: number): boolean {
     return this.level >= SPEAK_THRESHOLD || (this.belowSince !== null && t - this.belowSince < SPEAK_HOLD_MS);
@@ -121,26 +122,37 @@ class Levels {
 
   net(t: number, level: number): Quality {
     const reading = fold(level);
-    if (this.shown === 'unknown' || reading === 'unknown' || RANK[reading] <= RANK[this.shown]) {
-      if (reading !== 'unknown') this.shown = reading;
-      if (reading !== 'unknown' || this.shown === 'unknown') this.better = null;
-      return this.shown;
+    if (reading === 'unknown') return this.shown;
+    for (const q of ['good', 'fair'] as const) {
+      if (RANK[reading] >= RANK[q]) {
+        if (!this.reached.has(q)) this.reached.set(q, t);
+      } else this.reached.delete(q);
     }
-    // Better: counted from the first better reading, whatever better levels follow; it recovers
-    // to the least good of them when RECOVER_AFTER_MS have passed (see recover()).
-    if (!this.better) this.better = { quality: reading, since: t };
-    else if (RANK[reading] < RANK[this.better.quality]) this.better = { ...this.better, quality: reading };
-    return this.shown;
+    if (this.shown === 'unknown' || RANK[reading] <= RANK[this.shown]) this.shown = reading;
+    return this.recover(t);
   }
 
-  /** When the pending recovery happens if nothing else does, or null. */
+  /** When the quality goes up next if nothing else happens, or null. */
   recoveryAt(): number | null {
-    return this.better ? this.better.since + RECOVER_AFTER_MS : null;
+    let at: number | null = null;
+    for (const q of ['good', 'fair'] as const) {
+      if (RANK[q] <= RANK[this.shown]) break;
+      const since = this.reached.get(q);
+      if (since !== undefined) at = Math.min(at ?? Infinity, since + RECOVER_AFTER_MS);
+    }
+    return at;
   }
 
-  recover(): Quality {
-    if (this.better) this.shown = this.better.quality;
-    this.better = null;
+  /** Goes up to the best level every reading of the last RECOVER_AFTER_MS reached, at `t`. */
+  recover(t: number): Quality {
+    for (const q of ['good', 'fair'] as const) {
+      if (RANK[q] <= RANK[this.shown]) break;
+      const since = this.reached.get(q);
+      if (since !== undefined && t - since >= RECOVER_AFTER_MS) {
+        this.shown = q;
+        break;
+      }
+    }
     return this.shown;
   }
 }
@@ -227,12 +239,16 @@ export function computeTruth(trace: Trace, self = 'me'): Truth {
   // Pending quality recoveries: user → time.
   const recoveries = new Map<string, number>();
   const runRecoveries = (until: number) => {
-    for (const [user, at] of [...recoveries].sort((a, b) => a[1] - b[1])) {
-      if (at > until) continue;
+    for (;;) {
+      let next: [string, number] | null = null;
+      for (const [user, at] of recoveries) if (at <= until && (!next || at < next[1])) next = [user, at];
+      if (!next) return;
+      const [user, at] = next;
       recoveries.delete(user);
       const l = levels.get(user);
       if (!l || l.recoveryAt() !== at) continue;
-      const q = l.recover();
+      const q = l.recover(at);
+      armRecovery(user);
       if (user === self) line('pusher/quality').set(at, q);
       else if (playing(user)) line(`${prefix(user)}/quality`).set(at, q);
     }

@@ -21,10 +21,22 @@ export function foldNetQualityLevel(level: number | undefined): NetQuality {
   return level <= 2 ? 'good' : level === 3 ? 'fair' : 'poor';
 }
 
+/** The levels a quality can recover to, best first. */
+const RECOVERABLE: readonly NetQuality[] = ['good', 'fair'];
+
+/** One user's quality: what is shown, and since when every reading has reached each level. */
+interface UserQuality {
+  shown: NetQuality;
+  readonly reachedSince: Map<NetQuality, number>;
+  timer: Subscription | null;
+}
+
 /**
- * Net quality per user with hysteresis: a worse reading shows at once, a better one only once it
- * has lasted `recoverAfter` ms, so a badge does not blink between good and poor on a shaky link.
- * Emits only when some user's quality changes.
+ * Net quality per user with hysteresis: a worse reading shows at once; the quality goes up to the
+ * best level that every reading of the last `recoverAfter` ms reached (so alternating better
+ * readings, 3, 2, 3, 2 after a 5, recover to `fair`), even when no new reading comes. A badge
+ * does not blink between good and poor on a shaky link. Emits only when some user's quality
+ * changes; only the users whose readings changed are looked at.
  *
  * @example
  * ```ts
@@ -40,63 +52,72 @@ export function netQuality(
   return new Observable<PersistentMap<NetQuality>>((subscriber) => {
     let shown = PersistentMap.empty<NetQuality>();
     let previous: NetLevels = new Map();
-    /**
-     * Users whose readings have all been better than what is shown since `since`; `worst` is the
-     * least good of them, which is what they recover to (then the next step up waits again).
-     */
-    const pending = new Map<string, { since: number; worst: NetQuality; timer: Subscription }>();
-    const settle = (user: string) => {
-      const p = pending.get(user);
-      p?.timer.unsubscribe();
-      pending.delete(user);
+    const users = new Map<string, UserQuality>();
+
+    const show = (user: string, q: NetQuality): boolean => {
+      const next = shown.with(user, q);
+      const changed = next !== shown;
+      shown = next;
+      return changed;
     };
-    const recover = (user: string) => {
-      const p = pending.get(user);
-      if (!p) return;
-      settle(user);
-      shown = shown.with(user, p.worst);
-      subscriber.next(shown);
+    /** Goes up to the best level reached for long enough; arms a timer for the next one. */
+    const promote = (user: string, u: UserQuality): boolean => {
+      const now = scheduler.now();
+      u.timer?.unsubscribe();
+      u.timer = null;
+      let changed = false;
+      let due = Infinity;
+      for (const q of RECOVERABLE) {
+        if (RANK[q] <= RANK[u.shown]) break;
+        const since = u.reachedSince.get(q);
+        if (since === undefined) continue;
+        if (now - since >= recoverAfter) {
+          u.shown = q;
+          changed = show(user, q);
+          break;
+        }
+        due = Math.min(due, since + recoverAfter);
+      }
+      if (due !== Infinity && RANK[u.shown] < RANK.good) {
+        u.timer = scheduler.schedule(() => {
+          if (users.get(user) === u && promote(user, u)) subscriber.next(shown);
+        }, due - now);
+      }
+      return changed;
     };
     const read = (user: string, reading: NetQuality): boolean => {
-      const current = shown.get(user);
-      if (current === undefined || current === 'unknown') {
-        settle(user);
-        const next = shown.with(user, reading);
-        const changed = next !== shown;
-        shown = next;
-        return changed;
-      }
       if (reading === 'unknown') return false; // no reading this time: keep what we know
-      if (RANK[reading] <= RANK[current]) {
-        settle(user); // the same or worse: show it at once
-        const next = shown.with(user, reading);
-        const changed = next !== shown;
-        shown = next;
-        return changed;
+      const now = scheduler.now();
+      let u = users.get(user);
+      if (!u) {
+        u = { shown: 'unknown', reachedSince: new Map(), timer: null };
+        users.set(user, u);
       }
-      // Better: only once better readings have lasted, whichever better levels they were.
-      const p = pending.get(user);
-      if (p) {
-        if (RANK[reading] < RANK[p.worst]) pending.set(user, { ...p, worst: reading });
-        return false;
+      for (const q of RECOVERABLE) {
+        if (RANK[reading] >= RANK[q]) {
+          if (!u.reachedSince.has(q)) u.reachedSince.set(q, now);
+        } else u.reachedSince.delete(q);
       }
-      const timer = scheduler.schedule(() => recover(user), recoverAfter);
-      pending.set(user, { since: scheduler.now(), worst: reading, timer });
-      return false;
+      if (u.shown === 'unknown' || RANK[reading] <= RANK[u.shown]) {
+        u.shown = reading; // the first reading, or the same or worse: show it at once
+        const changed = show(user, reading);
+        return promote(user, u) || changed;
+      }
+      return promote(user, u);
+    };
+    const forget = (user: string): boolean => {
+      users.get(user)?.timer?.unsubscribe();
+      users.delete(user);
+      if (!shown.has(user)) return false;
+      shown = shown.without(user);
+      return true;
     };
     const sub = netStatus$.subscribe({
       next: (levels) => {
         let changed = false;
         PersistentMap.changes(previous, levels, (user, _before, info) => {
-          if (info === undefined) {
-            settle(user);
-            if (shown.has(user)) {
-              shown = shown.without(user);
-              changed = true;
-            }
-            return;
-          }
-          if (read(user, foldNetQualityLevel(info.netQualityLevel))) changed = true;
+          const c = info === undefined ? forget(user) : read(user, foldNetQualityLevel(info.netQualityLevel));
+          if (c) changed = true;
         });
         previous = levels;
         if (changed) subscriber.next(shown);
@@ -106,8 +127,8 @@ export function netQuality(
     });
     return () => {
       sub.unsubscribe();
-      for (const p of pending.values()) p.timer.unsubscribe();
-      pending.clear();
+      for (const u of users.values()) u.timer?.unsubscribe();
+      users.clear();
     };
   });
 }
