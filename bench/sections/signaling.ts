@@ -76,16 +76,7 @@ export function generateFrames(peers: number, count: number, seed = 1): FrameStr
   const muted = new Map<string, { audio: boolean; video: boolean }>();
   const streamOf = (user: string) => {
     const m = muted.get(user) ?? { audio: false, video: false };
-    return {
-      id: `${user}:main`,
-      user,
-      kind: 'main' as const,
-      audio: true,
-      video: true,
-      small: true,
-      audioMuted: m.audio,
-      videoMuted: m.video,
-    };
+    return { ...streamInfoOf(user), small: true, audioMuted: m.audio, videoMuted: m.video };
   };
   const join = () => {
     const user = `peer${String(++nextUser).padStart(5, '0')}`;

@@ -223,36 +223,34 @@ export function computeTruth(trace: Trace, self = 'me'): Truth {
 
   // Pending hold expiries: [time, user].
   const expiries = new Map<string, number>();
-  const runExpiries = (until: number) => {
+  /** Fires the entries of `due` (user → time) that fall at or before `until`, earliest first. */
+  const runDue = (due: Map<string, number>, until: number, fire: (user: string, at: number) => void) => {
     for (;;) {
       let next: [string, number] | null = null;
-      for (const [user, at] of expiries) if (at <= until && (!next || at < next[1])) next = [user, at];
+      for (const [user, at] of due) if (at <= until && (!next || at < next[1])) next = [user, at];
       if (!next) return;
-      const [user, at] = next;
-      expiries.delete(user);
-      const l = levels.get(user);
-      if (!l || l.expiry() !== at) continue;
-      if (user === self) line('pusher/speaking').set(at, l.speakingAt(at));
-      else if (playing(user)) line(`${prefix(user)}/speaking`).set(at, l.speakingAt(at));
+      due.delete(next[0]);
+      fire(next[0], next[1]);
     }
   };
+  const runExpiries = (until: number) =>
+    runDue(expiries, until, (user, at) => {
+      const l = levels.get(user);
+      if (!l || l.expiry() !== at) return;
+      if (user === self) line('pusher/speaking').set(at, l.speakingAt(at));
+      else if (playing(user)) line(`${prefix(user)}/speaking`).set(at, l.speakingAt(at));
+    });
   // Pending quality recoveries: user → time.
   const recoveries = new Map<string, number>();
-  const runRecoveries = (until: number) => {
-    for (;;) {
-      let next: [string, number] | null = null;
-      for (const [user, at] of recoveries) if (at <= until && (!next || at < next[1])) next = [user, at];
-      if (!next) return;
-      const [user, at] = next;
-      recoveries.delete(user);
+  const runRecoveries = (until: number) =>
+    runDue(recoveries, until, (user, at) => {
       const l = levels.get(user);
-      if (!l || l.recoveryAt() !== at) continue;
+      if (!l || l.recoveryAt() !== at) return;
       const q = l.recover(at);
       armRecovery(user);
       if (user === self) line('pusher/quality').set(at, q);
       else if (playing(user)) line(`${prefix(user)}/quality`).set(at, q);
-    }
-  };
+    });
   const armRecovery = (user: string) => {
     const at = levelsOf(user).recoveryAt();
     if (at === null) recoveries.delete(user);

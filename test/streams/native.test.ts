@@ -1,4 +1,5 @@
 import { PersistentMap } from '../../src/streams/persistent-map';
+import { stream as streamSample } from '../protocol/samples';
 import { TestScheduler } from 'rxjs/testing';
 import { createClient } from '../../src/streams/create-client';
 import { nativeHandlers, playerElementId } from '../../src/bindings/native/handlers';
@@ -6,16 +7,8 @@ import type { RoomState } from '../../src/streams/model';
 import type { NetStatusMap, VolumeMap } from '../../src/streams/media-levels';
 import { FakePlatform } from '../support/fake-platform';
 
-const BOB_MAIN = {
-  id: 'bob:main',
-  user: 'bob',
-  kind: 'main',
-  audio: true,
-  video: true,
-  small: false,
-  audioMuted: false,
-  videoMuted: false,
-};
+/** bob's camera stream, unmuted. */
+const BOB_MAIN = { ...streamSample, videoMuted: false };
 
 function joinedClient() {
   const platform = new FakePlatform();
