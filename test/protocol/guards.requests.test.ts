@@ -7,6 +7,8 @@ import { checkRequest } from '../../src/protocol/guards';
 import { LIMITS } from '../../src/protocol/limits';
 
 const req = (t: string, body: Record<string, unknown> = {}) => ({ v: 1, t, id: 1, ...body });
+/** A ping frame with the given id fields (checkRequest takes any object with a `t`). */
+const ping = (fields: Record<string, unknown>) => ({ v: 1, t: 'ping', ...fields });
 const long = (n: number) => 'x'.repeat(n);
 
 describe('checkRequest: valid requests pass', () => {
@@ -235,8 +237,78 @@ describe('checkRequest: refused requests name the field and the reason', () => {
     expect(checkRequest(req('report', { report: { kind: 'pusher-net', info } }))).toBeUndefined();
   });
 
-  it('cuts a very long reason', () => {
+  it('names an unknown type by its first 64 characters', () => {
     const reason = checkRequest(req(long(600)));
     expect(reason).toBe(`unknown request type "${long(64)}"`);
+  });
+
+  it('takes every limit exactly, and refuses one past it', () => {
+    const key = long(LIMITS.maxAttributeKeyLength);
+    const value = long(LIMITS.maxAttributeValueLength);
+    expect(checkRequest(req('attrs-set', { attributes: { [key]: value } }))).toBeUndefined();
+    expect(checkRequest(req('attrs-set', { attributes: { [key + 'x']: 'v' } }))).toBe(
+      `attrs-set: attributes[${JSON.stringify(long(32))}]: bad key`,
+    );
+    expect(checkRequest(req('attrs-set', { attributes: { k: value + 'x' } }))).toBe(
+      `attrs-set: attributes.k: expected a string of at most ${LIMITS.maxAttributeValueLength}`,
+    );
+    expect(checkRequest(req('attrs-set', { attributes: ['a'] }))).toBe(
+      'attrs-set: attributes: expected an object of attributes',
+    );
+    expect(checkRequest(req('attrs-set', { attributes: JSON.parse('{"constructor": "x"}') }))).toBe(
+      'attrs-set: attributes["constructor"]: bad key',
+    );
+    expect(checkRequest(req('attrs-get', { keys: [key] }))).toBeUndefined();
+    expect(checkRequest(req('attrs-get', { keys: [''] }))).toBe(
+      `attrs-get: keys[0]: not an attribute key (1…${LIMITS.maxAttributeKeyLength} characters, not reserved)`,
+    );
+    expect(
+      checkRequest(req('attrs-get', { keys: Array.from({ length: 32 }, (_, i) => `k${i}`) })),
+    ).toBeUndefined();
+    expect(
+      checkRequest(
+        req('join', {
+          token: long(LIMITS.maxTokenLength),
+          room: long(LIMITS.maxRoomIdLength),
+          user: long(LIMITS.maxUserIdLength),
+        }),
+      ),
+    ).toBeUndefined();
+    expect(checkRequest(req('join', { token: 't', room: long(LIMITS.maxRoomIdLength + 1), user: 'u' }))).toBe(
+      `join: room: longer than ${LIMITS.maxRoomIdLength}`,
+    );
+    expect(
+      checkRequest(
+        req('message', {
+          name: long(LIMITS.maxMessageNameLength),
+          content: long(LIMITS.maxMessageContentLength),
+        }),
+      ),
+    ).toBeUndefined();
+    expect(
+      checkRequest(req('message', { name: 'n', content: long(LIMITS.maxMessageContentLength + 1) })),
+    ).toBe(`message: content: longer than ${LIMITS.maxMessageContentLength}`);
+    expect(checkRequest(ping({ id: LIMITS.maxRequestId }))).toBeUndefined();
+    expect(checkRequest(ping({ id: LIMITS.maxRequestId + 1 }))).toBe(
+      `ping: id: outside 1…${LIMITS.maxRequestId}`,
+    );
+    expect(checkRequest(ping({ id: 1.5 }))).toBe('ping: id: expected an integer');
+    expect(checkRequest(ping({}))).toBe('ping: id: missing');
+    expect(
+      checkRequest(req('publish', { tag: long(LIMITS.maxStreamTagLength), audio: true, video: true })),
+    ).toBeUndefined();
+    expect(checkRequest(req('publish', { tag: '', audio: true, video: true }))).toBe(
+      'publish: tag: shorter than 1',
+    );
+  });
+
+  it('names a long key by its first 32 characters', () => {
+    const key = long(LIMITS.maxAttributeKeyLength);
+    const reason = checkRequest(req('report', { report: { kind: 'pusher-net', info: { [long(600)]: 1 } } }));
+    expect(reason).toBe(`report: report.info[${JSON.stringify(long(32))}]: longer than 64`);
+    const attributeReason = checkRequest(req('attrs-set', { attributes: { [key]: 1 } }));
+    expect(attributeReason).toBe(
+      `attrs-set: attributes.${long(32)}: expected a string of at most ${LIMITS.maxAttributeValueLength}`,
+    );
   });
 });
