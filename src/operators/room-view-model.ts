@@ -195,7 +195,7 @@ export function roomViewModel(
       }
       const pusher =
         vm && previous && previous.self === next.self ? vm.pusher : pusherOf(next, me, levelsOf(me));
-      vm = {
+      const built: RoomViewModel = {
         roomId: next.roomId ?? '',
         userId: me,
         players,
@@ -203,6 +203,9 @@ export function roomViewModel(
         banner: vm && previous?.connection === next.connection ? vm.banner : bannerOf(next),
         peerCount: next.peers.size,
       };
+      // A room change the page cannot see (attributes, say) keeps the view model: compared here,
+      // on room changes only, so a level tick never pays for a whole-view comparison.
+      if (!vm || !deepEqual(built, vm)) vm = built;
     };
 
     /** Applies the current levels to one user's player(s) and, if it is this client, the pusher. */
@@ -223,7 +226,8 @@ export function roomViewModel(
     };
 
     const emit = () => {
-      if (ready && vm && vm !== sent && !deepEqual(vm, sent)) {
+      // build() and touch() make a new view model only when something shows differently.
+      if (ready && vm && vm !== sent) {
         sent = vm;
         subscriber.next(vm);
       }
