@@ -17,6 +17,7 @@ import type { Hub, JoiningLink } from './hub';
 import type { ResolvedOptions } from './options';
 import { RateLimiter } from './rate-limit';
 import type { Session } from './session';
+import type { TimerHandle } from './timers';
 
 /** How many recent request ids a connection remembers to drop duplicated frames. */
 const RECENT_IDS = 256;
@@ -56,9 +57,9 @@ export class Connection implements JoiningLink {
   private lastSeen = Date.now();
   private readonly limiter: RateLimiter;
   private queue: Promise<void> = Promise.resolve();
-  private joinTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  private killTimer: NodeJS.Timeout | undefined;
+  private joinTimer: TimerHandle | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private killTimer: TimerHandle | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -74,18 +75,17 @@ export class Connection implements JoiningLink {
       ws.once('close', (code: number) => {
         this.log.debug({ code }, 'socket closed');
         this.markClosed();
-        if (this.killTimer) clearTimeout(this.killTimer);
-        this.killTimer = undefined;
+        this.killTimer = hub.timers.cancel(this.killTimer);
         resolve();
       });
     });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     // ws closes the socket itself after an error (e.g. 1009 above maxPayload); 'close' follows.
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
-    this.joinTimer = setTimeout(() => {
+    this.joinTimer = hub.timers.after('join', options.joinTimeout, () => {
       this.joinTimer = undefined;
       if (!this.session) this.close(CLOSE.joinTimeout, 'no join in time');
-    }, options.joinTimeout);
+    });
   }
 
   /** True once the socket is closing or closed: nothing is sent or handled any more. */
@@ -114,16 +114,17 @@ export class Connection implements JoiningLink {
     this.log.debug({ code, reason }, 'closing');
     this.markClosed();
     this.ws.close(code, closeReason(reason));
-    this.killTimer = setTimeout(() => this.ws.terminate(), waitMs);
+    this.killTimer = this.hub.timers.after('close', waitMs, () => {
+      this.killTimer = undefined;
+      this.ws.terminate();
+    });
   }
 
   private markClosed(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    if (this.joinTimer) clearTimeout(this.joinTimer);
-    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
-    this.joinTimer = undefined;
-    this.heartbeatTimer = undefined;
+    this.joinTimer = this.hub.timers.cancel(this.joinTimer);
+    this.heartbeatTimer = this.hub.timers.cancel(this.heartbeatTimer);
     const session = this.session;
     if (session && session.link === this) this.hub.linkLost(session);
   }
@@ -220,21 +221,20 @@ export class Connection implements JoiningLink {
 
   /** The join succeeded: from now on silence is what ends the socket. */
   private joined(): void {
-    if (this.joinTimer) clearTimeout(this.joinTimer);
-    this.joinTimer = undefined;
+    this.joinTimer = this.hub.timers.cancel(this.joinTimer);
     this.lastSeen = Date.now();
     this.armHeartbeat(this.options.heartbeatTimeout);
   }
 
   private armHeartbeat(delay: number): void {
     // One timer per socket, re-armed lazily: cheaper than resetting a timer on every frame.
-    this.heartbeatTimer = setTimeout(() => {
+    this.heartbeatTimer = this.hub.timers.after('heartbeat', delay, () => {
       this.heartbeatTimer = undefined;
       if (this.isClosed) return;
       const idle = Date.now() - this.lastSeen;
       if (idle >= this.options.heartbeatTimeout) this.close(CLOSE.heartbeatTimeout, 'heartbeat timeout');
       else this.armHeartbeat(this.options.heartbeatTimeout - idle);
-    }, delay);
+    });
   }
 
   /** An ack with `ok:false` when the request id is known, else an error push (§3). */

@@ -23,6 +23,7 @@ import { MediaWatch } from './media-hooks';
 import type { ResolvedOptions } from './options';
 import { Room } from './room';
 import { Session, type SessionLink } from './session';
+import { ServerTimers } from './timers';
 import { checkTokenMatch, verifyToken } from './tokens';
 
 /** Sends the successful ack of a request. Handlers call it exactly once, right after their changes. */
@@ -53,6 +54,8 @@ export class Hub {
   /** Every live session (connected or in grace), by session id, for resume. */
   readonly sessions = new Map<string, Session>();
   readonly counters: HubCounters = { framesIn: 0, rateLimited: 0, joins: 0, resumes: 0 };
+  /** Every timer of this server (sockets, sessions, media). */
+  readonly timers = new ServerTimers();
   private closing = false;
   private readonly media: MediaUrlSettings;
   /** Media hooks and the media state of streams (inert unless `mediaHooks`). */
@@ -211,8 +214,7 @@ export class Hub {
   }
 
   private attach(link: JoiningLink, session: Session): void {
-    if (session.graceTimer) clearTimeout(session.graceTimer);
-    session.graceTimer = undefined;
+    session.graceTimer = this.timers.cancel(session.graceTimer);
     session.detachedAt = undefined;
     session.link = link;
     link.session = session;
@@ -251,12 +253,12 @@ export class Hub {
     session.detachedAt = Date.now();
     if (this.closing || !this.isLive(session)) return;
     this.log.info({ room: session.room, user: session.user, grace: this.options.grace }, 'connection lost');
-    if (session.graceTimer) clearTimeout(session.graceTimer);
-    session.graceTimer = setTimeout(() => {
+    this.timers.cancel(session.graceTimer);
+    session.graceTimer = this.timers.after('grace', this.options.grace, () => {
       session.graceTimer = undefined;
       this.log.info({ room: session.room, user: session.user }, 'grace window over');
       this.remove(session, 'timeout');
-    }, this.options.grace);
+    });
   }
 
   /**
@@ -266,7 +268,7 @@ export class Hub {
    */
   remove(session: Session, reason: PeerLeftReason, keepRoom = false): void {
     if (!this.isLive(session)) return;
-    session.clearTimers();
+    session.clearTimers(this.timers);
     session.link = null;
     this.sessions.delete(session.id);
     const room = this.rooms.get(session.room);
@@ -312,7 +314,7 @@ export class Hub {
       session.push({ t: 'kicked', reason: 'room-closed' });
       const link = session.link;
       session.link = null;
-      session.clearTimers();
+      session.clearTimers(this.timers);
       this.sessions.delete(session.id);
       link?.close(4001, 'room closed');
       for (const p of session.publications.values()) this.mediaWatch.untrack(id, p.stream.id);
@@ -379,7 +381,9 @@ export class Hub {
   scheduleMediaRefresh(session: Session): void {
     if (this.closing || session.mediaTimer || !this.isLive(session)) return;
     if (!session.publishing && session.subscriptions.size === 0) return;
-    session.mediaTimer = setTimeout(
+    session.mediaTimer = this.timers.after(
+      'media-refresh',
+      Math.floor(this.options.mediaTokenTtl * MEDIA_REFRESH_AT),
       () => {
         session.mediaTimer = undefined;
         try {
@@ -388,7 +392,6 @@ export class Hub {
           this.log.error({ err: e, user: session.user }, 'media URL refresh failed');
         }
       },
-      Math.floor(this.options.mediaTokenTtl * MEDIA_REFRESH_AT),
     );
   }
 
@@ -443,7 +446,7 @@ export class Hub {
     // Media sessions are left running: a restarted server picks them up from the media server.
     this.mediaWatch.close();
     for (const session of this.sessions.values()) {
-      session.clearTimers();
+      session.clearTimers(this.timers);
       const link = session.link;
       session.link = null;
       link?.close(1000, 'server shutdown');

@@ -18,6 +18,7 @@ import { Connection, CLOSE } from './connection';
 import { createHttpHandler } from './http';
 import { Hub } from './hub';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
+import type { TimerKind } from './timers';
 
 export { PROTOCOL_VERSION } from '../src/protocol';
 export { createToken, signToken, verifyToken, checkTokenMatch } from './tokens';
@@ -27,6 +28,8 @@ export type { MediaDirection, MediaTokenFields } from './media-token';
 export { resolveOptions, DEFAULTS, DEV_SECRET, LOG_LEVELS } from './options';
 export type { ServerOptions, ResolvedOptions, DuplicateUserPolicy, LogLevel } from './options';
 export { CLOSE } from './connection';
+export { TIMER_KINDS } from './timers';
+export type { TimerKind } from './timers';
 
 /** Counters of a running server. */
 export interface ServerStats {
@@ -49,6 +52,8 @@ export interface ServerStats {
   /** Successful fresh joins and resumes since start. */
   readonly joins: number;
   readonly resumes: number;
+  /** Pending timers of this server by kind (all zero once {@link RunningServer.close} resolved). */
+  readonly timers: Readonly<Record<TimerKind, number>>;
 }
 
 /** A started server. */
@@ -190,6 +195,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         connections: connections.size,
         streams,
         ...hub.counters,
+        timers: hub.timers.counts(),
       };
     },
   };

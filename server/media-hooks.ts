@@ -15,6 +15,7 @@ import type { MediaState, StreamInfo } from '../src/protocol';
 import type { ResolvedOptions } from './options';
 import type { Room } from './room';
 import type { Session } from './session';
+import type { ServerTimers, TimerHandle } from './timers';
 import {
   holderTag,
   macMatches,
@@ -42,6 +43,8 @@ export const MEDIA_LOST_REASON = 'media-lost';
 /** What the hub offers the media watch. */
 export interface MediaHost {
   readonly rooms: ReadonlyMap<string, Room>;
+  /** The server's timers (the lost-media wait is one). */
+  readonly timers: ServerTimers;
   isLive(session: Session): boolean;
   /** Removes a stream whose media is gone for good (`stream-failed` to its owner). */
   failStream(room: string, stream: string, direction: 'push', reason: string): boolean;
@@ -55,7 +58,7 @@ interface Entry {
   readonly stream: StreamInfo;
   /** nginx-rtmp's client id of the publisher whose media is live. */
   client: string | undefined;
-  lostTimer: NodeJS.Timeout | undefined;
+  lostTimer: TimerHandle | undefined;
 }
 
 /** A player nginx-rtmp let in. */
@@ -207,7 +210,7 @@ export class MediaWatch {
     const key = this.keyOf(room, streamId);
     const entry = this.entries.get(key);
     if (!entry) return;
-    if (entry.lostTimer) clearTimeout(entry.lostTimer);
+    entry.lostTimer = this.host.timers.cancel(entry.lostTimer);
     this.entries.delete(key);
     this.control('drop/publisher', { name: key });
   }
@@ -225,7 +228,7 @@ export class MediaWatch {
   /** Stops every timer (server shutdown). */
   close(): void {
     this.closed = true;
-    for (const entry of this.entries.values()) if (entry.lostTimer) clearTimeout(entry.lostTimer);
+    for (const entry of this.entries.values()) entry.lostTimer = this.host.timers.cancel(entry.lostTimer);
     this.entries.clear();
     this.players.clear();
   }
@@ -297,8 +300,7 @@ export class MediaWatch {
           return refuse('the stream is live from another client');
         }
         entry.client = client;
-        if (entry.lostTimer) clearTimeout(entry.lostTimer);
-        entry.lostTimer = undefined;
+        entry.lostTimer = this.host.timers.cancel(entry.lostTimer);
         this.setState(entry, 'live');
         return { ok: true, reason: 'publish' };
       case 'publish_done':
@@ -319,13 +321,13 @@ export class MediaWatch {
   }
 
   private startLostTimer(entry: Entry): void {
-    if (entry.lostTimer) clearTimeout(entry.lostTimer);
-    entry.lostTimer = setTimeout(() => {
+    this.host.timers.cancel(entry.lostTimer);
+    entry.lostTimer = this.host.timers.after('media-lost', this.options.mediaLostGrace, () => {
       entry.lostTimer = undefined;
       if (this.closed || this.entries.get(entry.key) !== entry) return;
       this.log.info({ room: entry.room, stream: entry.stream.id }, 'media lost for the whole grace');
       this.host.failStream(entry.room, entry.stream.id, 'push', MEDIA_LOST_REASON);
-    }, this.options.mediaLostGrace);
+    });
   }
 
   private setState(entry: Entry, state: MediaState): void {

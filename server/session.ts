@@ -14,6 +14,7 @@ import {
   type TokenClaims,
 } from '../src/protocol';
 import { ReplayBuffer } from './replay';
+import type { ServerTimers, TimerHandle } from './timers';
 
 /** A push as handlers write it: without `v` and `seq`, which the session fills in. */
 export type PushBody<T extends PushType = PushType> = {
@@ -63,9 +64,9 @@ export class Session {
   /** The socket currently carrying the session; null while in the grace window. */
   link: SessionLink | null = null;
   /** Runs out the grace window while {@link Session.link} is null. */
-  graceTimer: NodeJS.Timeout | undefined;
+  graceTimer: TimerHandle | undefined;
   /** Re-issues media URLs before their tokens expire. */
-  mediaTimer: NodeJS.Timeout | undefined;
+  mediaTimer: TimerHandle | undefined;
   /** When the socket went away (for the admin API). */
   detachedAt: number | undefined;
   readonly joinedAt = Date.now();
@@ -126,10 +127,8 @@ export class Session {
   }
 
   /** Stops the session's timers. */
-  clearTimers(): void {
-    if (this.graceTimer) clearTimeout(this.graceTimer);
-    if (this.mediaTimer) clearTimeout(this.mediaTimer);
-    this.graceTimer = undefined;
-    this.mediaTimer = undefined;
+  clearTimers(timers: ServerTimers): void {
+    this.graceTimer = timers.cancel(this.graceTimer);
+    this.mediaTimer = timers.cancel(this.mediaTimer);
   }
 }

@@ -3,7 +3,8 @@
  * the client core and the built-in driver longer than a couple of screens. Read with the
  * TypeScript compiler's parser, so comments and strings never count as imports.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 import ts from 'typescript';
 
@@ -162,5 +163,36 @@ describe('src/', () => {
     ];
     expect(files.length).toBeGreaterThan(10);
     expect(files.flatMap((f) => longFunctions(f, MAX_FUNCTION_LINES))).toEqual([]);
+  });
+});
+
+/** Calls of the global timer functions in a file (not method calls such as `timers.after`). */
+export function globalTimerCalls(file: string): string[] {
+  const found: string[] = [];
+  const names = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && names.has(node.expression.text)) {
+      const { line } = node.getSourceFile().getLineAndCharacterOfPosition(node.getStart());
+      found.push(`${rel(file)}:${line + 1} ${node.expression.text}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(file));
+  return found;
+}
+
+describe('server/', () => {
+  it('the timer check sees a global timer call and ignores a method of the same name', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'house-')), 'timers-sample.ts');
+    writeFileSync(file, 'setTimeout(() => 1, 5);\nclock.setTimeout(() => 1, 5);\n// setInterval(x)\n');
+    expect(globalTimerCalls(file).map((f) => f.replace(/^.*:(\d+) /, '$1 '))).toEqual(['1 setTimeout']);
+  });
+
+  // Shutdown proves it left no timer behind by counting the server's own (server/timers.ts), so
+  // a timer started any other way would escape that count.
+  it('starts timers only through server/timers.ts', () => {
+    const files = sourceFiles(path.join(ROOT, 'server')).filter((f) => rel(f) !== 'server/timers.ts');
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap(globalTimerCalls)).toEqual([]);
   });
 });
