@@ -166,6 +166,18 @@ const SERVE_FLAGS: readonly ServeFlag[] = [
     help: `open sockets allowed per IP address, 0 = no limit (${DEFAULTS.maxConnectionsPerIp})`,
   },
   {
+    flag: 'max-pending-per-ip',
+    key: 'maxPendingPerIp',
+    kind: 'int',
+    help: `connections per IP address still sending their headers, 0 = no limit (${DEFAULTS.maxPendingPerIp})`,
+  },
+  {
+    flag: 'headers-timeout',
+    key: 'headersTimeout',
+    kind: 'int',
+    help: `ms a connection has to send its request headers, then 408 (${DEFAULTS.headersTimeout})`,
+  },
+  {
     flag: 'duplicate-user',
     key: 'duplicateUser',
     kind: 'string',

@@ -54,6 +54,8 @@ export class Connection implements JoiningLink {
   /** Resolves once the socket is fully closed. */
   readonly done: Promise<void>;
   private isClosed = false;
+  /** Set when the rate limit is broken: later frames are ignored, admitted ones still answered. */
+  private draining = false;
   private lastSeen = Date.now();
   private readonly limiter: RateLimiter;
   private queue: Promise<void> = Promise.resolve();
@@ -130,13 +132,16 @@ export class Connection implements JoiningLink {
   }
 
   private onMessage(data: RawData, _isBinary: boolean): void {
-    if (this.isClosed) return;
+    if (this.isClosed || this.draining) return;
     this.lastSeen = Date.now();
     this.hub.counters.framesIn++;
     const verdict = this.limiter.take();
     if (verdict === 'close') {
-      this.log.warn('rate limit broken; closing');
-      this.close(CLOSE.policy, 'rate limit exceeded');
+      // Every request admitted before this frame still gets its one ack (§2): stop reading, let
+      // the queue answer them, then close. This frame and any later one are not answered (§8).
+      this.log.warn('rate limit broken; closing once the admitted requests are answered');
+      this.draining = true;
+      this.queue = this.queue.then(() => this.close(CLOSE.policy, 'rate limit exceeded'));
       return;
     }
     // Binary frames are read as UTF-8 text too (§1); ws hands both over as Buffers.
@@ -149,11 +154,8 @@ export class Connection implements JoiningLink {
     if (verdict === 'reject') {
       this.hub.counters.rateLimited++;
       const limited = new RtcError('RATE_LIMITED', 'too many frames; slow down');
-      const id = result.ok ? result.frame.id : result.id;
-      // A ping is answered by a pong or, here, an error push that names its id (never an ack).
-      if (result.ok && result.frame.t === 'ping')
-        this.sendFrame({ v: PROTOCOL_VERSION, t: 'error', id: result.frame.id, error: limited.toJSON() });
-      else this.sendError(limited, id);
+      // Refused like any request, ping included: an ack with ok:false (a bad ping gets the same).
+      this.sendError(limited, result.ok ? result.frame.id : result.id);
       return;
     }
     if (!result.ok) {

@@ -10,8 +10,8 @@
  * await server.close()
  * ```
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { Connection, CLOSE } from './connection';
@@ -89,6 +89,41 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/**
+ * Counts, per remote address, the connections that have not yet sent complete request headers,
+ * and closes a new one at once beyond `max` (0 = no limit): an attacker holding unfinished
+ * upgrades cannot take a whole address's share, and each is cut by the headers timeout anyway.
+ * Returns the function that marks a connection's headers complete.
+ */
+function limitPending(http: Server, max: number, log: Logger): (socket: Socket) => void {
+  const pending = new Map<string, number>();
+  const release = new WeakMap<Socket, () => void>();
+  if (max > 0) {
+    http.on('connection', (socket: Socket) => {
+      const ip = socket.remoteAddress ?? 'unknown';
+      const open = pending.get(ip) ?? 0;
+      if (open >= max) {
+        log.warn({ ip, open }, 'too many unfinished connections from one address; closed');
+        socket.destroy();
+        return;
+      }
+      pending.set(ip, open + 1);
+      let counted = true;
+      const done = () => {
+        if (!counted) return;
+        counted = false;
+        const left = (pending.get(ip) ?? 1) - 1;
+        if (left <= 0) pending.delete(ip);
+        else pending.set(ip, left);
+      };
+      release.set(socket, done);
+      socket.once('close', done);
+    });
+    http.on('request', (req: IncomingMessage) => release.get(req.socket)?.());
+  }
+  return (socket) => release.get(socket)?.();
+}
+
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -118,10 +153,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     perMessageDeflate: false,
     clientTracking: false,
   });
-  const http = createServer(createHttpHandler(hub, resolved, log));
+  const http = createServer(
+    {
+      // A connection that never finishes its headers (a slow upgrade) is answered 408 and closed.
+      headersTimeout: resolved.headersTimeout,
+      connectionsCheckingInterval: Math.min(1000, resolved.headersTimeout),
+    },
+    createHttpHandler(hub, resolved, log),
+  );
+  const releasePending = limitPending(http, resolved.maxPendingPerIp, log);
   // Sockets per remote address: one client opening sockets without end is refused at the door.
   const perIp = new Map<string, number>();
   http.on('upgrade', (req, socket, head) => {
+    releasePending(req.socket);
     if (closing) {
       socket.destroy();
       return;

@@ -70,6 +70,16 @@ export interface ServerOptions {
    * 0 = no limit. Default 64. Behind a proxy every client shares its address: raise or disable it.
    */
   readonly maxConnectionsPerIp?: number;
+  /**
+   * Connections from one IP address that have not yet sent complete request headers (a WebSocket
+   * upgrade or an HTTP request in progress); more are closed at once. 0 = no limit. Default 16.
+   */
+  readonly maxPendingPerIp?: number;
+  /**
+   * Time a new connection has to send complete request headers; then it gets HTTP 408 and is
+   * closed (checked every second, so a cut comes at most a second later). Default 5,000.
+   */
+  readonly headersTimeout?: number;
   /** `kick` (default): a new session replaces the user's old one. `refuse`: `DUPLICATE_SESSION`. */
   readonly duplicateUser?: DuplicateUserPolicy;
   /** Serve `POST /dev/token` (signs tokens for anyone who asks: development only). Default false. */
@@ -107,6 +117,8 @@ export interface ResolvedOptions {
   readonly rateBurst: number;
   readonly replayBuffer: number;
   readonly maxConnectionsPerIp: number;
+  readonly maxPendingPerIp: number;
+  readonly headersTimeout: number;
   readonly duplicateUser: DuplicateUserPolicy;
   readonly devTokens: boolean;
   readonly logLevel: LogLevel;
@@ -143,6 +155,8 @@ export const DEFAULTS = {
   rateBurst: 100,
   replayBuffer: 256,
   maxConnectionsPerIp: 64,
+  maxPendingPerIp: 16,
+  headersTimeout: 5_000,
   duplicateUser: 'kick',
   devTokens: false,
   logLevel: 'silent',
@@ -249,6 +263,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       0,
       1_000_000,
     ),
+    maxPendingPerIp: integer('maxPendingPerIp', o.maxPendingPerIp ?? DEFAULTS.maxPendingPerIp, 0, 1_000_000),
+    // Node refuses a headers timeout above its request timeout (5 minutes by default).
+    headersTimeout: integer('headersTimeout', o.headersTimeout ?? DEFAULTS.headersTimeout, 100, 300_000),
     duplicateUser,
     devTokens: o.devTokens ?? DEFAULTS.devTokens,
     logLevel,

@@ -196,6 +196,8 @@ describe('resolveOptions', () => {
       heartbeatTimeout: 30_000,
       joinTimeout: 10_000,
       maxConnectionsPerIp: 64,
+      maxPendingPerIp: 16,
+      headersTimeout: 5_000,
       maxFrameBytes: 65_536,
       rateLimit: 50,
       rateBurst: 100,
