@@ -71,7 +71,7 @@ const mutations = [
   [
     'own stream check',
     'server/handlers.ts',
-    'if (stream.slice(0, colon) !== session.user || !session.publications.has(kind)) {',
+    'if (stream.slice(0, colon) !== session.user || !session.publications.has(tag)) {',
     'if (false) {',
     "another user's stream",
   ],
@@ -111,6 +111,20 @@ const mutations = [
     'if (resolved.maxConnectionsPerIp > 0 && open >= resolved.maxConnectionsPerIp) {',
     'if (false) {',
     'more sockets from one address',
+  ],
+  [
+    'unfinished connections per address',
+    'server/index.ts',
+    'if (open >= max) {',
+    'if (false) {',
+    'unfinished upgrades',
+  ],
+  [
+    'headers timeout',
+    'server/index.ts',
+    'headersTimeout: resolved.headersTimeout,',
+    'headersTimeout: 60_000,',
+    'unfinished upgrades',
   ],
   [
     'join timeout',
