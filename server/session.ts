@@ -15,6 +15,9 @@ import {
 } from '../src/protocol';
 import { ReplayBuffer } from './replay';
 
+/** setTimeout's largest delay; longer waits are taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A push as handlers write it: without `v` and `seq`, which the session fills in. */
 export type PushBody<T extends PushType = PushType> = {
   [K in PushType]: Omit<PushFrame<K>, 'v' | 'seq'>;
@@ -66,6 +69,12 @@ export class Session {
   graceTimer: NodeJS.Timeout | undefined;
   /** Re-issues media URLs before their tokens expire. */
   mediaTimer: NodeJS.Timeout | undefined;
+  /** The `exp` claim (seconds) of the token the session holds (join, resume or `renew-token`). */
+  tokenExp = 0;
+  /** Sends `token-expiring`, then ends the session, as its token runs out (see {@link Session.holdToken}). */
+  tokenTimer: NodeJS.Timeout | undefined;
+  /** Counts held tokens and cleared timers, so a stale token callback does nothing. */
+  private tokenGeneration = 0;
   /** When the socket went away (for the admin API). */
   detachedAt: number | undefined;
   readonly joinedAt = Date.now();
@@ -125,11 +134,47 @@ export class Session {
     return this.replay.since(seq);
   }
 
+  /**
+   * Holds a token that expires at `exp` (seconds): replaces the timers of the previous one, runs
+   * `expiring` `lead` ms before `exp` (at once when less is left) and `expired` once the token is
+   * no longer honoured, `tolerance` ms after `exp` (the clock skew a join is allowed).
+   */
+  holdToken(
+    exp: number,
+    timing: { readonly lead: number; readonly tolerance: number },
+    expiring: () => void,
+    expired: () => void,
+  ): void {
+    if (this.tokenTimer) clearTimeout(this.tokenTimer);
+    this.tokenExp = exp;
+    const held = ++this.tokenGeneration;
+    const expiresAt = exp * 1000;
+    this.at(expiresAt - timing.lead, () => {
+      expiring();
+      // `expiring` may have ended the session (timers cleared) or a new token may be held.
+      if (this.tokenGeneration === held) this.at(expiresAt + timing.tolerance, expired);
+    });
+  }
+
+  /** Runs `fn` at `time` (ms since the epoch) as the token timer, in steps setTimeout can take. */
+  private at(time: number, fn: () => void): void {
+    const wait = Math.max(0, time - Date.now());
+    const step = Math.min(wait, MAX_TIMER_MS);
+    this.tokenTimer = setTimeout(() => {
+      this.tokenTimer = undefined;
+      if (step < wait) this.at(time, fn);
+      else fn();
+    }, step);
+  }
+
   /** Stops the session's timers. */
   clearTimers(): void {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     if (this.mediaTimer) clearTimeout(this.mediaTimer);
+    if (this.tokenTimer) clearTimeout(this.tokenTimer);
+    this.tokenGeneration++;
     this.graceTimer = undefined;
     this.mediaTimer = undefined;
+    this.tokenTimer = undefined;
   }
 }
