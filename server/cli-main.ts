@@ -160,6 +160,12 @@ const SERVE_FLAGS: readonly ServeFlag[] = [
     help: `pushes kept per session for resume (${DEFAULTS.replayBuffer})`,
   },
   {
+    flag: 'token-expiry-lead',
+    key: 'tokenExpiryLead',
+    kind: 'int',
+    help: `token-expiring push this long before exp, ms (${DEFAULTS.tokenExpiryLead})`,
+  },
+  {
     flag: 'max-connections-per-ip',
     key: 'maxConnectionsPerIp',
     kind: 'int',

@@ -20,6 +20,7 @@ import { RtcError } from '../src/errors';
 import type { Hub, Respond } from './hub';
 import type { Room } from './room';
 import type { Session, SessionLink } from './session';
+import { checkTokenMatch, CLOCK_TOLERANCE_S, verifyToken } from './tokens';
 
 /** What a handler works on. */
 export interface HandlerContext {
@@ -325,6 +326,44 @@ const report: Handler<'report'> = (ctx, frame, respond) => {
   respond({});
 };
 
+/**
+ * Makes `session` hold a token expiring at `exp` (§9): `token-expiring` a `tokenExpiryLead` before
+ * `exp`, then, once the token is no longer honoured, `kicked` (`token-expired`). A session waiting
+ * in its grace window is left to its resume, which must present a valid token anyway.
+ */
+export function holdToken(hub: Hub, session: Session, exp: number): void {
+  session.holdToken(
+    hub.timers,
+    exp,
+    { lead: hub.options.tokenExpiryLead, tolerance: CLOCK_TOLERANCE_S * 1000 },
+    () => {
+      if (hub.isLive(session)) session.push({ t: 'token-expiring', exp });
+    },
+    () => {
+      if (hub.isLive(session) && session.connected) {
+        hub.kick(session, 'token-expired', 'the token expired without renew-token');
+      }
+    },
+  );
+}
+
+const renewToken: Handler<'renew-token'> = async (ctx, frame, respond) => {
+  const { hub, session } = ctx;
+  const claims = await verifyToken(frame.token, hub.options.secret);
+  // That awaited: the session may have ended meanwhile.
+  ensureCurrent(ctx);
+  const mismatch = checkTokenMatch(claims, {
+    appId: hub.options.appId,
+    room: session.room,
+    user: session.user,
+  });
+  if (mismatch) throw mismatch;
+  // As on resume, the new token's privileges govern the requests from now on.
+  session.privileges = claims.privileges;
+  holdToken(hub, session, claims.exp);
+  respond({ exp: claims.exp });
+};
+
 /** Every handler, by request type. */
 export const handlers: { readonly [K in SessionRequestType]: Handler<K> } = {
   leave,
@@ -342,6 +381,7 @@ export const handlers: { readonly [K in SessionRequestType]: Handler<K> } = {
   'attrs-delete': attrsDelete,
   message,
   report,
+  'renew-token': renewToken,
 };
 
 /** Runs the handler of `frame` for a joined session. */

@@ -25,6 +25,7 @@ import { Room } from './room';
 import { Session, type SessionLink } from './session';
 import { ServerTimers } from './timers';
 import { checkTokenMatch, verifyToken } from './tokens';
+import { holdToken } from './handlers';
 
 /** Sends the successful ack of a request. Handlers call it exactly once, right after their changes. */
 export type Respond<T> = (data: T) => void;
@@ -169,6 +170,7 @@ export class Hub {
     });
     room.add(session);
     this.sessions.set(session.id, session);
+    holdToken(this, session, claims.exp);
     this.attach(link, session);
     if (visible) room.broadcast({ t: 'peer-joined', peer: session.peerInfo() }, session);
     this.counters.joins++;
@@ -192,6 +194,7 @@ export class Hub {
     }
     // The new token may carry other privileges; they govern the requests from now on.
     session.privileges = claims.privileges;
+    holdToken(this, session, claims.exp);
     this.attach(link, session);
     this.counters.resumes++;
     // A client unsure of its own state (a request it sent was never answered) asks for a snapshot.
@@ -205,6 +208,7 @@ export class Hub {
         seq,
         heartbeat: this.heartbeat(),
         grace: this.options.grace,
+        exp: session.tokenExp,
       });
       for (const text of missed) link.send(text);
       return;
@@ -240,6 +244,7 @@ export class Hub {
       attributes: Object.fromEntries(room.attributes),
       heartbeat: this.heartbeat(),
       grace: this.options.grace,
+      exp: session.tokenExp,
     };
     if (resumeError) data.resumeError = resumeError.toJSON();
     return data;

@@ -66,6 +66,11 @@ export interface ServerOptions {
   /** Pushes kept per session for replay on resume. Default 256. */
   readonly replayBuffer?: number;
   /**
+   * How long before the `exp` of a session's token the server sends `token-expiring` (docs/protocol.md
+   * §9), so the client has time to get a new one and send `renew-token`. Default 60,000.
+   */
+  readonly tokenExpiryLead?: number;
+  /**
    * Open sockets allowed from one IP address; more are refused at the upgrade with HTTP 429.
    * 0 = no limit. Default 64. Behind a proxy every client shares its address: raise or disable it.
    */
@@ -116,6 +121,7 @@ export interface ResolvedOptions {
   readonly rateLimit: number;
   readonly rateBurst: number;
   readonly replayBuffer: number;
+  readonly tokenExpiryLead: number;
   readonly maxConnectionsPerIp: number;
   readonly maxPendingPerIp: number;
   readonly headersTimeout: number;
@@ -154,6 +160,7 @@ export const DEFAULTS = {
   rateLimit: 50,
   rateBurst: 100,
   replayBuffer: 256,
+  tokenExpiryLead: 60_000,
   maxConnectionsPerIp: 64,
   maxPendingPerIp: 16,
   headersTimeout: 5_000,
@@ -257,6 +264,12 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     rateLimit: integer('rateLimit', o.rateLimit ?? DEFAULTS.rateLimit, 1, 1_000_000),
     rateBurst: integer('rateBurst', o.rateBurst ?? DEFAULTS.rateBurst, 1, 1_000_000),
     replayBuffer: integer('replayBuffer', o.replayBuffer ?? DEFAULTS.replayBuffer, 0, 100_000),
+    tokenExpiryLead: integer(
+      'tokenExpiryLead',
+      o.tokenExpiryLead ?? DEFAULTS.tokenExpiryLead,
+      0,
+      MAX_TIMER_MS,
+    ),
     maxConnectionsPerIp: integer(
       'maxConnectionsPerIp',
       o.maxConnectionsPerIp ?? DEFAULTS.maxConnectionsPerIp,

@@ -16,6 +16,9 @@ import {
 import { ReplayBuffer } from './replay';
 import type { ServerTimers, TimerHandle } from './timers';
 
+/** setTimeout's largest delay; longer waits are taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A push as handlers write it: without `v` and `seq`, which the session fills in. */
 export type PushBody<T extends PushType = PushType> = {
   [K in PushType]: Omit<PushFrame<K>, 'v' | 'seq'>;
@@ -67,6 +70,12 @@ export class Session {
   graceTimer: TimerHandle | undefined;
   /** Re-issues media URLs before their tokens expire. */
   mediaTimer: TimerHandle | undefined;
+  /** The `exp` claim (seconds) of the token the session holds (join, resume or `renew-token`). */
+  tokenExp = 0;
+  /** Sends `token-expiring`, then ends the session, as its token runs out (see {@link Session.holdToken}). */
+  tokenTimer: TimerHandle | undefined;
+  /** Counts held tokens and cleared timers, so a stale token callback does nothing. */
+  private tokenGeneration = 0;
   /** When the socket went away (for the admin API). */
   detachedAt: number | undefined;
   readonly joinedAt = Date.now();
@@ -126,9 +135,45 @@ export class Session {
     return this.replay.since(seq);
   }
 
+  /**
+   * Holds a token that expires at `exp` (seconds): replaces the timers of the previous one, runs
+   * `expiring` `lead` ms before `exp` (at once when less is left) and `expired` once the token is
+   * no longer honoured, `tolerance` ms after `exp` (the clock skew a join is allowed).
+   */
+  holdToken(
+    timers: ServerTimers,
+    exp: number,
+    timing: { readonly lead: number; readonly tolerance: number },
+    expiring: () => void,
+    expired: () => void,
+  ): void {
+    this.tokenTimer = timers.cancel(this.tokenTimer);
+    this.tokenExp = exp;
+    const held = ++this.tokenGeneration;
+    const expiresAt = exp * 1000;
+    this.at(timers, expiresAt - timing.lead, () => {
+      expiring();
+      // `expiring` may have ended the session (timers cleared) or a new token may be held.
+      if (this.tokenGeneration === held) this.at(timers, expiresAt + timing.tolerance, expired);
+    });
+  }
+
+  /** Runs `fn` at `time` (ms since the epoch) as the token timer, in steps setTimeout can take. */
+  private at(timers: ServerTimers, time: number, fn: () => void): void {
+    const wait = Math.max(0, time - Date.now());
+    const step = Math.min(wait, MAX_TIMER_MS);
+    this.tokenTimer = timers.after('token', step, () => {
+      this.tokenTimer = undefined;
+      if (step < wait) this.at(timers, time, fn);
+      else fn();
+    });
+  }
+
   /** Stops the session's timers. */
   clearTimers(timers: ServerTimers): void {
     this.graceTimer = timers.cancel(this.graceTimer);
     this.mediaTimer = timers.cancel(this.mediaTimer);
+    this.tokenTimer = timers.cancel(this.tokenTimer);
+    this.tokenGeneration++;
   }
 }

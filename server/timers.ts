@@ -16,7 +16,9 @@ export type TimerKind =
   /** A session's media URL refresh (`url-updated`). */
   | 'media-refresh'
   /** A stream's wait while its media is `lost`. */
-  | 'media-lost';
+  | 'media-lost'
+  /** A session's token: `token-expiring` before its expiry, the end of the session after it. */
+  | 'token';
 
 /** The kinds in a fixed order (for stats). */
 export const TIMER_KINDS: readonly TimerKind[] = [
@@ -26,6 +28,7 @@ export const TIMER_KINDS: readonly TimerKind[] = [
   'grace',
   'media-refresh',
   'media-lost',
+  'token',
 ];
 
 /** A handle of {@link ServerTimers.after}. */

@@ -61,6 +61,11 @@ const DESCRIPTIONS = {
     category: 'auth',
     description: 'The token names another app, room or user than the join request.',
   },
+  TOKEN_RENEW_FAILED: {
+    category: 'auth',
+    description:
+      "The app's `renewToken` function failed, completed without a token, gave an empty one, or did not answer within the request timeout.",
+  },
   NOT_ALLOWED: {
     category: 'auth',
     description:

@@ -19,6 +19,7 @@ const LIST = [
   'TOKEN_EXPIRED',
   'TOKEN_NOT_YET_VALID',
   'TOKEN_MISMATCH',
+  'TOKEN_RENEW_FAILED',
   'NOT_ALLOWED',
   // ── room state ───────────────────────────────────────────────────────
   'NOT_JOINED',

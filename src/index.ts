@@ -23,6 +23,7 @@ export type {
   PublishOptions,
   SubscribeOptions,
   MuteOptions,
+  TokenExpiring,
 } from './streams/create-client';
 export { reduceRoom } from './streams/reduce-room';
 export { registerClient, getClient, client$ } from './streams/registry';
@@ -87,6 +88,7 @@ export type {
   Driver,
   JoinResult,
   StatsReport,
+  TokenRenewal,
 } from './streams/command';
 
 // platform and built-in driver

@@ -174,6 +174,7 @@ const url = str(1, LIMITS.maxUrlLength);
 const reason = str(0, LIMITS.maxReasonLength);
 const sessionId = str(1, 128);
 const millis = int(0, 24 * 3600 * 1000);
+const exp = int(0, Number.MAX_SAFE_INTEGER);
 const role = oneOf(['broadcaster', 'audience']);
 const streamKind = oneOf(['main', 'screen']);
 const direction = oneOf(['push', 'play']);
@@ -258,11 +259,19 @@ const joinAckData = variant('mode', [
       heartbeat: heartbeatInfo,
       grace: millis,
       resumeError: optional(errorObject),
+      exp: optional(exp),
     }),
   ],
   [
     ['resumed'],
-    obj({ mode: oneOf(['resumed']), session: sessionId, seq, heartbeat: heartbeatInfo, grace: millis }),
+    obj({
+      mode: oneOf(['resumed']),
+      session: sessionId,
+      seq,
+      heartbeat: heartbeatInfo,
+      grace: millis,
+      exp: optional(exp),
+    }),
   ],
 ]);
 
@@ -287,6 +296,7 @@ export const ackDataGuards: { readonly [T in RequestType]: Guard } = {
   message: empty,
   report: empty,
   ping: empty,
+  'renew-token': obj({ exp }),
 };
 
 const version = oneOf([PROTOCOL_VERSION]);
@@ -329,6 +339,7 @@ export const pushGuards: { readonly [T in PushType]: Guard } = {
     content: str(0, LIMITS.maxMessageContentLength),
     private: bool,
   }),
+  'token-expiring': push('token-expiring', { exp }),
 };
 
 /** Guards of the frames outside the room sequence. */
@@ -495,6 +506,7 @@ export const requestGuards: { readonly [T in RequestType]: Guard } = {
     ]),
   }),
   ping: request('ping', {}),
+  'renew-token': request('renew-token', { token: str(0, LIMITS.maxTokenLength) }),
 };
 
 /**

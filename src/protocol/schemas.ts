@@ -46,6 +46,8 @@ const UrlSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxUrlLe
 const ReasonSchema = v.pipe(v.string(), v.maxLength(LIMITS.maxReasonLength));
 const SessionIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 const MillisSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(24 * 3600 * 1000));
+/** A token's `exp` claim: seconds since the epoch (JWT NumericDate). */
+const ExpSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 /** `broadcaster` may publish; `audience` only subscribes (Agora's setRole). */
 export const RoleSchema = v.picklist(['broadcaster', 'audience']);
@@ -238,6 +240,10 @@ export const requestSchemas = {
     ]),
   }),
   ping: request('ping', {}),
+  /** A newer token for the joined session (same app, room and user); docs/protocol.md §9. */
+  'renew-token': request('renew-token', {
+    token: v.pipe(v.string(), v.maxLength(LIMITS.maxTokenLength)),
+  }),
 } as const;
 
 // ── acks (server → client) ─────────────────────────────────────────────
@@ -257,6 +263,8 @@ export const JoinAckDataSchema = v.variant('mode', [
     heartbeat: HeartbeatInfoSchema,
     grace: MillisSchema,
     resumeError: v.optional(ErrorObjectSchema),
+    /** The `exp` claim (seconds) of the token the session now holds, for clients that cannot read it. */
+    exp: v.optional(ExpSchema),
   }),
   v.object({
     mode: v.literal('resumed'),
@@ -264,6 +272,7 @@ export const JoinAckDataSchema = v.variant('mode', [
     seq: SeqSchema,
     heartbeat: HeartbeatInfoSchema,
     grace: MillisSchema,
+    exp: v.optional(ExpSchema),
   }),
 ]);
 
@@ -288,6 +297,7 @@ export const ackDataSchemas = {
   message: Empty,
   report: Empty,
   ping: Empty,
+  'renew-token': v.object({ exp: ExpSchema }),
 } as const satisfies Record<keyof typeof requestSchemas, v.GenericSchema>;
 
 /** An ack: exactly one per request (ping is answered by `pong` instead). */
@@ -363,6 +373,8 @@ export const pushSchemas = {
     content: v.pipe(v.string(), v.maxLength(LIMITS.maxMessageContentLength)),
     private: v.boolean(),
   }),
+  /** The token this session holds expires at `exp` (seconds); send `renew-token` before then. */
+  'token-expiring': push('token-expiring', { exp: ExpSchema }),
 } as const;
 
 /** Frames outside the room sequence: they carry no `seq` and are never replayed. */

@@ -43,6 +43,11 @@ export type Command =
       readonly visible: boolean;
       readonly role: Role;
       readonly businessId?: string;
+      /**
+       * Where a fresh token comes from when the one held has expired at a reconnection (the
+       * client's `renewToken` option). Absent: a lapsed token ends the session.
+       */
+      readonly fetchToken?: () => Observable<string>;
     }
   | { readonly type: 'leave' }
   | {
@@ -93,7 +98,9 @@ export type Command =
       readonly notice?: AttributeNotice;
     }
   | { readonly type: 'send-message'; readonly name: string; readonly content: string; readonly to?: string }
-  | { readonly type: 'report'; readonly report: StatsReport };
+  | { readonly type: 'report'; readonly report: StatsReport }
+  /** A newer token for the session (same app, room and user), before the one held expires. */
+  | { readonly type: 'renew-token'; readonly token: string };
 
 /** Every command type tag. */
 export type CommandType = Command['type'];
@@ -125,6 +132,13 @@ export interface CommandResults {
   'delete-attributes': void;
   'send-message': void;
   report: void;
+  'renew-token': TokenRenewal;
+}
+
+/** What a token renewal resolves to. */
+export interface TokenRenewal {
+  /** When the new token expires, ms since the epoch, when the backend tells. */
+  readonly expiresAt?: number;
 }
 
 /** The result of command type `T`. */

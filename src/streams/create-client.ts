@@ -4,7 +4,7 @@
  * and stats reporting, all on by default. A page that wants only what it uses calls
  * `createRoomClient` instead; see the README.
  */
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { RtcError } from '../errors';
 import type { Platform } from '../bindings/platform';
 import { appShow$ } from '../bindings/platform-streams';
@@ -27,6 +27,7 @@ export type {
   RoomClientOptions,
   RtcClient,
   SubscribeOptions,
+  TokenExpiring,
 } from './client/types';
 
 /** Options of {@link createClient}. */
@@ -56,6 +57,11 @@ export interface ClientOptions {
   readonly mediaRecovery?: Omit<MediaRecoveryOptions, 'pusherContext' | 'playerContext' | 'wake$'> | false;
   /** Send sampled pusher/player state and net status to the server; or `false`. Default on. */
   readonly reportStats?: ReportStatsOptions | false;
+  /**
+   * Where fresh tokens come from: renews on `token-expiring` and before reconnecting with an
+   * expired token. See {@link RoomClientOptions.renewToken}.
+   */
+  readonly renewToken?: () => Observable<string>;
 }
 
 /**
@@ -94,6 +100,7 @@ export function createClient(options: ClientOptions): RtcClient {
   const { client, dispatch, contexts, background } = openRoomClient({
     driver,
     ...(platform ? { platform } : {}),
+    ...(options.renewToken ? { renewToken: options.renewToken } : {}),
   });
   if (options.mediaRecovery !== false) {
     background.add(

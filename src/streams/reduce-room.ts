@@ -315,6 +315,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'media-recovery':
     case 'message':
     case 'seq-gap':
+    case 'token-expiring':
     case 'error':
       return state;
   }

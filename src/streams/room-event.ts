@@ -113,6 +113,11 @@ export type RoomEvent =
       readonly visible: boolean;
       readonly businessId?: string;
     }
+  /**
+   * The token the session holds expires soon (`expiresAt`, ms since the epoch, when the backend
+   * tells): renew it (`client.renewToken`, or the client's `renewToken` option does it).
+   */
+  | { readonly type: 'token-expiring'; readonly expiresAt?: number }
   /** Pushes were missed (`received` > `expected`); the connection resynchronises. */
   | { readonly type: 'seq-gap'; readonly expected: number; readonly received: number }
   /**

@@ -17,6 +17,7 @@ import {
 import { delaysReconnectPolicy } from '../../src/operators/reconnect-policy';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
 import type { RoomEvent } from '../../src/streams/room-event';
+import { of } from 'rxjs';
 import { advance, failure, result, turn, virtualScheduler, virtualUntil } from './conformance/harness';
 import { FakeAgoraServer } from './fakes/fake-agora';
 
@@ -262,5 +263,49 @@ describe('agora driver', () => {
     expect(events).toContainEqual({ type: 'kicked', reason: 'token-expired' });
     advance(t.scheduler, 60_000);
     expect(t.server.clients).toHaveLength(1);
+  });
+
+  it('promise contract: token-privilege-will-expire → tokenExpiring$ → the renewToken option → SDK renewToken; a rejoin presents the renewed token', async () => {
+    t = setup();
+    const fetched: string[] = [];
+    const a = createClient({
+      driver: agoraDriver({
+        appId: t.server.appId,
+        scheduler: t.scheduler,
+        contract: 'promise',
+        sdk: t.server.promiseSdk,
+        reconnect: { policy: delaysReconnectPolicy([1000]) },
+      }),
+      scheduler: t.scheduler,
+      renewToken: () => {
+        fetched.push(`tok-${fetched.length + 2}`);
+        return of(fetched[fetched.length - 1]!);
+      },
+    });
+    const warnings: unknown[] = [];
+    a.tokenExpiring$.subscribe((w) => warnings.push(w));
+    await result(a.join({ token: 'tok-1', roomId: ROOM, userId: '1001' }));
+    t.server.warnExpiry(ROOM, 1001);
+    const sdk = t.server.clients[0]!;
+    await t.until('renewed', () => sdk.calls.includes('renewToken:tok-2'));
+    expect(warnings).toEqual([{}]);
+    expect(sdk.tokens).toEqual(['tok-1', 'tok-2']);
+    // Agora's recipe after a lost socket: a new client joins with the token held now.
+    t.server.drop(ROOM, 1001);
+    await t.until('rejoined', () => a.state.connection.status === 'rejoined');
+    expect(t.server.clients[1]!.tokens).toEqual(['tok-2']);
+    expect(fetched).toEqual(['tok-2']);
+    a.destroy();
+  });
+
+  it('callback contract (seed 002 has no renewToken): renewToken answers UNSUPPORTED; the warning still reaches tokenExpiring$', async () => {
+    t = setup();
+    const a = await t.joined('1001');
+    const warnings: unknown[] = [];
+    a.tokenExpiring$.subscribe((w) => warnings.push(w));
+    expect((await failure(a.renewToken('tok-2'))).code).toBe('UNSUPPORTED');
+    t.server.warnExpiry(ROOM, 1001);
+    await t.until('warned', () => warnings.length === 1);
+    expect(t.server.clients[0]!.calls.some((c) => c.startsWith('renewToken'))).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ import {
 } from '../../src/bindings/drivers/trtc';
 import { delaysReconnectPolicy } from '../../src/operators/reconnect-policy';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
+import { of } from 'rxjs';
 import { advance, failure, result, turn, virtualScheduler, virtualUntil } from './conformance/harness';
 import { FakeLivePusher, FakeTrtcCloud, installFakeWx, loadTrtc } from './fakes/fake-trtc';
 
@@ -140,6 +141,68 @@ describe('trtc driver', () => {
     // The push was restarted through the pusher context: the native pusher enters again.
     expect(a.pusher.contextCalls.slice(-2)).toEqual(['stop', 'start']);
     expect(t.cloud.rooms.get(`1400000001/${ROOM}`)?.has(a.pusher)).toBe(true);
+  });
+
+  it('a re-entry refused for an expired userSig (−100018) fetches a fresh one and enters with a new URL', async () => {
+    t = setup();
+    const page = { pusher: new FakeLivePusher(t.cloud) };
+    const driver = trtcDriver({
+      TRTC,
+      page,
+      sdkAppId: 1400000001,
+      scheduler: t.scheduler,
+      logLevel: 4,
+      reconnect: { policy: delaysReconnectPolicy([0, 0]) },
+    });
+    const fetched: string[] = [];
+    const client = createClient({
+      driver,
+      scheduler: t.scheduler,
+      renewToken: () => {
+        fetched.push('sig-alice-2');
+        return of('sig-alice-2');
+      },
+    });
+    page.pusher.handlers = nativeHandlers(client);
+    const urls: string[] = [];
+    driver.pusher$.subscribe((view) => {
+      urls.push(view.url);
+      page.pusher.setAttributes(view);
+    });
+    const statuses: string[] = [];
+    client.connection$.subscribe((c) => statuses.push(`${c.status}${c.error ? ` ${c.error.code}` : ''}`));
+    await result(client.join({ token: 'sig-alice', roomId: ROOM, userId: 'alice' }));
+    t.cloud.expiredSignatures.add('sig-alice');
+
+    page.pusher.state(1021, 'network type changed');
+    await t.until('rejoined', () => client.state.connection.status === 'rejoined');
+    // The restarted push re-entered with the old URL and was refused; one fetch, a new URL.
+    expect(fetched).toEqual(['sig-alice-2']);
+    expect(statuses).toEqual(['idle', 'connecting', 'connected', 'reconnecting CONNECTION_LOST', 'rejoined']);
+    const sig = (url: string) => new URL(url.replace(/^room:/, 'https:')).searchParams.get('usersig');
+    expect(urls.filter((u) => u !== '').map(sig)).toEqual(['sig-alice', 'sig-alice-2']);
+    expect(t.cloud.rooms.get(`1400000001/${ROOM}`)?.has(page.pusher)).toBe(true);
+    client.destroy();
+  });
+
+  it('without renewToken, a re-entry refused for an expired userSig ends the session as kicked: token-expired', async () => {
+    t = setup();
+    const a = await t.joined('alice', { reconnect: { policy: delaysReconnectPolicy([0, 0]) } });
+    t.cloud.expiredSignatures.add('sig-alice');
+    a.pusher.state(1021, 'network type changed');
+    await t.until('ended', () => a.client.state.connection.status === 'kicked');
+    expect(a.client.state.connection).toEqual({ status: 'kicked', kickReason: 'token-expired' });
+  });
+
+  it('renewToken keeps the new userSig for the next entry: a re-entry after it builds a new URL', async () => {
+    t = setup();
+    const a = await t.joined('alice', { reconnect: { policy: delaysReconnectPolicy([0]) } });
+    expect(await result(a.client.renewToken('sig-alice-2'))).toEqual({});
+    t.cloud.expiredSignatures.add('sig-alice');
+    a.pusher.state(1021, 'network type changed');
+    await t.until('rejoined', () => a.client.state.connection.status === 'rejoined');
+    const url = a.views[a.views.length - 1]!.url;
+    expect(new URL(url.replace(/^room:/, 'https:')).searchParams.get('usersig')).toBe('sig-alice-2');
   });
 
   it('a re-entry that gets no answer starts over with a fresh enterRoom', async () => {

@@ -369,6 +369,7 @@ describe('acks', () => {
     message: [{}, 'ok'],
     report: [{}, 7],
     ping: [{}, undefined],
+    'renew-token': [{ exp: 1767225600 }, { exp: 1.5 }],
   };
 
   it.each(Object.entries(data))(

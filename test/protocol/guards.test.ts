@@ -37,7 +37,9 @@ const ackData: { [T in RequestType]: unknown[] } = {
       heartbeat,
       grace: 0,
       resumeError: { code: 'SESSION_NOT_FOUND', reason: 'gone' },
+      exp: 1767225600,
     },
+    { mode: 'resumed', session: 's-1', seq: 4, heartbeat, grace: 20000, exp: 1767225600 },
   ],
   leave: [{}],
   publish: [{ stream, url: 'rtmp://h/push' }],
@@ -55,6 +57,7 @@ const ackData: { [T in RequestType]: unknown[] } = {
   message: [{}],
   report: [{}],
   ping: [{}],
+  'renew-token': [{ exp: 1767225600 }],
 };
 
 const text = (frame: unknown) => JSON.stringify(frame);

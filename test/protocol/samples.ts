@@ -83,6 +83,7 @@ export const requestSamples: { [K in RequestType]: RequestFrame<K>[] } = {
     { v: 1, t: 'report', id: 24, report: { kind: 'player-net', stream: 'bob:main', info: { videoFPS: 15 } } },
   ],
   ping: [{ v: 1, t: 'ping', id: 2147483647 }],
+  'renew-token': [{ v: 1, t: 'renew-token', id: 25, token: 'a.b.c' }],
 };
 
 export const pushSamples: { [K in PushType]: PushFrame<K>[] } = {
@@ -130,6 +131,7 @@ export const pushSamples: { [K in PushType]: PushFrame<K>[] } = {
     { v: 1, t: 'attributes-changed', seq: 12, set: { topic: 'x' }, deleted: ['old'], by: 'bob' },
   ],
   message: [{ v: 1, t: 'message', seq: 13, from: 'bob', name: 'chat', content: 'hi', private: true }],
+  'token-expiring': [{ v: 1, t: 'token-expiring', seq: 14, exp: 1767225600 }],
 };
 
 export const ackSamples: AckFrame[] = [

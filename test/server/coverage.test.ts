@@ -7,7 +7,7 @@
  */
 import { FRAME_TYPES } from '../../src/protocol';
 import type { RunningServer } from '../../server';
-import { Client, closeClients, exercised, http, startTestServer } from './support';
+import { Client, closeClients, exercised, http, startTestServer, token } from './support';
 
 let server: RunningServer;
 
@@ -55,6 +55,11 @@ it('a tour of one room exercises every request and every push type', async () =>
   await alice.ok('publish', { audio: true, video: true });
   await http(server, 'POST', `/admin/rooms/${r}/streams/alice:main/fail`, { secret: 'admin', body: {} });
   await alice.next('stream-failed');
+
+  // A token with less left than the server's lead (60 s by default) is warned about at once.
+  const { client: carol } = await Client.join(server, r, 'carol', {}, { exp: 30 });
+  await carol.next('token-expiring');
+  await carol.ok('renew-token', { token: await token(r, 'carol') });
 
   await Client.join(server, r, 'bob'); // replaces bob's session
   await bob.next('kicked');

@@ -47,6 +47,8 @@ describe('a fresh join', () => {
       attributes: { topic: 'maths' },
       heartbeat: { interval: expect.any(Number), timeout: 5000 },
       grace: 300,
+      // The exp claim of the join token (docs/protocol.md §5 join).
+      exp: expect.any(Number),
     });
   });
 

@@ -74,7 +74,14 @@ describe('resume within the grace window', () => {
     await bob.ok('message', { name: 'dm', content: 'two', to: 'alice' });
     await bob.ok('attrs-set', { attributes: { k: 'v' } });
     const { client, ack } = await resume(r, 'alice', session, seen);
-    expect(ack).toEqual({ mode: 'resumed', session, seq: seen, heartbeat: expect.any(Object), grace: 400 });
+    expect(ack).toEqual({
+      mode: 'resumed',
+      session,
+      seq: seen,
+      heartbeat: expect.any(Object),
+      grace: 400,
+      exp: expect.any(Number),
+    });
     await client.next('attributes-changed');
     expect(client.pushes().map((p) => [p.seq, p.t])).toEqual([
       [3, 'stream-updated'],

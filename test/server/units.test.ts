@@ -202,6 +202,7 @@ describe('resolveOptions', () => {
       rateLimit: 50,
       rateBurst: 100,
       replayBuffer: 256,
+      tokenExpiryLead: 60_000,
       duplicateUser: 'kick',
       devTokens: false,
       logLevel: 'silent',

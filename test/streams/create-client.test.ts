@@ -1,3 +1,4 @@
+import { Subject, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
 import type { RtcError } from '../../src/errors';
@@ -400,3 +401,223 @@ describe('createClient: hot state streams', () => {
 });
 
 export type { RtcClient };
+
+describe('createClient: token renewal (virtual time)', () => {
+  /** A JWT-shaped token whose `exp` (seconds) the client can read; the server alone checks it. */
+  const jwt = (exp: number, name = 'tok') =>
+    `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(
+      JSON.stringify({ exp, name }),
+    ).toString('base64url')}.sig`;
+
+  /**
+   * A joined client whose steps are logged as marbles: `f` the renewToken function was called,
+   * `r` a renew-token request left (its token in the value), `j` a join left (its token, and
+   * whether it resumes).
+   */
+  function renewal(
+    token: string,
+    renewToken: (() => Observable<string>) | undefined,
+    steps: Subject<string>,
+    scheduler: TestScheduler,
+    reconnect?: { policy: (attempt: number) => number | null },
+  ) {
+    const platform = new FakePlatform();
+    const client = createClient({
+      url: 'ws://server',
+      platform,
+      scheduler,
+      requestTimeout: 1000,
+      heartbeat: false,
+      mediaRecovery: false,
+      reportStats: false,
+      ...(reconnect ? { reconnect } : {}),
+      ...(renewToken
+        ? {
+            renewToken: () => {
+              steps.next('f');
+              return renewToken();
+            },
+          }
+        : {}),
+    });
+    const watch = (socket: FakeSocket) => {
+      const send = socket.send.bind(socket);
+      socket.send = (option) => {
+        send(option);
+        const frame = JSON.parse(option.data) as { t: string; token?: string; resume?: unknown };
+        if (frame.t === 'renew-token') steps.next(`r:${frame.token}`);
+        if (frame.t === 'join') steps.next(`j:${frame.token}${frame.resume ? '+resume' : ''}`);
+      };
+    };
+    const connect = platform.connectSocket.bind(platform);
+    platform.connectSocket = (options) => {
+      const socket = connect(options);
+      watch(socket);
+      return socket;
+    };
+    client.join({ token, roomId: 'r1', userId: 'me' }).subscribe();
+    const server = new ScriptedServer(platform.last);
+    server.acceptJoin();
+    const errors: RtcError[] = [];
+    client.errors$.subscribe((e) => errors.push(e));
+    const states: ConnectionState[] = [];
+    client.connection$.subscribe((c) => states.push(c));
+    /** The server side of the newest socket, opened. */
+    const reopened = () => {
+      const next = new ScriptedServer(platform.last);
+      next.seq = server.seq;
+      next.socket.fireOpen();
+      return next;
+    };
+    const resumed = (s: ScriptedServer) =>
+      s.ack('join', {
+        mode: 'resumed',
+        session: 'sess-1',
+        seq: s.seq,
+        heartbeat: { interval: 10000, timeout: 30000 },
+        grace: 20000,
+      });
+    return { client, platform, server, errors, states, reopened, resumed };
+  }
+
+  const marbles = (
+    test: (t: { scheduler: TestScheduler } & Parameters<Parameters<TestScheduler['run']>[0]>[0]) => void,
+  ) => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run((helpers) => test({ scheduler, ...helpers }));
+  };
+
+  it('token-expiring → renewToken called → renew-token with its token; later resumes present it', () => {
+    marbles(({ scheduler, cold, expectObservable }) => {
+      const steps = new Subject<string>();
+      const t = renewal('tok-1', () => cold('---(t|)', { t: 'tok-2' }), steps, scheduler);
+      const renewed: unknown[] = [];
+      scheduler.schedule(() => t.server.push({ t: 'token-expiring', exp: 3600 }), 10);
+      scheduler.schedule(() => {
+        t.server.ack('renew-token', { exp: 7200 });
+      }, 20);
+      scheduler.schedule(() => t.platform.last.fireClose(1006), 30);
+      scheduler.schedule(() => t.resumed(t.reopened()), 31);
+      t.client.tokenExpiring$.subscribe((w) => renewed.push(w));
+      expectObservable(steps).toBe('10ms f 2ms r 17ms j', { f: 'f', r: 'r:tok-2', j: 'j:tok-2+resume' });
+      scheduler.schedule(() => {
+        expect(renewed).toEqual([{ expiresAt: 3_600_000 }]);
+        expect(t.errors).toEqual([]);
+        expect(t.client.state.connection.status).toBe('resumed');
+        t.client.destroy();
+      }, 40);
+    });
+  });
+
+  it('a reconnection with an expired token fetches a fresh one first, then resumes with it', () => {
+    marbles(({ scheduler, cold, expectObservable }) => {
+      const steps = new Subject<string>();
+      // The held token expires at 1 s of virtual time; the socket drops at 2 s.
+      const t = renewal(jwt(1), () => cold('--(t|)', { t: 'fresh' }), steps, scheduler);
+      scheduler.schedule(() => t.platform.last.fireClose(1006), 2000);
+      scheduler.schedule(() => t.resumed(t.reopened()), 2005);
+      expectObservable(steps).toBe('2000ms f 4ms j', { f: 'f', j: 'j:fresh+resume' });
+      scheduler.schedule(() => {
+        expect(t.client.state.connection.status).toBe('resumed');
+        expect(t.states.map((s) => s.status)).toEqual(['connected', 'reconnecting', 'resumed']);
+        t.client.destroy();
+      }, 2010);
+    });
+  });
+
+  it('a resume refused as TOKEN_EXPIRED (clocks differ) fetches once and resumes again at once', () => {
+    marbles(({ scheduler, cold, expectObservable }) => {
+      const steps = new Subject<string>();
+      const t = renewal('opaque', () => cold('--(t|)', { t: 'fresh' }), steps, scheduler);
+      scheduler.schedule(() => t.platform.last.fireClose(1006), 10);
+      scheduler.schedule(() => t.reopened().nack('join', 'TOKEN_EXPIRED'), 12);
+      scheduler.schedule(() => t.resumed(t.reopened()), 20);
+      // The join leaves when the new socket opens (12); its refusal fetches at once.
+      expectObservable(steps).toBe('12ms (jf) 4ms k', {
+        j: 'j:opaque+resume',
+        f: 'f',
+        k: 'j:fresh+resume',
+      });
+      scheduler.schedule(() => {
+        expect(t.platform.sockets).toHaveLength(3);
+        expect(JSON.parse(t.platform.last.sent[0]!)).toMatchObject({
+          token: 'fresh',
+          resume: { session: 'sess-1' },
+        });
+        expect(t.client.state.connection.status).toBe('resumed');
+        t.client.destroy();
+      }, 30);
+    });
+  });
+
+  it('a failing renewToken on token-expiring is TOKEN_RENEW_FAILED; the server then ends the session as kicked: token-expired', () => {
+    marbles(({ scheduler, cold, expectObservable }) => {
+      const steps = new Subject<string>();
+      const t = renewal(
+        'tok-1',
+        () => cold('--#', undefined, new Error('token service down')),
+        steps,
+        scheduler,
+      );
+      scheduler.schedule(() => t.server.push({ t: 'token-expiring', exp: 3600 }), 10);
+      scheduler.schedule(() => {
+        t.server.push({ t: 'kicked', reason: 'token-expired' });
+        t.platform.last.fireClose(4001, 'kicked: token-expired');
+      }, 50);
+      expectObservable(steps).toBe('10ms f');
+      scheduler.schedule(() => {
+        expect(t.errors.map((e) => e.code)).toEqual(['TOKEN_RENEW_FAILED']);
+        expect(t.errors[0]?.reason).toContain('token service down');
+        expect(t.client.state.connection).toEqual({ status: 'kicked', kickReason: 'token-expired' });
+        expect(t.platform.sockets).toHaveLength(1); // never retried
+        t.client.destroy();
+      }, 60);
+    });
+  });
+
+  it('a failing renewToken at a reconnection fails the attempts with TOKEN_RENEW_FAILED until the policy gives up', () => {
+    marbles(({ scheduler, cold, expectObservable }) => {
+      const steps = new Subject<string>();
+      const t = renewal(jwt(1), () => cold('-#', undefined, new Error('no')), steps, scheduler, {
+        policy: (attempt) => (attempt <= 2 ? 5 : null),
+      });
+      scheduler.schedule(() => t.platform.last.fireClose(1006), 2000);
+      expectObservable(steps).toBe('2005ms f 5ms f');
+      scheduler.schedule(() => {
+        expect(t.platform.sockets).toHaveLength(1); // no socket opened with a lapsed token
+        expect(t.states.map((s) => s.status)).toEqual([
+          'connected',
+          'reconnecting',
+          'reconnecting',
+          'failed',
+        ]);
+        expect(t.states[2]).toMatchObject({ error: { code: 'TOKEN_RENEW_FAILED' } });
+        expect(t.client.state.connection).toMatchObject({
+          status: 'failed',
+          error: { code: 'RECONNECT_FAILED' },
+        });
+        t.client.destroy();
+      }, 2050);
+    });
+  });
+
+  it('without renewToken, a resume refused as TOKEN_EXPIRED ends the session as kicked: token-expired', () => {
+    marbles(({ scheduler, expectObservable }) => {
+      const steps = new Subject<string>();
+      const t = renewal('tok-1', undefined, steps, scheduler);
+      const left: RoomEvent[] = [];
+      t.client.events$.subscribe((e) => {
+        if (e.type === 'left' || e.type === 'kicked') left.push(e);
+      });
+      scheduler.schedule(() => t.platform.last.fireClose(1006), 10);
+      scheduler.schedule(() => t.reopened().nack('join', 'TOKEN_EXPIRED'), 12);
+      expectObservable(steps).toBe('12ms j', { j: 'j:tok-1+resume' });
+      scheduler.schedule(() => {
+        expect(t.client.state.connection).toEqual({ status: 'kicked', kickReason: 'token-expired' });
+        expect(left.map((e) => e.type)).toEqual(['kicked', 'left']);
+        expect(left[1]).toEqual({ type: 'left', reason: 'kicked' });
+        t.client.destroy();
+      }, 20);
+    });
+  });
+});

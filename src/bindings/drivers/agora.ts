@@ -20,7 +20,7 @@ import {
   type VendorSession,
 } from './kit/vendor-driver';
 import { vendorError } from './kit/vendor-errors';
-import type { Driver } from '../../streams/command';
+import type { CommandOf, Driver } from '../../streams/command';
 import { selectPeer, selectStream } from '../../streams/selectors';
 import type { NativeEvent } from '../native/decode';
 
@@ -121,6 +121,8 @@ export interface AgoraPromiseClient {
   muteLocal(target: AgoraTarget): Promise<unknown>;
   unmuteLocal(target: AgoraTarget): Promise<unknown>;
   setRemoteVideoStreamType(uid: AgoraUid, streamType: 0 | 1): Promise<unknown>;
+  /** Replaces the token of the joined channel before it expires. */
+  renewToken(token: string): Promise<unknown>;
   on(event: string, callback: (payload?: AgoraEventPayload) => void): unknown;
   updatePusherStateChange(e: { detail: { code: number; message?: string } }): unknown;
   updatePusherNetStatus(e: { detail: { info: object } }): unknown;
@@ -221,6 +223,8 @@ interface AgoraCalls {
   muteLocal(target: AgoraTarget, mute: boolean): Observable<unknown>;
   /** Promise contract only. */
   small?(uid: AgoraUid): Observable<unknown>;
+  /** Promise contract only. */
+  renew?(token: string): Observable<unknown>;
   on(event: string, listener: (payload?: AgoraEventPayload) => void): void;
   forward?(event: NativeEvent, uidOfStream: (streamId: string) => AgoraUid): void;
 }
@@ -294,6 +298,7 @@ function promiseCalls(
       call(() => (mute ? client.mute(uid, target) : client.unmute(uid, target))),
     muteLocal: (target, mute) => call(() => (mute ? client.muteLocal(target) : client.unmuteLocal(target))),
     small: (uid) => call(() => client.setRemoteVideoStreamType(uid, 1)),
+    renew: (token) => call(() => client.renewToken(token)),
     on: (event, listener) => void client.on(event, listener),
     forward(event, uidOfStream) {
       const detail = (code: number, message: string | undefined) => ({
@@ -491,6 +496,13 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
         map(() => ({ userId: session.join.userId, role: c.role, visible: true })),
       );
     },
+    // The seed's SDK has no renewToken; the 2.6.x one has (docs/drivers.md): else UNSUPPORTED.
+    ...(promise
+      ? {
+          'renew-token': (c: CommandOf<'renew-token'>, session: VendorSession) =>
+            clientOf(session).renew!(c.token).pipe(map(() => ({}))),
+        }
+      : {}),
   };
 
   return createVendorDriver(
@@ -592,12 +604,14 @@ export function agoraDriver(options: AgoraDriverOptions): Driver {
             else session.emit({ type: 'error', error, source: 'driver' });
           });
           on('client-banned', () => subscriber.error(session.kicked('banned')));
+          // Agora's warning before the token expires (2.6.x event list): renew now.
+          on('token-privilege-will-expire', () => session.emit({ type: 'token-expiring' }));
           on('token-privilege-did-expire', () => subscriber.error(session.kicked('token-expired')));
 
           // The first join and every rejoin are the same documented steps on a fresh client.
           const steps = client.init(options.appId).pipe(
             concatMap(() => client.setRole(session.self.role)),
-            concatMap(() => client.join(session.join.token, session.join.roomId, uidOf(self))),
+            concatMap(() => client.join(session.token, session.join.roomId, uidOf(self))),
           );
           const running = steps.subscribe({
             next: () => subscriber.next({ sessionId: `${self}@${session.join.roomId}#${session.attempt}` }),

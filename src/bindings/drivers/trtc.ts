@@ -256,6 +256,9 @@ const PUSHER_VIEW_KEYS = [
 /** Attributes the driver owns: the page's own `pusher` option cannot override them. */
 const OWNED = { autopush: true, enableCamera: false, enableMic: false } as const;
 
+/** The pusher's "userSig invalid" (TRTC, not in the WeChat docs). */
+const USERSIG_INVALID = -100018;
+
 /** SDK error codes as rxroom codes where the native code table says otherwise for a join. */
 const ERROR_OVERRIDES: Readonly<Record<number, RtcErrorCode>> = {
   [-3301]: 'CONNECT_FAILED',
@@ -305,6 +308,8 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
   let attempt: Attempt | null = null;
   /** The SDK must build a fresh pusher and URL (first join, or after exitRoom). */
   let mustEnter = true;
+  /** The userSig of the URL the pusher holds: a newer one needs a new URL. */
+  let enteredWith: string | null = null;
 
   const pusherView = (): TrtcPusherView => {
     const attributes = trtc.getPusherInstance() ? trtc.getPusherAttributes() : {};
@@ -408,7 +413,15 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
         if (!a) return;
         const code = e.data?.code;
         const message = e.data?.message;
-        if (!a.joined) {
+        if (code === USERSIG_INVALID && a.session.attempt > 0) {
+          // The userSig entered the room before, so on re-entry "invalid" means it has expired:
+          // re-enter with a fresh one (the client's renewToken option), or the session ends.
+          a.subscriber.error(
+            a.joined
+              ? new RtcError('CONNECTION_LOST', 'TRTC refused the userSig while re-entering (-100018)')
+              : vendorError('trtc', { code, reason: message ?? '' }, 'TOKEN_EXPIRED'),
+          );
+        } else if (!a.joined) {
           a.subscriber.error(
             toRtcError(code, message, code === undefined ? 'INVALID_ARGUMENT' : 'CONNECT_FAILED'),
           );
@@ -523,6 +536,9 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
       });
       return of(next);
     },
+    // The userSig travels in the room URL and is checked when the pusher enters the room: the SDK
+    // has no call to replace it. The kit keeps the new one; the next entry builds its URL with it.
+    'renew-token': () => of({}),
   };
 
   const driver = createVendorDriver(
@@ -558,6 +574,8 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
         new Observable((subscriber) => {
           const a: Attempt = { session, subscriber, joined: false, lost: false };
           attempt = a;
+          // A renewed userSig needs a new room URL: leave and enter again with it.
+          if (!mustEnter && enteredWith !== session.token) exit();
           if (mustEnter) {
             const { join } = session;
             trtc.createPusher({ ...options.pusher, ...OWNED });
@@ -570,7 +588,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
             const attributes = trtc.enterRoom({
               sdkAppID: options.sdkAppId,
               userID: join.userId,
-              userSig: join.token,
+              userSig: session.token,
               ...(numeric ? { roomID: Number(join.roomId) } : { strRoomID: join.roomId }),
               scene: options.scene ?? 'rtc',
               // The document's key, and the one trtc-wx-sdk 1.1.15 reads (`…RecordID`).
@@ -579,6 +597,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
               ...OWNED,
             });
             mustEnter = false;
+            enteredWith = session.token;
             // enterRoom reports bad parameters through an ERROR event (which failed this attempt
             // already) and a null URL.
             if (!attributes.url && !a.joined) {

@@ -446,7 +446,7 @@ export function volcengineDriver(options: VolcengineDriverOptions): Driver {
                   ),
             ),
             call<string>(
-              (ok, fail) => client.join(join.token, join.roomId, join.userId, ok, fail),
+              (ok, fail) => client.join(session.token, join.roomId, join.userId, ok, fail),
               'CONNECT_FAILED',
             ).pipe(map(() => 'joined' as const)),
           );

@@ -15,7 +15,7 @@ import { SignalChannel } from './signal-channel';
 function joinBody(s: Session): RequestBody<'join'> {
   return {
     t: 'join',
-    token: s.join.token,
+    token: s.held.token,
     room: s.join.roomId,
     user: s.join.userId,
     visible: s.self.visible,

@@ -82,5 +82,7 @@ export function pushToEvent(frame: PushFrame): RoomEvent {
         content: frame.content,
         private: frame.private,
       };
+    case 'token-expiring':
+      return { type: 'token-expiring', expiresAt: frame.exp * 1000 };
   }
 }

@@ -17,6 +17,7 @@ import type {
 import type { ConnectionState } from '../../streams/model';
 import type { RoomEvent } from '../../streams/room-event';
 import { sessionEnding } from '../session-end';
+import { replaceToken, tokenExpiry, withLatestToken } from '../token-renewal';
 import { connectOnce } from './connection';
 import type { ProtocolDriverOptions } from './driver-options';
 import { run } from './requests';
@@ -34,7 +35,23 @@ function startSession(
 ): Observable<JoinResult> {
   const result = s.joined$.asObservable();
   ctx.report({ status: 'connecting' });
-  const attempt = defer(() => connectOnce(ctx, s));
+  // Every reconnection presents the latest token, a fresh one when the one held has lapsed.
+  const attempt = defer(() =>
+    s.joinedOnce
+      ? withLatestToken({
+          held: s.held,
+          fetch: s.join.fetchToken,
+          due: ctx.requestTimeout,
+          scheduler: ctx.scheduler,
+          connect: () => connectOnce(ctx, s),
+          lapse: (why) => {
+            s.kicked = 'token-expired';
+            ctx.emit({ type: 'kicked', reason: 'token-expired', message: why });
+            return new RtcError('KICKED', `the session's token lapsed: ${why}`);
+          },
+        })
+      : connectOnce(ctx, s),
+  );
   const recovery = ctx.options.recovery;
   const recovered = recovery
     ? attempt.pipe(recovery({ report: ctx.report, joined: () => s.joinedOnce }))
@@ -130,6 +147,12 @@ export function protocolDriver(options: ProtocolDriverOptions): Driver {
         const s = session;
         if (!s) return throwError(() => new RtcError('NOT_JOINED', `${c.type} needs a joined room`));
         if (c.type === 'leave') return leave(s, () => end(s, 'leave', { status: 'disconnected' }));
+        if (c.type === 'renew-token' && !s.channel) {
+          // Reconnecting: the next resume presents it (and the server checks it there).
+          const expiresAt = tokenExpiry(c.token);
+          replaceToken(s.held, c.token, expiresAt);
+          return of(expiresAt === undefined ? {} : { expiresAt });
+        }
         return run(ctx, s, c);
       }) as Observable<CommandResult<T>>;
     },

@@ -10,6 +10,7 @@ import type { Command, CommandOf, CommandResult, CommandType, StatsReport } from
 import type { Subscription } from '../../streams/model';
 import { toPeer, toPublication, toStream, toSubscription } from './mapping';
 import type { DriverContext, Session } from './session';
+import { replaceToken } from '../token-renewal';
 import type { SignalChannel } from './signal-channel';
 
 type Handler<T extends CommandType> = (
@@ -248,4 +249,11 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
       .pipe(map(() => undefined)),
   report: (_ctx, _s, ch, c) =>
     ch.request({ t: 'report', report: wireReport(c.report) }).pipe(map(() => undefined)),
+  'renew-token': (_ctx, s, ch, c) =>
+    ch.request({ t: 'renew-token', token: c.token }).pipe(
+      map((ack) => {
+        replaceToken(s.held, c.token, ack.exp * 1000);
+        return { expiresAt: ack.exp * 1000 };
+      }),
+    ),
 };

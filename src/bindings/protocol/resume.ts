@@ -58,6 +58,7 @@ export function trackPush(ctx: DriverContext, s: Session, event: RoomEvent): voi
 /** Applies a join ack to the session and reports it: connected, resumed or rejoined. */
 export function onJoinAck(ctx: DriverContext, s: Session, ack: JoinAckData): void {
   const { emit, report } = ctx;
+  if (ack.exp !== undefined) s.held.expiresAt = ack.exp * 1000;
   if (ack.mode === 'resumed') {
     s.sessionId = ack.session;
     report({ status: 'resumed' });

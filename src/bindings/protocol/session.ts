@@ -7,6 +7,7 @@ import type { Capability, CommandOf, JoinResult } from '../../streams/command';
 import type { ConnectionState, KickReason, SelfState, Subscription } from '../../streams/model';
 import type { RoomEvent } from '../../streams/room-event';
 import type { WantedPublication, WantedSubscription } from '../restore';
+import { holdToken, type HeldToken } from '../token-renewal';
 import type { ProtocolDriverOptions } from './driver-options';
 import type { SignalChannel } from './signal-channel';
 
@@ -30,6 +31,8 @@ export interface Wanted {
 
 export interface Session {
   readonly join: CommandOf<'join'>;
+  /** The latest token (the join's, then renewals'): what every resume or rejoin presents. */
+  readonly held: HeldToken;
   sessionId: string | null;
   lastSeq: number;
   channel: SignalChannel | null;
@@ -76,12 +79,14 @@ export const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'small-stream',
   'screen',
   'invisible',
+  'renew-token',
 ]);
 
 /** A new session for a join command, not yet connected. */
 export function createSession(join: CommandOf<'join'>): Session {
   return {
     join,
+    held: holdToken(join.token),
     sessionId: null,
     lastSeq: 0,
     channel: null,

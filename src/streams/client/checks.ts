@@ -50,11 +50,15 @@ export const badNotice = (notice: AttributeNotice | undefined) =>
         `notice: name 1–${LIMITS.maxMessageNameLength} characters, content a string of at most ${LIMITS.maxMessageContentLength}`,
       );
 
+/** A token: a non-empty string no longer than the protocol allows. */
+export const tokenProblem = (token: unknown): RtcError | null =>
+  typeof token !== 'string' || token.length === 0 || token.length > LIMITS.maxTokenLength
+    ? new RtcError('INVALID_ARGUMENT', 'token must be a non-empty string')
+    : null;
+
 export function joinProblem(o: JoinOptions, state: RoomState): RtcError | null {
   return (
-    (typeof o?.token !== 'string' || o.token.length === 0 || o.token.length > LIMITS.maxTokenLength
-      ? new RtcError('INVALID_ARGUMENT', 'token must be a non-empty string')
-      : null) ??
+    tokenProblem(o?.token) ??
     checkId('roomId', o.roomId, LIMITS.maxRoomIdLength) ??
     checkId('userId', o.userId, LIMITS.maxUserIdLength) ??
     // A join in flight shows as `connecting` (the driver reports it at once), so this holds

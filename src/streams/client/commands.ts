@@ -21,6 +21,7 @@ import {
   ownStream,
   publishProblem,
   roleProblem,
+  tokenProblem,
   visibilityProblem,
 } from './checks';
 import type { RtcClient } from './types';
@@ -44,6 +45,7 @@ export type CommandMethods = Pick<
   | 'deleteAttributes'
   | 'sendMessage'
   | 'report'
+  | 'renewToken'
 >;
 
 /** What command routing reads of the client. */
@@ -51,6 +53,8 @@ export interface CommandContext {
   readonly driver: Driver;
   readonly state: () => RoomState;
   readonly destroyed: () => boolean;
+  /** The client's `renewToken` option: handed to the driver with each join, for reconnections. */
+  readonly fetchToken?: (() => Observable<string>) | undefined;
 }
 
 const fail = <T>(error: RtcError): Observable<T> => throwError(() => error);
@@ -99,6 +103,7 @@ export function commandMethods(ctx: CommandContext): CommandMethods {
           visible: o.visible ?? true,
           role: o.role ?? 'broadcaster',
           ...(o.businessId !== undefined ? { businessId: o.businessId } : {}),
+          ...(ctx.fetchToken ? { fetchToken: ctx.fetchToken } : {}),
         });
       });
     },
@@ -189,5 +194,6 @@ export function commandMethods(ctx: CommandContext): CommandMethods {
         messageProblem(name, content, o.to),
       ),
     report: (r) => command({ type: 'report', report: r }),
+    renewToken: (token) => command({ type: 'renew-token', token }, () => tokenProblem(token)),
   };
 }

@@ -9,6 +9,7 @@
 import {
   BehaviorSubject,
   distinctUntilChanged,
+  filter,
   map,
   Observable,
   shareReplay,
@@ -31,7 +32,8 @@ import {
 import { commandMethods } from './commands';
 import { contextRegistry, type MediaContexts } from './contexts';
 import { createDispatch } from './dispatch';
-import type { ClientInternals, RoomClientOptions, RtcClient } from './types';
+import { renewOnExpiring } from '../../bindings/token-renewal';
+import type { ClientInternals, RoomClientOptions, RtcClient, TokenExpiring } from './types';
 
 const internals = new WeakMap<RtcClient, () => ClientInternals>();
 
@@ -98,6 +100,10 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
         complete: () => subscriber.complete(),
       }),
     ),
+    tokenExpiring$: events.pipe(
+      filter((e): e is Extract<RoomEvent, { type: 'token-expiring' }> => e.type === 'token-expiring'),
+      map((e): TokenExpiring => (e.expiresAt === undefined ? {} : { expiresAt: e.expiresAt })),
+    ),
     volume$: volume.asObservable(),
     netStatus$: netStatus.asObservable(),
     get state() {
@@ -123,7 +129,12 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
     },
     driverName: driver.name,
     select: (selector) => select(selector),
-    ...commandMethods({ driver, state: () => state.value, destroyed: () => destroyed }),
+    ...commandMethods({
+      driver,
+      state: () => state.value,
+      destroyed: () => destroyed,
+      fetchToken: options.renewToken,
+    }),
     destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -138,6 +149,13 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       netStatus.complete();
     },
   };
+  if (options.renewToken && driver.capabilities.has('renew-token')) {
+    background.add(
+      renewOnExpiring(client, options.renewToken, (error) =>
+        dispatch({ type: 'error', error, source: 'operator' }),
+      ),
+    );
+  }
   internals.set(client, () => ({
     destroyed,
     observers: [state, events, volume, netStatus].filter((subject) => subject.observed).length,

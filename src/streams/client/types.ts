@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { RtcError } from '../../errors';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../../bindings/platform';
 import type { NativeEvent } from '../../bindings/native/decode';
-import type { AttributeNotice, Driver, JoinResult, StatsReport } from '../command';
+import type { AttributeNotice, Driver, JoinResult, StatsReport, TokenRenewal } from '../command';
 import type {
   ConnectionState,
   Peer,
@@ -31,6 +31,26 @@ export interface RoomClientOptions {
    * registered its own (used by media recovery). Default: none.
    */
   readonly platform?: Platform;
+  /**
+   * Where fresh tokens come from (your token service): the first value of each subscription is
+   * used. When given, the client renews by itself on `token-expiring` (drivers that can renew), and
+   * every reconnection (resume or rejoin) fetches a fresh token first when the one held has expired
+   * (read from a JWT's `exp`, or from the server's acks) or the server refuses it as expired.
+   * Without it a lapsed token ends the session as `kicked` (`token-expired`). A failure is a
+   * `TOKEN_RENEW_FAILED` error.
+   *
+   * @example
+   * ```ts
+   * createClient({ url, renewToken: () => from(fetchToken(roomId, userId)) })
+   * ```
+   */
+  readonly renewToken?: () => Observable<string>;
+}
+
+/** What {@link RtcClient.tokenExpiring$} emits. */
+export interface TokenExpiring {
+  /** When the token held expires, ms since the epoch, when the backend tells. */
+  readonly expiresAt?: number;
 }
 
 /** What {@link RtcClient.join} takes. */
@@ -101,6 +121,12 @@ export interface RtcClient {
   readonly events$: Observable<RoomEvent>;
   /** Errors that happened outside any call (bad frames, lost connection, native errors). */
   readonly errors$: Observable<RtcError>;
+  /**
+   * The token the session holds expires soon: hot, not replayed, completes on destroy. Renew it
+   * with {@link RtcClient.renewToken} (the `renewToken` option does so by itself). Drivers whose
+   * backend never warns (Volcengine, RongCloud, TRTC) never emit.
+   */
+  readonly tokenExpiring$: Observable<TokenExpiring>;
   /** Latest audio level per user (the local user under its own id), apart from `room$`. */
   readonly volume$: Observable<VolumeMap>;
   /** Latest `bindnetstatus` info per user (the local user under its own id), apart from `room$`. */
@@ -158,6 +184,21 @@ export interface RtcClient {
   sendMessage(name: string, content: string, options?: { to?: string }): Observable<void>;
   /** Sends a stats report (pusher/player state or net status) to the server. */
   report(report: StatsReport): Observable<void>;
+  /**
+   * Hands the backend a newer token for this session (same app, room and user) before the one
+   * held expires; later reconnections present it too. Emits when the expiry is known. Fails with
+   * `INVALID_ARGUMENT` (empty token), `NOT_JOINED`, `UNSUPPORTED` (the driver cannot renew), or the
+   * backend's refusal (`TOKEN_INVALID`, `TOKEN_EXPIRED`, `TOKEN_MISMATCH` …). While reconnecting
+   * the token is kept and checked by the next resume.
+   *
+   * @example
+   * ```ts
+   * client.tokenExpiring$.pipe(
+   *   exhaustMap(() => from(fetchToken()).pipe(switchMap((t) => client.renewToken(t)))),
+   * ).subscribe()
+   * ```
+   */
+  renewToken(token: string): Observable<TokenRenewal>;
 }
 
 /** What {@link inspectClient} reports: the live internals of a client, for leak checks. */

@@ -33,6 +33,7 @@ const INVOKE: Record<VendorCommandType, (c: RtcClient, other: string) => Observa
   'delete-attributes': (c) => c.deleteAttributes(['topic']),
   'send-message': (c) => c.sendMessage('hello', 'world'),
   report: (c) => c.report({ kind: 'pusher-state', code: 1002 }),
+  'renew-token': (c) => c.renewToken('a-newer-token'),
 };
 
 /** The error an Observable fails with synchronously on subscribe, if any. */

@@ -355,4 +355,24 @@ describe('fake Agora SDK, promise contract (2.6.x, not in the seeds)', () => {
     await expect(client.destroy()).resolves.toBeUndefined();
     expect(server.uncaught).toEqual([]);
   });
+
+  it('promise renewToken: renews in a channel; refuses outside one, an empty and a bad token; the warning and expiry events carry no payload', async () => {
+    const client = await promiseIn(1001);
+    const seen: unknown[] = [];
+    client.on('token-privilege-will-expire', (e) => seen.push(['will', e]));
+    client.on('token-privilege-did-expire', (e) => seen.push(['did', e]));
+    await expect(client.renewToken('tok-2')).resolves.toBeUndefined();
+    await expect(client.renewToken('')).rejects.toMatchObject({ code: 432 });
+    await expect(client.renewToken('bad')).rejects.toEqual({ code: 401, reason: 'invalid token' });
+    server.warnExpiry(CH, 1001);
+    server.expire(CH, 1001);
+    await settle();
+    expect(seen).toEqual([
+      ['will', undefined],
+      ['did', undefined],
+    ]);
+    expect(server.member(CH, 1001)).toBeUndefined();
+    await expect(client.renewToken('tok-3')).rejects.toMatchObject({ code: 432 });
+    expect(client.tokens).toEqual([undefined, 'tok-2']);
+  });
 });

@@ -140,6 +140,24 @@ export class FakeAgoraServer {
     member.client.fire('error', { code: 904, reason: 'WebSocket disconnected' });
   }
 
+  /**
+   * The token of `uid` nears its expiry (Agora's event list, PLATFORM.md §7):
+   * `token-privilege-will-expire`, no payload.
+   */
+  warnExpiry(channel: string, uid: Uid): void {
+    const member = this.channel(channel).get(String(uid));
+    if (!member) throw new Error(`no ${uid} in ${channel}`);
+    member.client.fire('token-privilege-will-expire');
+  }
+
+  /** The token of `uid` expired: `token-privilege-did-expire`, no payload; the service drops it. */
+  expire(channel: string, uid: Uid): void {
+    const member = this.channel(channel).get(String(uid));
+    if (!member) throw new Error(`no ${uid} in ${channel}`);
+    this.remove(channel, uid);
+    member.client.fire('token-privilege-did-expire');
+  }
+
   /** The member as the service knows it. */
   member(channel: string, uid: Uid): Member | undefined {
     return this.channel(channel).get(String(uid));
@@ -156,6 +174,8 @@ export abstract class AgoraCore {
   readonly reports: { method: string; uid?: Uid; event: unknown }[] = [];
   /** Remote uid → what this client receives from it. */
   readonly receptions = new Map<string, Reception>();
+  /** The token of every join and renewal this client made, in order. */
+  readonly tokens: (string | undefined)[] = [];
   private readonly listeners = new Map<string, ((payload?: FakeAgoraEvent) => void)[]>();
   protected inited = false;
   protected role: Role = 'broadcaster';
@@ -226,6 +246,7 @@ export abstract class AgoraCore {
     if (typeof channel !== 'string' || channel.length === 0 || channel.length > 128)
       return usage('invalid channel name');
     if (token === 'bad') return { code: 401, reason: 'invalid token' };
+    this.tokens.push(token as string | undefined);
     const members = this.server.channel(channel);
     if (members.has(String(uid))) this.server.remove(channel, uid);
     this.channelName = channel;
@@ -584,6 +605,21 @@ export class PromiseAgoraClient extends AgoraCore {
       const reception = this.receptions.get(String(uid));
       if (!reception) return usage(`${String(uid)} is not subscribed`);
       reception.streamType = streamType;
+    });
+  }
+
+  /**
+   * 2.6.x `renewToken(token)` → Promise (listed among the 2.6.4 methods, PLATFORM.md §7; no
+   * signature is documented there: one token string, as `join` takes it). Refuses a non-string
+   * (432) and outside a channel (432), and `bad` as join does (401).
+   */
+  renewToken(token: string): Promise<void> {
+    this.calls.push(`renewToken:${token}`);
+    return this.answer(undefined, undefined, () => {
+      if (typeof token !== 'string' || token.length === 0) return usage('token must be a string');
+      if (!this.member()) return usage('not in a channel');
+      if (token === 'bad') return { code: 401, reason: 'invalid token' };
+      this.tokens.push(token);
     });
   }
 

@@ -142,6 +142,11 @@ export class FakeTrtcCloud {
   readonly badSignature = 'bad-sig';
   /** A state code to refuse the next enter with (e.g. −3301, enter room failed). */
   refuseNextEnter: number | null = null;
+  /**
+   * Signatures past their expiry: an enter with one is refused as a bad one is, with −100018
+   * ("userSig invalid", PLATFORM.md §4: the code TRTC's SDK reads from the pusher).
+   */
+  readonly expiredSignatures = new Set<string>();
 
   playUrl(userId: string): string {
     return `room://cloud.tencent.com/rtc?userid=${userId}&streamtype=main`;
@@ -174,7 +179,8 @@ export class FakeTrtcCloud {
 
   enter(pusher: FakeLivePusher, params: URLSearchParams): void {
     const userId = params.get('userid') ?? '';
-    if (params.get('usersig') === this.badSignature) {
+    const sig = params.get('usersig') ?? '';
+    if (sig === this.badSignature || this.expiredSignatures.has(sig)) {
       pusher.state(-100018, 'userSig check failed');
       return;
     }

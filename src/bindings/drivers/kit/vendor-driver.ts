@@ -54,6 +54,7 @@ import {
   type WantedSubscription,
 } from '../../restore';
 import { online$ as platformOnline$, wake$ as platformWake$ } from '../../platform-streams';
+import { holdToken, replaceToken, tokenExpiry, withLatestToken, type HeldToken } from '../../token-renewal';
 
 /**
  * The commands a vendor backend carries out itself; the kit handles `join` and `leave`.
@@ -126,6 +127,11 @@ export interface RoomSnapshot {
 export interface VendorSession {
   /** The join command of this session. */
   readonly join: CommandOf<'join'>;
+  /**
+   * The token to present: the join's, then the latest renewal's (`renew-token`) or the fresh one a
+   * reconnection fetched with the client's `renewToken` function. Read it, not `join.token`.
+   */
+  readonly token: string;
   /** 0 for the first join, then 1, 2 … for each reconnection attempt. */
   readonly attempt: number;
   /** The room as this driver has told it so far (its own events folded with `reduceRoom`). */
@@ -209,6 +215,7 @@ export interface VendorDriverOptions {
 
 interface Session {
   readonly join: CommandOf<'join'>;
+  readonly held: HeldToken;
   self: { role: Role; visible: boolean; businessId?: string };
   attempts: number;
   /** The attempt in the room now, or null while connecting or reconnecting. */
@@ -429,6 +436,9 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
           attributes: result as CommandResult<'get-attributes'>,
           ...(c.keys ? { keys: c.keys } : {}),
         };
+      case 'renew-token':
+        replaceToken(s.held, c.token, (result as CommandResult<'renew-token'>).expiresAt);
+        return null;
       case 'send-message':
       case 'report':
         return null;
@@ -503,6 +513,9 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
       let over = false;
       const attempt: VendorSession = {
         join: s.join,
+        get token() {
+          return s.held.token;
+        },
         attempt: s.attempts++,
         scheduler,
         get state() {
@@ -569,6 +582,7 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
   const startSession = (join: CommandOf<'join'>): Observable<JoinResult> => {
     const s: Session = {
       join,
+      held: holdToken(join.token),
       self: {
         role: join.role,
         visible: join.visible,
@@ -590,7 +604,22 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
     session = s;
     const result = s.joined$.asObservable();
     report({ status: 'connecting' });
-    const attempts = attemptOnce(s);
+    // Every reconnection presents the latest token, a fresh one when the one held has lapsed.
+    const attempts = defer(() =>
+      s.joinedOnce
+        ? withLatestToken({
+            held: s.held,
+            fetch: join.fetchToken,
+            due: callTimeout,
+            scheduler,
+            connect: () => attemptOnce(s),
+            lapse: (why) => {
+              dispatch(s, { type: 'kicked', reason: 'token-expired', message: why });
+              return new RtcError('KICKED', `the session's token lapsed: ${why}`);
+            },
+          })
+        : attemptOnce(s),
+    );
     const recovered =
       reconnectOptions === false
         ? attempts
@@ -671,6 +700,12 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
         const s = session;
         if (!s) return throwError(() => new RtcError('NOT_JOINED', `${c.type} needs a joined room`));
         if (c.type === 'leave') return leave(s);
+        if (c.type === 'renew-token' && !s.live) {
+          // Reconnecting: the next attempt presents it.
+          const expiresAt = tokenExpiry(c.token);
+          replaceToken(s.held, c.token, expiresAt);
+          return of(expiresAt === undefined ? {} : { expiresAt });
+        }
         return run(s, c);
       }) as Observable<CommandResult<T>>;
     },
