@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import type { MediaState, StreamInfo } from '../src/protocol';
 import type { ResolvedOptions } from './options';
-import type { Room } from './room';
+import type { RoomStore } from './room-store';
 import type { Session } from './session';
 import {
   holderTag,
@@ -41,7 +41,7 @@ export const MEDIA_LOST_REASON = 'media-lost';
 
 /** What the hub offers the media watch. */
 export interface MediaHost {
-  readonly rooms: ReadonlyMap<string, Room>;
+  readonly rooms: Pick<RoomStore, 'get'>;
   isLive(session: Session): boolean;
   /** Removes a stream whose media is gone for good (`stream-failed` to its owner). */
   failStream(room: string, stream: string, direction: 'push', reason: string): boolean;

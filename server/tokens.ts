@@ -3,6 +3,7 @@
  * ./media-token.ts.
  * Every failure becomes an {@link RtcError} with the code §9 assigns to it.
  */
+import { webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import * as v from 'valibot';
 import { describeIssues, TokenClaimsSchema, type TokenClaims } from '../src/protocol';
@@ -15,13 +16,23 @@ import { DEFAULTS, DEV_SECRET } from './options';
  */
 export const CLOCK_TOLERANCE_S = 5;
 
-const keys = new Map<string, Uint8Array>();
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
-/** The HMAC key of a secret. Cached: a server has one or two secrets and verifies on every join. */
-function keyOf(secret: string): Uint8Array {
+/**
+ * The HMAC key of a secret, imported once. Given raw bytes, jose imports them into a WebCrypto
+ * key on every sign and verify (two crypto jobs per join); a server has one or two secrets, so
+ * the imported key is kept.
+ */
+function keyOf(secret: string): Promise<webcrypto.CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = new TextEncoder().encode(secret);
+    key = webcrypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     keys.set(secret, key);
   }
   return key;
@@ -38,7 +49,7 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
   if (token.length === 0) throw new RtcError('TOKEN_MISSING', 'the join request carries no token');
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, keyOf(secret), {
+    ({ payload } = await jwtVerify(token, await keyOf(secret), {
       algorithms: ['HS256'],
       clockTolerance: CLOCK_TOLERANCE_S,
     }));
@@ -83,7 +94,7 @@ export async function signToken(claims: TokenClaims, secret: string): Promise<st
   // Leave out absent optional claims (`nbf: undefined` is not a JWT claim).
   const payload: JWTPayload = {};
   for (const [key, value] of Object.entries(claims)) if (value !== undefined) payload[key] = value;
-  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(keyOf(secret));
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(await keyOf(secret));
 }
 
 /** Input of {@link createToken}. */
