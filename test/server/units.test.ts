@@ -161,6 +161,32 @@ describe('tokens', () => {
     expect(await code(wrongType)).toBe('TOKEN_INVALID');
   });
 
+  it('accepts only the exact HS256 form: canonical base64url, no extensions, an object payload', async () => {
+    const good = await signToken(claims, secret);
+    const [head, body, mac] = good.split('.') as [string, string, string];
+    const enc = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signed = async (header: Record<string, unknown>, payload: unknown) => {
+      const h = enc(header);
+      const p = enc(payload);
+      const { createHmac } = await import('node:crypto');
+      return `${h}.${p}.${createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url')}`;
+    };
+    expect(await code(await signed({ alg: 'HS256' }, claims))).toBe('ok');
+    // The same MAC bytes spelled another way (padding, a stray character) are not the token signed.
+    expect(await code(`${head}.${body}.${mac}=`)).toBe('TOKEN_INVALID');
+    expect(await code(`${head}.${body}.${mac.slice(0, 10)}*${mac.slice(10)}`)).toBe('TOKEN_INVALID');
+    expect(await code(`${head}.${body}.${mac}.x`)).toBe('TOKEN_INVALID');
+    expect(await code(await signed({ alg: 'HS256', crit: ['b64'], b64: false }, claims))).toBe(
+      'TOKEN_INVALID',
+    );
+    expect(await code(await signed({ alg: 'HS384' }, claims))).toBe('TOKEN_INVALID');
+    expect(await code(await signed({ alg: 'HS256' }, [claims]))).toBe('TOKEN_INVALID');
+    expect(await code(await signed({ alg: 'HS256' }, { ...claims, exp: String(now + 60) }))).toBe(
+      'TOKEN_INVALID',
+    );
+    expect(await code(await signed({ alg: 'HS256' }, { ...claims, iat: 'now' }))).toBe('TOKEN_INVALID');
+  });
+
   it('tolerates a few seconds of clock skew', async () => {
     expect(await code(await signToken({ ...claims, exp: now - 2 }, secret))).toBe('ok');
     expect(await code(await signToken({ ...claims, nbf: now + 2 }, secret))).toBe('ok');
