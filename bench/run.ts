@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { machineInfo, renderConsole, renderMarkdown, summaryRows, type Results } from './report';
 
 const ROOT = join(__dirname, '..');
-const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server', 'media'] as const;
+const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server', 'limit', 'media'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Generous per-section limits; the whole run is expected to take about 4 minutes. */
@@ -32,6 +32,7 @@ const LIMIT_MS: Record<Section, number> = {
   bundle: 150_000,
   recovery: 150_000,
   server: 120_000,
+  limit: 360_000,
   media: 240_000,
 };
 
@@ -58,6 +59,10 @@ async function runSection(name: Section, quick: boolean): Promise<unknown> {
     case 'server': {
       const { runServerLoad } = await import('./sections/server-load');
       return runServerLoad(__filename, process.execArgv);
+    }
+    case 'limit': {
+      const { runServerLimit } = await import('./sections/server-limit');
+      return runServerLimit(__filename, process.execArgv);
     }
     case 'media': {
       const { runMedia } = await import('./sections/media');
@@ -179,6 +184,9 @@ if (process.argv.includes('--render')) {
   render();
 } else if (process.argv.includes('--server-child')) {
   void import('./sections/server-load').then((m) => m.serveChild());
+} else if (process.argv.some((a) => a.startsWith('--limit-child='))) {
+  const kind = process.argv.find((a) => a.startsWith('--limit-child='))!.slice('--limit-child='.length);
+  void import('./sections/server-limit').then((m) => m.serveLimitChild(kind as 'bare' | 'rxroom'));
 } else if (process.argv.includes('--section')) {
   void child();
 } else {

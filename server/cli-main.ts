@@ -157,7 +157,7 @@ const SERVE_FLAGS: readonly ServeFlag[] = [
     flag: 'replay-buffer',
     key: 'replayBuffer',
     kind: 'int',
-    help: `pushes kept per session for resume (${DEFAULTS.replayBuffer})`,
+    help: `pushes kept per room for resume (${DEFAULTS.replayBuffer})`,
   },
   {
     flag: 'token-expiry-lead',

@@ -21,7 +21,8 @@ import { RtcError } from '../src/errors';
 import { mediaUrl, type MediaUrlInput, type MediaUrlSettings } from './media';
 import { MediaWatch } from './media-hooks';
 import type { ResolvedOptions } from './options';
-import { Room } from './room';
+import type { Room } from './room';
+import { MemoryRoomStore, type RoomStore } from './room-store';
 import { Session, type SessionLink } from './session';
 import { ServerTimers } from './timers';
 import { checkTokenMatch, verifyToken } from './tokens';
@@ -51,7 +52,7 @@ const MEDIA_REFRESH_AT = 0.8;
 
 /** The state of one server. */
 export class Hub {
-  readonly rooms = new Map<string, Room>();
+  readonly rooms: RoomStore;
   /** Every live session (connected or in grace), by session id, for resume. */
   readonly sessions = new Map<string, Session>();
   readonly counters: HubCounters = { framesIn: 0, rateLimited: 0, joins: 0, resumes: 0 };
@@ -74,6 +75,7 @@ export class Hub {
       playTemplate: options.playTemplate,
     };
     this.mediaWatch = new MediaWatch(this, options, log);
+    this.rooms = new MemoryRoomStore(options.replayBuffer);
   }
 
   /** True once {@link Hub.shutdown} ran. */
@@ -153,11 +155,7 @@ export class Hub {
     }
     // Others see the old session leave (reason `replaced`) before the new one joins.
     if (existing) this.kick(existing, 'replaced', 'the same user joined from another connection', true);
-    let room = this.rooms.get(frame.room);
-    if (!room) {
-      room = new Room(frame.room);
-      this.rooms.set(room.id, room);
-    }
+    const room = this.rooms.open(frame.room);
     const session = new Session({
       id: randomUUID(),
       room: frame.room,
@@ -166,7 +164,6 @@ export class Hub {
       role: frame.role ?? 'broadcaster',
       businessId: frame.businessId === undefined || frame.businessId === '' ? undefined : frame.businessId,
       privileges: claims.privileges,
-      replayBuffer: this.options.replayBuffer,
     });
     room.add(session);
     this.sessions.set(session.id, session);
@@ -286,7 +283,7 @@ export class Hub {
     room.delete(session);
     if (session.visible) room.broadcast({ t: 'peer-left', user: session.user, reason });
     if (room.empty && !keepRoom) {
-      this.rooms.delete(room.id);
+      this.rooms.drop(room.id);
       this.log.info({ room: room.id }, 'room dropped');
     }
   }
@@ -325,7 +322,7 @@ export class Hub {
       for (const p of session.publications.values()) this.mediaWatch.untrack(id, p.stream.id);
       this.mediaWatch.dropPlayers(id, session.user);
     }
-    this.rooms.delete(id);
+    this.rooms.drop(id);
     this.log.info({ room: id, sessions: sessions.length }, 'room closed');
     return sessions.length;
   }

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import type { MediaState, StreamInfo } from '../src/protocol';
 import type { ResolvedOptions } from './options';
-import type { Room } from './room';
+import type { RoomStore } from './room-store';
 import type { Session } from './session';
 import type { ServerTimers, TimerHandle } from './timers';
 import {
@@ -42,7 +42,7 @@ export const MEDIA_LOST_REASON = 'media-lost';
 
 /** What the hub offers the media watch. */
 export interface MediaHost {
-  readonly rooms: ReadonlyMap<string, Room>;
+  readonly rooms: Pick<RoomStore, 'get'>;
   /** The server's timers (the lost-media wait is one). */
   readonly timers: ServerTimers;
   isLive(session: Session): boolean;

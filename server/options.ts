@@ -63,7 +63,7 @@ export interface ServerOptions {
   readonly rateLimit?: number;
   /** Frames a connection may send in a burst above the sustained rate. Default 100. */
   readonly rateBurst?: number;
-  /** Pushes kept per session for replay on resume. Default 256. */
+  /** Pushes kept per room (one log its sessions share) for replay on resume. Default 256. */
   readonly replayBuffer?: number;
   /**
    * How long before the `exp` of a session's token the server sends `token-expiring` (docs/protocol.md

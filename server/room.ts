@@ -3,7 +3,8 @@
  * (who is visible, who publishes, which stream is whose). Created on first join, dropped when empty.
  */
 import type { RequestFrame, StreamInfo } from '../src/protocol';
-import type { PushBody, Session } from './session';
+import { encodePush, RoomLog, type Audience, type PushText } from './replay';
+import type { PushBody, Session, SessionHome } from './session';
 
 /** A client report as kept for monitoring. */
 export interface StoredReport {
@@ -19,7 +20,7 @@ export interface OwnedStream {
 }
 
 /** One room of the server. */
-export class Room {
+export class Room implements SessionHome {
   /** Sessions by session id. */
   readonly sessions = new Map<string, Session>();
   /** The same sessions by user id: a room holds at most one session per user. */
@@ -29,13 +30,22 @@ export class Room {
   /** Latest report per user, keyed by kind (and stream, for player reports). */
   readonly reports = new Map<string, Map<string, StoredReport>>();
   readonly createdAt = Date.now();
+  /** The room's last pushes, each encoded once, for resumes (§7). */
+  readonly log: RoomLog;
 
-  constructor(readonly id: string) {}
+  /** @param replayLog - how many pushes of the room to keep for resumes. */
+  constructor(
+    readonly id: string,
+    replayLog: number,
+  ) {
+    this.log = new RoomLog(replayLog);
+  }
 
   /** Adds a session. The caller has checked that the user has none. */
   add(session: Session): void {
     this.sessions.set(session.id, session);
     this.byUser.set(session.user, session);
+    session.home = this;
   }
 
   /** Removes a session and its reports. */
@@ -81,9 +91,26 @@ export class Room {
     return out;
   }
 
-  /** Pushes `body` to every session of the room except `except` (connected or in grace). */
+  /**
+   * Pushes `body` to every session of the room except `except` (connected or in grace): encoded
+   * and logged once, each session adding only its own number.
+   */
   broadcast(body: PushBody, except?: Session): void {
-    for (const s of this.sessions.values()) if (s !== except) s.push(body);
+    // A push for nobody is neither encoded nor kept.
+    if (this.sessions.size === (except && this.sessions.get(except.id) === except ? 1 : 0)) return;
+    const tail = this.record(body, { except: except?.id });
+    for (const s of this.sessions.values()) if (s !== except) s.deliver(tail);
+  }
+
+  /** Pushes `body` to `session` alone (a private push), logged with the room's pushes. */
+  pushTo(session: Session, body: PushBody): void {
+    session.deliver(this.record(body, { to: session.id }));
+  }
+
+  private record(body: PushBody, audience: Audience): PushText {
+    const tail = encodePush(body);
+    this.log.append(tail, audience);
+    return tail;
   }
 
   /** Total sessions, visible users, publishers and streams, for stats and the admin API. */

@@ -1,23 +1,28 @@
 /**
  * A session: one user's presence in one room, which outlives its socket for the grace window.
- * It owns the per-session push numbering and replay buffer of docs/protocol.md §6–7.
+ * It numbers its pushes (docs/protocol.md §6); the room encodes and logs them once for all its
+ * sessions (§7).
  */
-import {
-  encodeFrame,
-  PROTOCOL_VERSION,
-  type PeerInfo,
-  type PublicationInfo,
-  type PushFrame,
-  type PushType,
-  type Role,
-  type SubscriptionInfo,
-  type TokenClaims,
+import type {
+  PeerInfo,
+  PublicationInfo,
+  PushFrame,
+  PushType,
+  Role,
+  SubscriptionInfo,
+  TokenClaims,
 } from '../src/protocol';
-import { ReplayBuffer } from './replay';
+import { numbered, type PushText, type RoomLog } from './replay';
 import type { ServerTimers, TimerHandle } from './timers';
 
 /** setTimeout's largest delay; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The room of a session as the session sees it: it sends private pushes and keeps the log. */
+export interface SessionHome {
+  readonly log: RoomLog;
+  pushTo(session: Session, body: PushBody): void;
+}
 
 /** A push as handlers write it: without `v` and `seq`, which the session fills in. */
 export type PushBody<T extends PushType = PushType> = {
@@ -47,7 +52,6 @@ export interface SessionInit {
   readonly role: Role;
   readonly businessId: string | undefined;
   readonly privileges: Privileges;
-  readonly replayBuffer: number;
 }
 
 /** One user's session in a room. State only; the rules live in the request handlers. */
@@ -79,9 +83,10 @@ export class Session {
   /** When the socket went away (for the admin API). */
   detachedAt: number | undefined;
   readonly joinedAt = Date.now();
+  /** The room that encodes and logs this session's pushes (set when the room adds it). */
+  home: SessionHome | null = null;
   /** Number of the last push; the next one is `seq + 1`. */
   private lastSeq = 0;
-  private readonly replay: ReplayBuffer;
 
   constructor(init: SessionInit) {
     this.id = init.id;
@@ -91,7 +96,6 @@ export class Session {
     this.role = init.role;
     this.businessId = init.businessId;
     this.privileges = init.privileges;
-    this.replay = new ReplayBuffer(init.replayBuffer);
   }
 
   /** Number of the last push sent (or buffered) to this session. */
@@ -116,23 +120,24 @@ export class Session {
     return this.publications.size > 0;
   }
 
-  /**
-   * Numbers, records and (when connected) sends one push. Pushes are numbered per session, so a
-   * private push leaves no gap anyone else could see (§6).
-   */
+  /** Sends one push to this session alone (encoded and logged by its room). */
   push(body: PushBody): void {
-    const seq = this.lastSeq + 1;
-    // The one cast of the server: a mapped PushBody plus v and seq is a PushFrame, which TS cannot
-    // prove for a union.
-    const text = encodeFrame({ v: PROTOCOL_VERSION, seq, ...body } as PushFrame);
-    this.lastSeq = seq;
-    this.replay.add(seq, text);
-    this.link?.send(text);
+    this.home?.pushTo(this, body);
   }
 
-  /** The pushes after `seq`, or undefined when they are no longer all buffered. */
+  /**
+   * Numbers and (when connected) sends one push the room encoded. Pushes are numbered per
+   * session, so a private push leaves no gap anyone else could see (§6).
+   */
+  deliver(tail: PushText): void {
+    const seq = ++this.lastSeq;
+    this.link?.send(numbered(seq, tail));
+  }
+
+  /** The pushes after `seq`, or undefined when they are no longer all in the room's log. */
   missedSince(seq: number): string[] | undefined {
-    return this.replay.since(seq);
+    if (seq > this.lastSeq || seq < 0 || !this.home) return undefined;
+    return this.home.log.lastFor(this.id, this.lastSeq - seq)?.map((tail, i) => numbered(seq + 1 + i, tail));
   }
 
   /**

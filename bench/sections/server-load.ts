@@ -51,26 +51,32 @@ export async function serveChild(): Promise<void> {
   process.send?.({ url: server.url });
 }
 
-class RawClient {
+/** A frame as the load clients read it. */
+export interface RawFrame {
+  t: string;
+  id?: number;
+  ok: boolean;
+  seq?: number;
+  content?: string;
+  error?: unknown;
+}
+
+/** A raw protocol v1 client for load runs (no SDK). Pushes come with their arrival time. */
+export class RawClient {
   private nextId = 1;
-  private readonly pending = new Map<number, (frame: { ok: boolean; error?: unknown }) => void>();
-  onPush: ((frame: { t: string; content?: string }) => void) | undefined;
+  private readonly pending = new Map<number, (frame: RawFrame) => void>();
+  onPush: ((frame: RawFrame, at: number) => void) | undefined;
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString()) as {
-        t: string;
-        id?: number;
-        ok: boolean;
-        seq?: number;
-        content?: string;
-      };
+      const at = performance.now();
+      const frame = JSON.parse(data.toString()) as RawFrame;
       if (frame.t === 'ack' && frame.id !== undefined) {
         const resolve = this.pending.get(frame.id);
         this.pending.delete(frame.id);
         resolve?.(frame);
       } else if (frame.seq !== undefined) {
-        this.onPush?.(frame);
+        this.onPush?.(frame, at);
       }
     });
   }
@@ -81,7 +87,7 @@ class RawClient {
     return new RawClient(ws);
   }
 
-  request(body: Record<string, unknown>): Promise<{ ok: boolean; error?: unknown }> {
+  request(body: Record<string, unknown>): Promise<RawFrame> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -90,7 +96,8 @@ class RawClient {
   }
 }
 
-async function inBatches<T>(
+/** Runs `fn` over `items`, `size` at a time. */
+export async function inBatches<T>(
   items: readonly T[],
   size: number,
   fn: (item: T) => Promise<void>,
@@ -98,7 +105,12 @@ async function inBatches<T>(
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-const ms = (s: Summary) => ({ p50: round(s.p50, 2), p99: round(s.p99, 2), max: round(s.max, 2), n: s.n });
+export const ms = (s: Summary) => ({
+  p50: round(s.p50, 2),
+  p99: round(s.p99, 2),
+  max: round(s.max, 2),
+  n: s.n,
+});
 
 export async function runServerLoad(childScript: string, execArgv: readonly string[]) {
   const { createToken } = await import('../../server');

@@ -1,51 +1,71 @@
 /**
- * The server's small parts on their own: replay buffer, rate limiter, URL templates, tokens,
+ * The server's small parts on their own: room replay log, rate limiter, URL templates, tokens,
  * option defaults.
  */
 import { SignJWT } from 'jose';
 import { RtcError } from '../../src/errors';
 import { fillTemplate } from '../../server/media';
 import { RateLimiter } from '../../server/rate-limit';
-import { ReplayBuffer } from '../../server/replay';
+import { encodePush, numbered, RoomLog } from '../../server/replay';
+import { encodeFrame, LIMITS, PROTOCOL_VERSION } from '../../src/protocol';
 import { checkTokenMatch, createToken, resolveOptions, signToken, verifyToken } from '../../server';
 
-describe('ReplayBuffer', () => {
+describe('RoomLog', () => {
   const filled = (capacity: number, n: number) => {
-    const buffer = new ReplayBuffer(capacity);
-    for (let seq = 1; seq <= n; seq++) buffer.add(seq, `p${seq}`);
-    return buffer;
+    const log = new RoomLog(capacity);
+    for (let i = 1; i <= n; i++) log.append(`p${i}`);
+    return log;
   };
 
-  it('returns the pushes after a seq, oldest first', () => {
-    const buffer = filled(4, 3);
-    expect(buffer.since(0)).toEqual(['p1', 'p2', 'p3']);
-    expect(buffer.since(2)).toEqual(['p3']);
-    expect(buffer.since(3)).toEqual([]);
+  it("returns a session's last n pushes, oldest first", () => {
+    const log = filled(4, 3);
+    expect(log.lastFor('s', 3)).toEqual(['p1', 'p2', 'p3']);
+    expect(log.lastFor('s', 1)).toEqual(['p3']);
+    expect(log.lastFor('s', 0)).toEqual([]);
   });
 
-  it('keeps only the last `capacity` pushes', () => {
-    const buffer = filled(4, 10);
-    expect(buffer.since(6)).toEqual(['p7', 'p8', 'p9', 'p10']);
-    expect(buffer.since(5)).toBeUndefined();
-    expect(buffer.since(0)).toBeUndefined();
-  });
-
-  it('refuses a seq ahead of the last push', () => {
-    expect(filled(4, 3).since(4)).toBeUndefined();
-    expect(filled(4, 3).since(-1)).toBeUndefined();
+  it('keeps only the last `capacity` pushes of the room', () => {
+    const log = filled(4, 10);
+    expect(log.lastFor('s', 4)).toEqual(['p7', 'p8', 'p9', 'p10']);
+    expect(log.lastFor('s', 5)).toBeUndefined();
+    expect(log.lastFor('s', -1)).toBeUndefined();
   });
 
   it('with capacity 0 can only say that nothing was missed', () => {
-    const buffer = filled(0, 5);
-    expect(buffer.since(5)).toEqual([]);
-    expect(buffer.since(4)).toBeUndefined();
+    const log = filled(0, 5);
+    expect(log.lastFor('s', 0)).toEqual([]);
+    expect(log.lastFor('s', 1)).toBeUndefined();
   });
 
-  it('starts over rather than replay across a gap', () => {
-    const buffer = filled(8, 3);
-    buffer.add(7, 'p7');
-    expect(buffer.since(6)).toEqual(['p7']);
-    expect(buffer.since(3)).toBeUndefined();
+  it('counts for each session only the pushes addressed to it', () => {
+    const log = new RoomLog(8);
+    log.append('all');
+    log.append('not-a', { except: 'a' });
+    log.append('to-a', { to: 'a' });
+    log.append('to-b', { to: 'b' });
+    expect(log.lastFor('a', 2)).toEqual(['all', 'to-a']);
+    expect(log.lastFor('b', 3)).toEqual(['all', 'not-a', 'to-b']);
+    expect(log.lastFor('c', 2)).toEqual(['all', 'not-a']);
+    expect(log.lastFor('c', 3)).toBeUndefined();
+    // Pushes for others push a's out of the ring too: it is the room's log.
+    for (let i = 0; i < 5; i++) log.append(`to-b-${i}`, { to: 'b' });
+    expect(log.lastFor('a', 1)).toEqual(['to-a']);
+    expect(log.lastFor('a', 2)).toBeUndefined();
+  });
+
+  it('encodes a push once, and each number makes the frame the encoder would have written', () => {
+    const body = { t: 'message', from: 'a', name: 'n', content: 'x', private: false } as const;
+    const tail = encodePush(body);
+    for (const seq of [1, 42, Number.MAX_SAFE_INTEGER]) {
+      expect(numbered(seq, tail)).toBe(encodeFrame({ v: PROTOCOL_VERSION, seq, ...body }));
+    }
+  });
+
+  it('refuses a push too large for a frame whatever its number', () => {
+    const content = 'x'.repeat(LIMITS.maxFrameBytes);
+    expect(() => encodePush({ t: 'message', from: 'a', name: 'n', content, private: false })).toThrow(
+      expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
+    );
   });
 });
 
@@ -139,6 +159,32 @@ describe('tokens', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(secret));
     expect(await code(wrongType)).toBe('TOKEN_INVALID');
+  });
+
+  it('accepts only the exact HS256 form: canonical base64url, no extensions, an object payload', async () => {
+    const good = await signToken(claims, secret);
+    const [head, body, mac] = good.split('.') as [string, string, string];
+    const enc = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signed = async (header: Record<string, unknown>, payload: unknown) => {
+      const h = enc(header);
+      const p = enc(payload);
+      const { createHmac } = await import('node:crypto');
+      return `${h}.${p}.${createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url')}`;
+    };
+    expect(await code(await signed({ alg: 'HS256' }, claims))).toBe('ok');
+    // The same MAC bytes spelled another way (padding, a stray character) are not the token signed.
+    expect(await code(`${head}.${body}.${mac}=`)).toBe('TOKEN_INVALID');
+    expect(await code(`${head}.${body}.${mac.slice(0, 10)}*${mac.slice(10)}`)).toBe('TOKEN_INVALID');
+    expect(await code(`${head}.${body}.${mac}.x`)).toBe('TOKEN_INVALID');
+    expect(await code(await signed({ alg: 'HS256', crit: ['b64'], b64: false }, claims))).toBe(
+      'TOKEN_INVALID',
+    );
+    expect(await code(await signed({ alg: 'HS384' }, claims))).toBe('TOKEN_INVALID');
+    expect(await code(await signed({ alg: 'HS256' }, [claims]))).toBe('TOKEN_INVALID');
+    expect(await code(await signed({ alg: 'HS256' }, { ...claims, exp: String(now + 60) }))).toBe(
+      'TOKEN_INVALID',
+    );
+    expect(await code(await signed({ alg: 'HS256' }, { ...claims, iat: 'now' }))).toBe('TOKEN_INVALID');
   });
 
   it('tolerates a few seconds of clock skew', async () => {
