@@ -15,22 +15,22 @@ const mutations = [
   [
     'signature check',
     'server/tokens.ts',
-    '({ payload } = await jwtVerify(token, keyOf(secret), {',
-    "({ payload } = await jwtVerify(token, keyOf(secret), {}).catch(() => ({ payload: JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) })) && {}, {",
+    'if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {',
+    'if (false) {',
     'forged|edited',
   ],
   [
     'expiry',
     'server/tokens.ts',
-    "if (e instanceof errors.JWTExpired) return new RtcError('TOKEN_EXPIRED'",
-    "if (e instanceof errors.JWTExpired) return new RtcError('TOKEN_INVALID'",
+    "throw new RtcError('TOKEN_EXPIRED', 'the token has expired')",
+    "throw new RtcError('TOKEN_INVALID', 'the token has expired')",
     'expired',
   ],
   [
     'not before',
     'server/tokens.ts',
-    "return new RtcError('TOKEN_NOT_YET_VALID'",
-    "return new RtcError('TOKEN_INVALID'",
+    "throw new RtcError('TOKEN_NOT_YET_VALID'",
+    "throw new RtcError('TOKEN_INVALID'",
     'not yet valid',
   ],
   [
