@@ -24,6 +24,12 @@ export class FakeWx {
   readonly hideListeners: Listener<HideResult>[] = [];
   static readonly MAX_SOCKETS = 5;
 
+  /**
+   * @param hosts where sockets to a URL really go, like a hosts file (a page's `wss://rtc.example.com`
+   *   reaching the test's server on 127.0.0.1); `created` still records the URL the page asked for.
+   */
+  constructor(private readonly hosts: Readonly<Record<string, string>> = {}) {}
+
   connectSocket = (option: WechatMiniprogram.ConnectSocketOption): WechatMiniprogram.SocketTask => {
     const record = { url: option.url, closeArgs: [] as unknown[] };
     this.created.push(record);
@@ -41,7 +47,7 @@ export class FakeWx {
       fire(listeners.error, { errMsg });
       fire(listeners.close, { code: 1006, reason: errMsg });
     } else {
-      ws = new WebSocket(option.url);
+      ws = new WebSocket(this.hosts[option.url] ?? option.url);
       this.open.add(ws);
       ws.on('open', () => {
         option.success?.({ errMsg: 'connectSocket:ok' });

@@ -123,7 +123,13 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
     },
     driverName: driver.name,
     select: (selector) => select(selector),
-    ...commandMethods({ driver, state: () => state.value, destroyed: () => destroyed }),
+    ...commandMethods({
+      driver,
+      state: () => state.value,
+      destroyed: () => destroyed,
+      ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    }),
     destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -2,7 +2,7 @@
  * The public shapes of a room client: what {@link createRoomClient} and `createClient` return and
  * what their methods take.
  */
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { RtcError } from '../../errors';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../../bindings/platform';
 import type { NativeEvent } from '../../bindings/native/decode';
@@ -31,6 +31,13 @@ export interface RoomClientOptions {
    * registered its own (used by media recovery). Default: none.
    */
   readonly platform?: Platform;
+  /**
+   * How long a command issued while a join is in flight waits for that join (it then runs, or
+   * fails with the join's error). Default 10,000 ms.
+   */
+  readonly requestTimeout?: number;
+  /** Scheduler of that wait. Default `asyncScheduler`; pass a TestScheduler in tests. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /** What {@link RtcClient.join} takes. */
