@@ -7,6 +7,7 @@
  * - network and app listeners are kept as registered, and `off*` removes the same function.
  */
 import WebSocket from 'ws';
+import { FakeLivePlayerContext, FakeLivePusherContext } from './fake-live-context';
 
 type Listener<T> = (value: T) => void;
 /**
@@ -91,10 +92,16 @@ export class FakeWx {
   offAppShow = (l?: unknown) => remove(this.showListeners, l);
   onAppHide = (l: Listener<HideResult>) => void this.hideListeners.push(l);
   offAppHide = (l?: unknown) => remove(this.hideListeners, l);
-  createLivePusherContext = () =>
-    ({ start() {}, stop() {} }) as unknown as WechatMiniprogram.LivePusherContext;
-  createLivePlayerContext = () =>
-    ({ play() {}, stop() {} }) as unknown as WechatMiniprogram.LivePlayerContext;
+  /** The page's one `<live-pusher>` context (WeChat has one pusher per page, PLATFORM.md §3). */
+  readonly pusherContext = new FakeLivePusherContext();
+  /** `<live-player>` contexts by element id, created on first ask. */
+  readonly playerContexts = new Map<string, FakeLivePlayerContext>();
+  createLivePusherContext = () => this.pusherContext as unknown as WechatMiniprogram.LivePusherContext;
+  createLivePlayerContext = (id: string) => {
+    let context = this.playerContexts.get(id);
+    if (!context) this.playerContexts.set(id, (context = new FakeLivePlayerContext(id)));
+    return context as unknown as WechatMiniprogram.LivePlayerContext;
+  };
 
   /** The phone lost or got back its network. */
   setNetwork(isConnected: boolean): void {

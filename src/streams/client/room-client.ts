@@ -31,6 +31,7 @@ import {
 import { commandMethods } from './commands';
 import { contextRegistry, type MediaContexts } from './contexts';
 import { createDispatch } from './dispatch';
+import { mediaMembers } from './media';
 import type { ClientInternals, RoomClientOptions, RtcClient } from './types';
 
 const internals = new WeakMap<RtcClient, () => ClientInternals>();
@@ -65,7 +66,6 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
   const contexts = contextRegistry(options.platform);
   const background = new RxSubscription();
   let destroyed = false;
-
   const driverSubscription: RxSubscription = driver.events$.subscribe({
     next: dispatch,
     error: (err: unknown) => dispatch({ type: 'error', error: asRtcError(err), source: 'driver' }),
@@ -82,11 +82,21 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
    */
   const slice = <T>(selector: (s: RoomState) => T): Observable<T> => select(selector, Object.is);
 
+  const localStream$ = select(selectLocalStream, Object.is);
+  const media = mediaMembers({
+    driver,
+    state$: state,
+    localStream$,
+    events$: events,
+    contexts,
+    destroyed: () => destroyed,
+  });
+
   const client: RtcClient = {
     room$: state.asObservable(),
     peers$: slice(selectPeers),
     remoteStreams$: slice(selectRemoteStreams),
-    localStream$: slice(selectLocalStream),
+    localStream$,
     connection$: select(selectConnection),
     attributes$: select(selectAttributes),
     events$: events.asObservable(),
@@ -130,6 +140,7 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     }),
+    ...media.members,
     destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -138,6 +149,7 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       driver.destroy();
       driverSubscription.unsubscribe();
       dispatch({ type: 'left', reason: 'destroyed' });
+      media.complete();
       events.complete();
       state.complete();
       volume.complete();
