@@ -6,6 +6,7 @@
  * the component uses for setData coalescing, the speaker hold and the quality hysteresis), so the
  * tests never sleep. j-component delivers element events in a microtask, hence `settle()`.
  */
+import { PLAYER_SETTING_NAMES, attributeName } from '../../src/streams/media-attributes';
 import { playerElementId, registerClient, type RoomEvent, type RtcClient } from '../../src';
 import { joined, stream, subscription } from '../support/room-fixtures';
 import {
@@ -74,6 +75,9 @@ describe('rx-player', () => {
       autoPauseIfOpenNative: true,
       pictureInPictureMode: [],
     });
+    expect(Object.keys(attributesOf(playerOf(comp)))).toEqual(
+      expect.arrayContaining(PLAYER_SETTING_NAMES.map(attributeName)),
+    );
     expect(attributesOf(playerOf(comp))).toMatchObject({
       'object-fit': 'fillCrop',
       'sound-mode': 'speaker',

@@ -6,6 +6,7 @@
  */
 import { type Publication, type RtcClient } from '../../src';
 import { joined, stream } from '../support/room-fixtures';
+import { PUSHER_SETTING_NAMES, attributeName } from '../../src/streams/media-attributes';
 import {
   attributesOf,
   componentPath,
@@ -106,6 +107,10 @@ describe('rx-pusher', () => {
       localMirror: 'auto',
       pictureInPictureMode: [],
     });
+    // Every setting is bound, under its WXML name.
+    expect(Object.keys(attributesOf(pusherOf(comp)))).toEqual(
+      expect.arrayContaining(PUSHER_SETTING_NAMES.map(attributeName)),
+    );
     expect(attributesOf(pusherOf(comp))).toMatchObject({
       beauty: 0,
       'device-position': 'front',

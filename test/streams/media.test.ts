@@ -61,6 +61,89 @@ describe('settings', () => {
   });
 });
 
+/**
+ * A value WeChat documents for every attribute an app sets (PLATFORM.md §3–4, WeChat's live-pusher
+ * and live-player pages), other than the default: each must be accepted and shown.
+ */
+const WECHAT_PUSHER_VALUES = {
+  mode: 'HD',
+  autopush: false,
+  muted: true,
+  autoFocus: false,
+  orientation: 'horizontal',
+  beauty: 9,
+  whiteness: 9,
+  aspect: '9:16',
+  minBitrate: 300,
+  maxBitrate: 1500,
+  audioQuality: 'low',
+  waitingImage: 'https://example.com/wait.png',
+  waitingImageHash: 'abc',
+  zoom: true,
+  devicePosition: 'back',
+  backgroundMute: true,
+  mirror: true,
+  remoteMirror: true,
+  localMirror: 'disable',
+  audioReverbType: 7,
+  enableAgc: true,
+  enableAns: true,
+  enableEarMonitor: true,
+  audioVolumeType: 'voicecall',
+  videoWidth: 720,
+  videoHeight: 1280,
+  beautyStyle: 'nature',
+  filter: 'cerisered',
+  pictureInPictureMode: ['push', 'pop'],
+  fps: 30,
+  voiceChangerType: 11,
+  enableVideoCustomRender: true,
+  customEffect: true,
+  skinWhiteness: 0.5,
+  skinSmoothness: 1,
+  faceThinness: 0.2,
+  eyeBigness: 0.3,
+} as const;
+
+const WECHAT_PLAYER_VALUES = {
+  mode: 'live',
+  autoplay: false,
+  muted: true,
+  orientation: 'horizontal',
+  objectFit: 'contain',
+  // max first: a min above the current max is refused.
+  maxCache: 3,
+  minCache: 1,
+  soundMode: 'ear',
+  autoPauseIfNavigate: false,
+  autoPauseIfOpenNative: false,
+  pictureInPictureMode: ['pop'],
+  enableAutoRotation: true,
+  referrerPolicy: 'origin',
+  enableCasting: true,
+} as const;
+
+describe('every attribute WeChat lets an app set', () => {
+  it('pusher: each is a setting, accepted at a documented value', async () => {
+    expect(Object.keys(WECHAT_PUSHER_VALUES).sort()).toEqual([...PUSHER_SETTING_NAMES].sort());
+    const { client } = setup();
+    for (const [name, value] of Object.entries(WECHAT_PUSHER_VALUES)) {
+      const after = await firstValueFrom(client.setPusher({ [name]: value }));
+      expect({ name, value: after[name as keyof typeof after] }).toEqual({ name, value });
+    }
+  });
+
+  it('player: each is a setting, accepted at a documented value', async () => {
+    expect(Object.keys(WECHAT_PLAYER_VALUES).sort()).toEqual([...PLAYER_SETTING_NAMES].sort());
+    const { client } = setup();
+    for (const [name, value] of Object.entries(WECHAT_PLAYER_VALUES)) {
+      await firstValueFrom(client.setPlayer('bob:main', { [name]: value }));
+      const settings = latest(client.playerSettings$).get('bob:main')!;
+      expect({ name, value: settings[name as keyof typeof settings] }).toEqual({ name, value });
+    }
+  });
+});
+
 describe('client.pusher$ and setPusher', () => {
   it('starts from the defaults, with URL and mic/camera from the main publication', () => {
     const { client, emit } = setup();
