@@ -1,6 +1,7 @@
 /**
  * The README's "In a page" example, as written (read from README.md at test time), on the fake wx
- * against the real reference server: the page joins, publishes and auto-subscribes to a peer.
+ * against the real reference server: the page joins, publishes and auto-subscribes to a peer, and
+ * its media controls (pusher settings, camera switch, snapshot) reach the page and the context.
  * README.zh-CN.md shows the same code (only its comments are translated).
  */
 import { firstValueFrom } from 'rxjs';
@@ -11,7 +12,12 @@ import { RecordingPage } from '../bindings/page/recording-page';
 import { readmeSample, runSample, withoutComments } from '../support/readme';
 import { eventually, Harness, until, waitFor } from '../support/integration';
 
-type PageHooks = { onLoad(query: Record<string, string>): void; onUnload(): void };
+type PageHooks = {
+  onLoad(query: Record<string, string>): void;
+  onUnload(): void;
+  onSwitchCamera(): void;
+  onSnapshot(): void;
+};
 
 const h = new Harness();
 beforeEach(() => h.start());
@@ -24,7 +30,7 @@ describe("README's page example", () => {
     expect(withoutComments(readmeSample('README.zh-CN.md', '在页面中使用'))).toBe(withoutComments(sample));
   });
 
-  it('runs as written: joins, publishes and auto-subscribes', async () => {
+  it('runs as written: joins, publishes, auto-subscribes and drives the media controls', async () => {
     const fakeWx = new FakeWx({ 'wss://rtc.example.com': h.server.url });
     let options: object | undefined;
     const global = globalThis as { wx?: unknown };
@@ -58,6 +64,18 @@ describe("README's page example", () => {
         return data.pusher?.publishing === true && data.players?.[0]?.streamId === 'bob:main';
       });
       expect((page.data as Shown).players?.[0]?.url).toBe(room.streams.get('bob:main')?.subscription?.url);
+      // The settings it gave, through roomViewModel: the pusher attributes the page binds.
+      type Pusher = { beauty?: number; whiteness?: number; devicePosition?: string };
+      const pusher = () => (page.data as { pusher?: Pusher }).pusher;
+      expect(pusher()).toMatchObject({ beauty: 5, whiteness: 3, devicePosition: 'front' });
+
+      // A tap on the camera button, then on the snapshot button.
+      page.onSwitchCamera();
+      await eventually(() => pusher()?.devicePosition === 'back');
+      page.onSnapshot();
+      expect(fakeWx.pusherContext.methods).toContain('snapshot');
+      expect(fakeWx.previews).toEqual([['wxfile://tmp/snapshot.jpg']]);
+
       expect(page.violations).toEqual([]);
       page.onUnload();
       expect(client!.state.connection.status).not.toBe('connected');

@@ -92,6 +92,16 @@ export class FakeWx {
   offAppShow = (l?: unknown) => remove(this.showListeners, l);
   onAppHide = (l: Listener<HideResult>) => void this.hideListeners.push(l);
   offAppHide = (l?: unknown) => remove(this.hideListeners, l);
+  /** The images `wx.previewImage` was asked to show, one list per call. */
+  readonly previews: string[][] = [];
+  /** `wx.previewImage({ urls, current?, success?, fail?, complete? })` (miniprogram-api-typings). */
+  previewImage = (option: WechatMiniprogram.PreviewImageOption): void => {
+    this.previews.push([...option.urls]);
+    const result = { errMsg: 'previewImage:ok' };
+    option.success?.(result);
+    option.complete?.(result);
+  };
+
   /** The page's one `<live-pusher>` context (WeChat has one pusher per page, PLATFORM.md §3). */
   readonly pusherContext = new FakeLivePusherContext();
   /** `<live-player>` contexts by element id, created on first ask. */

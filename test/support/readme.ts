@@ -19,10 +19,14 @@ export function readmeSample(file: string, heading: string): string {
   return text.slice(open + 6, close + 1);
 }
 
-/** A sample without its `//` comments and trailing blanks (the translated README differs only there). */
+/**
+ * A sample without its `//` comments (whole comment lines dropped) and trailing blanks: the
+ * translated README differs only there.
+ */
 export function withoutComments(code: string): string {
   return code
     .split('\n')
+    .filter((line) => !/^\s*\/\/ /.test(line))
     .map((line) => line.replace(/\s*\/\/ .*$/, '').trimEnd())
     .join('\n');
 }
@@ -34,7 +38,12 @@ export function runSample(
   modules: Readonly<Record<string, unknown>>,
 ): void {
   const js = ts.transpileModule(code, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2019 },
+    // esModuleInterop as a mini program's build has it: `import TRTC from 'trtc-wx-sdk'` (a UMD bundle).
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2019,
+      esModuleInterop: true,
+    },
   }).outputText;
   const requireModule = (name: string): unknown => {
     if (!(name in modules)) throw new Error(`the sample requires ${name}, which the test does not provide`);
