@@ -3,7 +3,7 @@
  * commands that change them, context calls over fakes of WeChat's contexts, and media events.
  */
 import { Subject, firstValueFrom, of, toArray, type Observable } from 'rxjs';
-import { createRoomClient, type RtcClient } from '../../src/streams/create-client';
+import { createRoomClient, inspectClient, type RtcClient } from '../../src/streams/create-client';
 import {
   DEFAULT_PLAYER_SETTINGS,
   DEFAULT_PUSHER_SETTINGS,
@@ -267,12 +267,17 @@ describe('client.pusher$ and setPusher', () => {
     expect(latest(client.pusher$).beauty).toBe(0);
   });
 
-  it('fails with DESTROYED after destroy, and pusher$ completes', () => {
+  it('fails with DESTROYED after destroy; the media streams complete and nothing stays subscribed', () => {
     const { client } = setup();
-    let completed = false;
-    client.pusher$.subscribe({ complete: () => (completed = true) });
+    const completed: string[] = [];
+    client.pusher$.subscribe({ complete: () => completed.push('pusher$') });
+    client.player$('bob:main').subscribe({ complete: () => completed.push('player$') });
+    client.playerSettings$.subscribe({ complete: () => completed.push('playerSettings$') });
+    client.mediaEvents$.subscribe({ complete: () => completed.push('mediaEvents$') });
+    expect(inspectClient(client).observers).toBeGreaterThan(0);
     client.destroy();
-    expect(completed).toBe(true);
+    expect(completed.sort()).toEqual(['mediaEvents$', 'player$', 'playerSettings$', 'pusher$']);
+    expect(inspectClient(client)).toEqual({ destroyed: true, observers: 0 });
     expect(errorOf(client.setPusher({ beauty: 1 }))?.code).toBe('DESTROYED');
     expect(errorOf(client.setPlayer('bob:main', { muted: true }))?.code).toBe('DESTROYED');
   });

@@ -97,7 +97,12 @@ function playerAttributes(
 }
 
 /** The media members of a client, and the subjects `destroy()` completes. */
-export function mediaMembers(ctx: MediaContext): { members: MediaMembers; complete(): void } {
+export function mediaMembers(ctx: MediaContext): {
+  members: MediaMembers;
+  complete(): void;
+  /** Subscribers still attached to the settings subjects (leak checks). */
+  observers(): number;
+} {
   const pusher = new BehaviorSubject<PusherSettings>(DEFAULT_PUSHER_SETTINGS);
   const players = new BehaviorSubject<PersistentMap<PlayerSettings>>(PersistentMap.empty());
 
@@ -202,5 +207,6 @@ export function mediaMembers(ctx: MediaContext): { members: MediaMembers; comple
       pusher.complete();
       players.complete();
     },
+    observers: () => [pusher, players].filter((subject) => subject.observed).length,
   };
 }

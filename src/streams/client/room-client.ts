@@ -158,7 +158,8 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
   };
   internals.set(client, () => ({
     destroyed,
-    observers: [state, events, volume, netStatus].filter((subject) => subject.observed).length,
+    observers:
+      [state, events, volume, netStatus].filter((subject) => subject.observed).length + media.observers(),
   }));
   return { client, dispatch, contexts, background };
 }
