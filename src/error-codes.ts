@@ -177,6 +177,11 @@ const DESCRIPTIONS = {
     category: 'media',
     description: 'A live-player could not play and its own retries are exhausted.',
   },
+  MEDIA_CALL_FAILED: {
+    category: 'media',
+    description:
+      'A LivePusherContext/LivePlayerContext call failed (the reason keeps its errMsg), or there is no such context or method.',
+  },
   // ── server ───────────────────────────────────────────────────────────
   INTERNAL: {
     category: 'server',

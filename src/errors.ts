@@ -49,6 +49,7 @@ const LIST = [
   'MEDIA_PERMISSION_DENIED',
   'PUSH_FAILED',
   'PLAY_FAILED',
+  'MEDIA_CALL_FAILED',
   // ── server ───────────────────────────────────────────────────────────
   'INTERNAL',
 ] as const;

@@ -29,6 +29,34 @@ export { reduceRoom } from './streams/reduce-room';
 export { registerClient, getClient, client$ } from './streams/registry';
 export { reduceVolume, reduceNetStatus, LOCAL_USER } from './streams/media-levels';
 export type { VolumeMap, NetStatusMap } from './streams/media-levels';
+
+// media: <live-pusher>/<live-player> settings, context calls, media events
+export {
+  DEFAULT_PUSHER_SETTINGS,
+  DEFAULT_PLAYER_SETTINGS,
+  PUSHER_SETTING_NAMES,
+  PLAYER_SETTING_NAMES,
+  PUSHER_FILTERS,
+  attributeName,
+  checkPusherChange,
+  checkPlayerChange,
+} from './streams/media-attributes';
+export type {
+  PusherSettings,
+  PlayerSettings,
+  PusherAttributes,
+  PlayerAttributes,
+  PictureInPictureMode,
+} from './streams/media-attributes';
+export type { MediaEvent } from './streams/client/types';
+export { pusherControls, playerControls } from './bindings/media-controls';
+export type {
+  PusherControls,
+  PlayerControls,
+  SnapshotResult,
+  SnapshotOptions,
+  PlayBgmOptions,
+} from './bindings/media-controls';
 export { ofType } from './streams/room-event';
 export type {
   RoomEvent,
@@ -89,6 +117,7 @@ export type {
   JoinResult,
   StatsReport,
   TokenRenewal,
+  MediaChange,
 } from './streams/command';
 
 // platform and built-in driver
@@ -197,6 +226,8 @@ export {
   decodePlayerNetStatus,
   decodePlayerAudioVolume,
   decodePlayerFullscreenChange,
+  decodePusherPictureInPicture,
+  decodePlayerPictureInPicture,
 } from './bindings/native';
 export type {
   NativeSeverity,
@@ -227,6 +258,8 @@ export type {
   PlayerNetEvent,
   PlayerVolumeEvent,
   PlayerFullscreenEvent,
+  PusherPictureInPictureEvent,
+  PlayerPictureInPictureEvent,
   UnknownCodeEvent,
   MalformedNativeEvent,
 } from './bindings/native';

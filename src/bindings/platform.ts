@@ -33,22 +33,50 @@ export interface NetworkStatus {
   readonly networkType: 'wifi' | '2g' | '3g' | '4g' | '5g' | 'unknown' | 'none';
 }
 
-/** The subset of `LivePusherContext` rxroom drives (restart push, preview). */
+/**
+ * `LivePusherContext` as rxroom drives it: `start`/`stop` for media recovery, the rest for
+ * `pusherControls` (./media-controls.ts), which calls them by WeChat's names and fails with
+ * `MEDIA_CALL_FAILED` for a method the base library lacks.
+ */
 export interface PusherContext {
   start(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
   stop(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
   pause?(option?: object): void;
   resume?(option?: object): void;
   switchCamera?(option?: object): void;
+  snapshot?(option?: object): void;
+  toggleTorch?(option?: object): void;
+  playBGM?(option?: object): void;
+  pauseBGM?(option?: object): void;
+  resumeBGM?(option?: object): void;
+  stopBGM?(option?: object): void;
+  setBGMVolume?(option?: object): void;
+  startPreview?(option?: object): void;
+  stopPreview?(option?: object): void;
+  setMICVolume?(option?: object): void;
+  sendMessage?(option?: object): void;
+  exitPictureInPicture?(option?: object): void;
+  getMaxZoom?(option?: object): void;
+  setZoom?(option?: object): void;
 }
 
-/** The subset of `LivePlayerContext` rxroom drives (restart play, mute). */
+/** `LivePlayerContext` as rxroom drives it: `play`/`stop` for media recovery, the rest for `playerControls`. */
 export interface PlayerContext {
   play(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
   stop(option?: { success?: () => void; fail?: (e: { errMsg: string }) => void }): void;
   mute?(option?: object): void;
   pause?(option?: object): void;
   resume?(option?: object): void;
+  snapshot?(option?: object): void;
+  requestFullScreen?(option?: object): void;
+  exitFullScreen?(option?: object): void;
+  exitPictureInPicture?(option?: object): void;
+  requestBackgroundPlayback?(option?: object): void;
+  exitBackgroundPlayback?(option?: object): void;
+  startCasting?(option?: object): void;
+  switchCasting?(option?: object): void;
+  reconnectCasting?(option?: object): void;
+  exitCasting?(option?: object): void;
 }
 
 /** Removes a listener; calling it twice is harmless. */

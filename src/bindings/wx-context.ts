@@ -16,6 +16,58 @@ type ContextCallOption = {
 
 type ContextMethod = (option?: ContextCallOption) => void;
 
+/** Every callback-style method of `LivePusherContext` (miniprogram-api-typings), forwarded as is. */
+export const PUSHER_METHODS = [
+  'start',
+  'stop',
+  'pause',
+  'resume',
+  'switchCamera',
+  'snapshot',
+  'toggleTorch',
+  'playBGM',
+  'pauseBGM',
+  'resumeBGM',
+  'stopBGM',
+  'setBGMVolume',
+  'startPreview',
+  'stopPreview',
+  'setMICVolume',
+  'sendMessage',
+  'exitPictureInPicture',
+  'getMaxZoom',
+  'setZoom',
+  'applyBlusherStickMakeup',
+  'applyEyeBrowMakeup',
+  'applyEyeShadowMakeup',
+  'applyFaceContourMakeup',
+  'applyFilter',
+  'applyLipStickMakeup',
+  'applySticker',
+  'clearFilters',
+  'clearMakeups',
+  'clearStickers',
+] as const satisfies readonly (keyof WechatMiniprogram.LivePusherContext)[];
+
+/** Every method of `LivePlayerContext` (miniprogram-api-typings), forwarded as is. */
+export const PLAYER_METHODS = [
+  'play',
+  'stop',
+  'mute',
+  'pause',
+  'resume',
+  'snapshot',
+  'requestFullScreen',
+  'exitFullScreen',
+  'exitPictureInPicture',
+  'requestBackgroundPlayback',
+  'exitBackgroundPlayback',
+  'startCasting',
+  'switchCasting',
+  'reconnectCasting',
+  'exitCasting',
+] as const satisfies readonly (keyof WechatMiniprogram.LivePlayerContext)[];
+
 /** The global `wx`, read at call time so that a test (or a late-injected `wx`) is seen. */
 function wxApi(): ContextApi | undefined {
   return (globalThis as { wx?: ContextApi }).wx;
@@ -70,13 +122,7 @@ export function componentPlayerContext(elementId: string, component: unknown): P
     const method = forward(create, name, 'LivePlayerContext');
     return (option?: object) => method(option as ContextCallOption);
   };
-  return {
-    play: call('play'),
-    stop: call('stop'),
-    mute: call('mute'),
-    pause: call('pause'),
-    resume: call('resume'),
-  };
+  return Object.fromEntries(PLAYER_METHODS.map((name) => [name, call(name)])) as unknown as PlayerContext;
 }
 
 /**
@@ -96,11 +142,5 @@ export function componentPusherContext(): PusherContext {
     const method = forward(create, name, 'LivePusherContext');
     return (option?: object) => method(option as ContextCallOption);
   };
-  return {
-    start: call('start'),
-    stop: call('stop'),
-    pause: call('pause'),
-    resume: call('resume'),
-    switchCamera: call('switchCamera'),
-  };
+  return Object.fromEntries(PUSHER_METHODS.map((name) => [name, call(name)])) as unknown as PusherContext;
 }

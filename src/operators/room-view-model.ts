@@ -9,13 +9,23 @@ import {
   type RoomState,
 } from '../streams/model';
 import { PersistentMap } from '../streams/persistent-map';
+import {
+  DEFAULT_PLAYER_SETTINGS,
+  DEFAULT_PUSHER_SETTINGS,
+  type PlayerSettings,
+  type PusherAttributes,
+  type PusherSettings,
+} from '../streams/media-attributes';
 import { deepEqual } from '../streams/selectors';
 import { playerElementId } from '../bindings/native/handlers';
 import { activeSpeaker, type ActiveSpeakerOptions } from './active-speaker';
 import { netQuality, type NetQuality, type NetQualityOptions } from './net-quality';
 
-/** One `<live-player>` of the page. */
-export interface PlayerView {
+/**
+ * One `<live-player>` of the page: its settings (`client.setPlayer`, bound as `object-fit="{{item.objectFit}}"`
+ * and so on) and what the room says of it.
+ */
+export interface PlayerView extends PlayerSettings {
   /** Stream id, for `data-stream-id` and `wx:key`. */
   readonly streamId: string;
   /** Element id for `id=` (and `createLivePlayerContext`). */
@@ -24,7 +34,7 @@ export interface PlayerView {
   readonly kind: 'main' | 'screen';
   /** Play URL for `src`. */
   readonly url: string;
-  /** Mute the player's audio (owner muted, or muted here). */
+  /** Mute the player's audio (owner muted, muted here, or `setPlayer(id, { muted: true })`). */
   readonly muted: boolean;
   /** Show a placeholder instead of video (owner disabled video, or not received). */
   readonly videoOff: boolean;
@@ -36,8 +46,8 @@ export interface PlayerView {
   readonly media: MediaState;
 }
 
-/** The page's `<live-pusher>`. */
-export interface PusherView {
+/** The page's `<live-pusher>`: its settings (`client.setPusher`, `switchCamera`) and the room's part. */
+export interface PusherView extends PusherSettings {
   /** Push URL, or '' when not publishing. */
   readonly url: string;
   readonly publishing: boolean;
@@ -114,24 +124,33 @@ function sameLevels(a: UserLevels, b: UserLevels): boolean {
   return a.volume === b.volume && a.quality === b.quality && a.speaking === b.speaking;
 }
 
-function playerOf(s: RemoteStream, levels: UserLevels): PlayerView {
+function playerOf(s: RemoteStream, levels: UserLevels, settings: PlayerSettings): PlayerView {
   const sub = s.subscription!;
   return {
+    ...settings,
     streamId: s.id,
     elementId: playerElementId(s.id),
     userId: s.userId,
     kind: s.kind,
     url: sub.url,
-    muted: s.audioMuted || sub.audioMuted || !sub.audio,
+    muted: settings.muted || s.audioMuted || sub.audioMuted || !sub.audio,
     videoOff: s.videoMuted || sub.videoMuted || !sub.video || !s.hasVideo,
     media: mediaStateOf(s),
     ...levels,
   };
 }
 
-function pusherOf(room: RoomState, me: string, levels: UserLevels): PusherView {
+/** The settings part of the pusher's attributes. */
+function settingsOf(attributes: PusherAttributes): PusherSettings {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the room's part is computed from the room
+  const { url, enableMic, enableCamera, ...settings } = attributes;
+  return settings;
+}
+
+function pusherOf(room: RoomState, me: string, levels: UserLevels, settings: PusherSettings): PusherView {
   const main = me ? room.self?.publications[`${me}:main`] : undefined;
   return {
+    ...settings,
     url: main?.url ?? '',
     publishing: !!main,
     enableMic: !!main && main.stream.hasAudio && !main.stream.audioMuted,
@@ -155,7 +174,8 @@ function pusherOf(room: RoomState, me: string, levels: UserLevels): PusherView {
  * ```
  */
 export function roomViewModel(
-  client: Pick<RtcClient, 'room$' | 'volume$' | 'netStatus$'>,
+  client: Pick<RtcClient, 'room$' | 'volume$' | 'netStatus$'> &
+    Partial<Pick<RtcClient, 'pusher$' | 'playerSettings$'>>,
   options: RoomViewModelOptions = {},
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<RoomViewModel> {
@@ -166,6 +186,11 @@ export function roomViewModel(
     let volume = PersistentMap.empty<number>();
     let speaking: ReadonlySet<string> = new Set();
     let quality = PersistentMap.empty<NetQuality>();
+    let pusherSettings: PusherSettings = DEFAULT_PUSHER_SETTINGS;
+    let playerSettings = PersistentMap.empty<PlayerSettings>();
+    /** Settings changed since the last build: rebuild the pusher / the players. */
+    let pusherSettingsChanged = false;
+    let playerSettingsChanged = false;
     let vm: RoomViewModel | null = null;
     let sent: RoomViewModel | null = null;
     /** Where each user's players are in `vm.players`. */
@@ -183,18 +208,22 @@ export function roomViewModel(
       room = next;
       const me = next.self?.userId ?? '';
       let players = vm?.players ?? [];
-      if (!previous || previous.streams !== next.streams) {
+      if (!previous || previous.streams !== next.streams || playerSettingsChanged) {
         const subscribed = [...next.streams.values()].filter((s) => s.subscription).sort(byId);
         slots = new Map();
         players = subscribed.map((s, i) => {
           const at = slots.get(s.userId);
           if (at) at.push(i);
           else slots.set(s.userId, [i]);
-          return playerOf(s, levelsOf(s.userId));
+          return playerOf(s, levelsOf(s.userId), playerSettings.get(s.id) ?? DEFAULT_PLAYER_SETTINGS);
         });
       }
       const pusher =
-        vm && previous && previous.self === next.self ? vm.pusher : pusherOf(next, me, levelsOf(me));
+        vm && previous && previous.self === next.self && !pusherSettingsChanged
+          ? vm.pusher
+          : pusherOf(next, me, levelsOf(me), pusherSettings);
+      pusherSettingsChanged = false;
+      playerSettingsChanged = false;
       const built: RoomViewModel = {
         roomId: next.roomId ?? '',
         userId: me,
@@ -273,6 +302,35 @@ export function roomViewModel(
         error: fail,
       }),
     );
+    if (client.pusher$) {
+      subscriptions.add(
+        client.pusher$.subscribe({
+          next: (attributes) => {
+            const next = settingsOf(attributes);
+            if (deepEqual(next, pusherSettings)) return;
+            pusherSettings = next;
+            pusherSettingsChanged = true;
+            if (room) build(room);
+            emit();
+          },
+          error: fail,
+        }),
+      );
+    }
+    if (client.playerSettings$) {
+      subscriptions.add(
+        client.playerSettings$.subscribe({
+          next: (settings) => {
+            if (settings === playerSettings) return;
+            playerSettings = settings;
+            playerSettingsChanged = true;
+            if (room) build(room);
+            emit();
+          },
+          error: fail,
+        }),
+      );
+    }
     subscriptions.add(
       client.room$.subscribe({
         next: (next) => {

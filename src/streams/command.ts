@@ -6,6 +6,12 @@ import type { Observable } from 'rxjs';
 import type { Peer, Publication, Role, StreamDescriptor, StreamKind, Subscription } from './model';
 import type { RoomEvent } from './room-event';
 import type { NativeEvent } from '../bindings/native/decode';
+import type { PlayerSettings, PusherSettings } from './media-attributes';
+
+/** A change of `<live-pusher>` or one `<live-player>`'s settings, as a driver receives it. */
+export type MediaChange =
+  | { readonly target: 'pusher'; readonly changes: Partial<PusherSettings> }
+  | { readonly target: 'player'; readonly streamId: string; readonly changes: Partial<PlayerSettings> };
 
 /** A stats report (Volcengine's report* calls), sent to the backend for monitoring. */
 export type StatsReport =
@@ -169,6 +175,19 @@ export interface Driver {
    * runs in `<live-pusher>`; Agora and Volcengine want them reported). Optional.
    */
   handleNative?(event: NativeEvent): void;
+  /**
+   * The pusher and player settings this backend lets a page change (`client.setPusher`/`setPlayer`
+   * answer `UNSUPPORTED` for the others). Absent: all of them (the page binds the components).
+   */
+  readonly mediaSettings?: {
+    readonly pusher: ReadonlySet<keyof PusherSettings>;
+    readonly player: ReadonlySet<keyof PlayerSettings>;
+  };
+  /**
+   * Hands a settings change to a backend that renders the components itself (trtc-wx's
+   * `setPusherAttributes`/`setPlayerAttributes`). Throws an RtcError to refuse it. Optional.
+   */
+  applyMedia?(change: MediaChange): void;
   /** Releases everything: sockets closed, timers cleared, pending commands fail with DESTROYED. */
   destroy(): void;
 }

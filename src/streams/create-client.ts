@@ -40,7 +40,10 @@ export interface ClientOptions {
   readonly driver?: Driver;
   /** Scheduler for every timer. Default `asyncScheduler`; pass a TestScheduler in tests. */
   readonly scheduler?: SchedulerLike;
-  /** Ms to wait for each answer from the server. Default 10,000. */
+  /**
+   * Ms to wait for each answer from the server, and for a join in flight when a command is issued
+   * during it. Default 10,000.
+   */
   readonly requestTimeout?: number;
   /**
    * How lost connections are retried (built-in driver): reconnect options, or `false` for none.
@@ -99,8 +102,10 @@ export function createClient(options: ClientOptions): RtcClient {
   }
   const { client, dispatch, contexts, background } = openRoomClient({
     driver,
+    scheduler,
     ...(platform ? { platform } : {}),
     ...(options.renewToken ? { renewToken: options.renewToken } : {}),
+    ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
   });
   if (options.mediaRecovery !== false) {
     background.add(

@@ -6,9 +6,11 @@
  * the component uses for setData coalescing, the speaker hold and the quality hysteresis), so the
  * tests never sleep. j-component delivers element events in a microtask, hence `settle()`.
  */
+import { PLAYER_SETTING_NAMES, attributeName } from '../../src/streams/media-attributes';
 import { playerElementId, registerClient, type RoomEvent, type RtcClient } from '../../src';
 import { joined, stream, subscription } from '../support/room-fixtures';
 import {
+  attributesOf,
   componentPath,
   componentScope,
   loadComponent,
@@ -54,6 +56,72 @@ const render = (props: Record<string, unknown>) => scope.render(id, props);
 const register = (client: RtcClient, name?: string) => scope.register(client, name);
 
 describe('rx-player', () => {
+  it("binds every <live-player> attribute from the stream's settings; setPlayer sends only what changed", async () => {
+    const { client } = roomWithBob();
+    register(client);
+    const comp = render({ streamId: BOB });
+    const calls = recordSetData(comp.instance);
+    comp.attach(parent());
+    await settle(100);
+    expect(comp.data).toMatchObject({
+      mode: 'RTC',
+      autoplay: true,
+      muted: false,
+      objectFit: 'fillCrop',
+      minCache: 0.2,
+      maxCache: 0.8,
+      soundMode: 'speaker',
+      autoPauseIfNavigate: true,
+      autoPauseIfOpenNative: true,
+      pictureInPictureMode: [],
+    });
+    expect(Object.keys(attributesOf(playerOf(comp)))).toEqual(
+      expect.arrayContaining(PLAYER_SETTING_NAMES.map(attributeName)),
+    );
+    expect(attributesOf(playerOf(comp))).toMatchObject({
+      'object-fit': 'fillCrop',
+      'sound-mode': 'speaker',
+      'auto-pause-if-navigate': true,
+      'min-cache': 0.2,
+    });
+
+    const before = calls.length;
+    client.setPlayer(BOB, { objectFit: 'contain', soundMode: 'ear', muted: true }).subscribe();
+    // Another stream's settings are not this player's business.
+    client.setPlayer('carol:main', { objectFit: 'contain' }).subscribe();
+    await settle(100);
+    expect(comp.data).toMatchObject({ objectFit: 'contain', soundMode: 'ear', muted: true });
+    expect(
+      calls
+        .slice(before)
+        .flatMap((c) => Object.keys(c))
+        .sort(),
+    ).toEqual(['muted', 'objectFit', 'soundMode']);
+    expect(attributesOf(playerOf(comp))).toMatchObject({
+      'object-fit': 'contain',
+      'sound-mode': 'ear',
+      muted: true,
+    });
+  });
+
+  it('feeds picture-in-picture enter and leave with its stream id', async () => {
+    const { client } = roomWithBob();
+    register(client);
+    const media: unknown[] = [];
+    client.mediaEvents$.subscribe((e) => media.push(e));
+    const comp = render({ streamId: BOB });
+    comp.attach(parent());
+    await settle(100);
+    const player = playerOf(comp);
+    player.dispatchEvent('enterpictureinpicture', {});
+    player.dispatchEvent('leavepictureinpicture', {});
+    await settle(100);
+    expect(media).toEqual([
+      { type: 'player-picture-in-picture', streamId: BOB, active: true },
+      { type: 'player-picture-in-picture', streamId: BOB, active: false },
+    ]);
+  });
+
   it('plays the stream of the client registered under its `client` name, once there is one', async () => {
     const comp = render({ streamId: BOB, client: 'room-a' });
     comp.attach(parent());

@@ -6,7 +6,9 @@
  */
 import { type Publication, type RtcClient } from '../../src';
 import { joined, stream } from '../support/room-fixtures';
+import { PUSHER_SETTING_NAMES, attributeName } from '../../src/streams/media-attributes';
 import {
+  attributesOf,
   componentPath,
   componentScope,
   loadComponent,
@@ -85,6 +87,85 @@ describe('rx-pusher', () => {
     await settle(100);
     expect(comp.data).toMatchObject({ publishing: false, url: '' });
     expect(comp.querySelector('#rx-pusher')).toBeUndefined();
+  });
+
+  it('binds every <live-pusher> attribute from client.pusher$; setPusher and switchCamera send only what changed', async () => {
+    const { client } = publishing();
+    register(client);
+    const comp = render();
+    const calls = recordSetData(comp.instance);
+    comp.attach(parent());
+    await settle(100);
+    expect(comp.data).toMatchObject({
+      mode: 'RTC',
+      autopush: true,
+      beauty: 0,
+      devicePosition: 'front',
+      aspect: '3:4',
+      minBitrate: 200,
+      maxBitrate: 1000,
+      localMirror: 'auto',
+      pictureInPictureMode: [],
+    });
+    // Every setting is bound, under its WXML name.
+    expect(Object.keys(attributesOf(pusherOf(comp)))).toEqual(
+      expect.arrayContaining(PUSHER_SETTING_NAMES.map(attributeName)),
+    );
+    expect(attributesOf(pusherOf(comp))).toMatchObject({
+      beauty: 0,
+      'device-position': 'front',
+      'min-bitrate': 200,
+      'local-mirror': 'auto',
+      'audio-reverb-type': 0,
+      fps: 15,
+      'enable-mic': true,
+    });
+
+    const before = calls.length;
+    client.setPusher({ beauty: 6, filter: 'cool', remoteMirror: true }).subscribe();
+    client.switchCamera().subscribe();
+    await settle(100);
+    expect(comp.data).toMatchObject({
+      beauty: 6,
+      filter: 'cool',
+      remoteMirror: true,
+      devicePosition: 'back',
+    });
+    const sent = calls.slice(before);
+    expect(sent.flatMap((c) => Object.keys(c)).sort()).toEqual([
+      'beauty',
+      'devicePosition',
+      'filter',
+      'remoteMirror',
+    ]);
+    expect(attributesOf(pusherOf(comp))).toMatchObject({
+      beauty: 6,
+      filter: 'cool',
+      'remote-mirror': true,
+      'device-position': 'back',
+    });
+  });
+
+  it('feeds picture-in-picture enter and leave to client.mediaEvents$ and hands them on', async () => {
+    const { client } = publishing();
+    register(client);
+    const media: unknown[] = [];
+    client.mediaEvents$.subscribe((e) => media.push(e));
+    const comp = render();
+    const toPage: string[] = [];
+    for (const name of ['enterpictureinpicture', 'leavepictureinpicture'])
+      onTriggered(comp, name, () => toPage.push(name));
+    comp.attach(parent());
+    await settle(100);
+    const pusher = pusherOf(comp);
+    pusher.dispatchEvent('enterpictureinpicture', {});
+    pusher.dispatchEvent('leavepictureinpicture', {});
+    await settle(100);
+    expect(media).toEqual([
+      { type: 'pusher-picture-in-picture', active: true },
+      { type: 'pusher-picture-in-picture', active: false },
+    ]);
+    expect(toPage).toEqual(['enterpictureinpicture', 'leavepictureinpicture']);
   });
 
   it('feeds every native event to the client and hands the payload on to the page', async () => {

@@ -78,6 +78,37 @@ afterEach(async () => {
 });
 
 describe('rongcloud driver', () => {
+  it('media settings: the rc-livepusher / rc-liveplayer properties of seed 003, UNSUPPORTED beyond them', async () => {
+    t = setup();
+    const alice = await t.joined('alice');
+    // 推流组件 / 配置属性: beauty, whiteness, devicePosition, filter …
+    expect(await result(alice.client.setPusher({ beauty: 3, whiteness: 2, filter: 'pink' }))).toMatchObject({
+      beauty: 3,
+      whiteness: 2,
+      filter: 'pink',
+    });
+    expect((await result(alice.client.switchCamera())).devicePosition).toBe('back');
+    // Not among its properties: fps, voice changer, mode.
+    expect(await failure(alice.client.setPusher({ fps: 20 }))).toMatchObject({
+      code: 'UNSUPPORTED',
+      reason: 'rongcloud cannot set the pusher attribute fps',
+    });
+    // 拉流组件 / 配置属性: muted, objectFit, pictureInPictureMode …; sound-mode is setAudioOutputDevice.
+    expect(
+      await result(
+        alice.client.setPlayer('bob:main', {
+          muted: true,
+          objectFit: 'contain',
+          pictureInPictureMode: ['push'],
+          soundMode: 'ear',
+        }),
+      ),
+    ).toMatchObject({ muted: true, objectFit: 'contain', pictureInPictureMode: ['push'], soundMode: 'ear' });
+    expect(await failure(alice.client.setPlayer('bob:main', { minCache: 0.5 }))).toMatchObject({
+      code: 'UNSUPPORTED',
+    });
+  });
+
   it('room attributes: set with notification, read, delete, and present at join', async () => {
     t = setup();
     const a = await t.joined('alice');

@@ -116,6 +116,47 @@ describe('trtc driver', () => {
     expect(a.views[a.views.length - 1]?.url).toBe('');
   });
 
+  it('setPusher and switchCamera reach setPusherAttributes in its names (seed 004 pusherAttributes); the rest is UNSUPPORTED', async () => {
+    t = setup();
+    const a = t.client();
+    const last = () => a.views[a.views.length - 1]!;
+    // Before the join there is no SDK pusher yet: kept for the one the driver creates.
+    await result(a.client.setPusher({ beauty: 4, devicePosition: 'back' }));
+    await result(a.client.join({ token: 'sig-alice', roomId: ROOM, userId: 'alice' }));
+    expect(last()).toMatchObject({ beautyLevel: 4, frontCamera: 'back' });
+    await result(
+      a.client.setPusher({
+        whiteness: 2,
+        minBitrate: 300,
+        orientation: 'horizontal',
+        filter: 'pink',
+        zoom: true,
+      }),
+    );
+    expect(last()).toMatchObject({
+      whitenessLevel: 2,
+      minBitrate: 300,
+      videoOrientation: 'horizontal',
+      filter: 'pink',
+      enableZoom: true,
+    });
+    expect((await result(a.client.switchCamera())).devicePosition).toBe('front');
+    expect(last().frontCamera).toBe('front');
+    // Not in the seed's pusherAttributes: refused, and nothing reaches the SDK.
+    expect(await failure(a.client.setPusher({ fps: 20 }))).toMatchObject({
+      code: 'UNSUPPORTED',
+      reason: 'trtc cannot set the pusher attribute fps',
+    });
+    expect(await failure(a.client.setPusher({ mode: 'HD' }))).toMatchObject({ code: 'UNSUPPORTED' });
+    // Players: the seed's playerAttributes (objectFit …); `muted` is muteRemote's muteAudio there.
+    expect((await result(a.client.setPlayer('bob:main', { objectFit: 'contain' }))).objectFit).toBe(
+      'contain',
+    );
+    expect(await failure(a.client.setPlayer('bob:main', { muted: true }))).toMatchObject({
+      code: 'UNSUPPORTED',
+    });
+  });
+
   it('re-enters the room when the pusher reports 1021 (network changed), paced by the policy', async () => {
     t = setup();
     const a = await t.joined('alice', { reconnect: { policy: delaysReconnectPolicy([500]) } });

@@ -7,6 +7,7 @@
  * - network and app listeners are kept as registered, and `off*` removes the same function.
  */
 import WebSocket from 'ws';
+import { FakeLivePlayerContext, FakeLivePusherContext } from './fake-live-context';
 
 type Listener<T> = (value: T) => void;
 /**
@@ -23,6 +24,12 @@ export class FakeWx {
   readonly showListeners: Listener<WechatMiniprogram.LaunchOptionsApp>[] = [];
   readonly hideListeners: Listener<HideResult>[] = [];
   static readonly MAX_SOCKETS = 5;
+
+  /**
+   * @param hosts where sockets to a URL really go, like a hosts file (a page's `wss://rtc.example.com`
+   *   reaching the test's server on 127.0.0.1); `created` still records the URL the page asked for.
+   */
+  constructor(private readonly hosts: Readonly<Record<string, string>> = {}) {}
 
   connectSocket = (option: WechatMiniprogram.ConnectSocketOption): WechatMiniprogram.SocketTask => {
     const record = { url: option.url, closeArgs: [] as unknown[] };
@@ -41,7 +48,7 @@ export class FakeWx {
       fire(listeners.error, { errMsg });
       fire(listeners.close, { code: 1006, reason: errMsg });
     } else {
-      ws = new WebSocket(option.url);
+      ws = new WebSocket(this.hosts[option.url] ?? option.url);
       this.open.add(ws);
       ws.on('open', () => {
         option.success?.({ errMsg: 'connectSocket:ok' });
@@ -85,10 +92,26 @@ export class FakeWx {
   offAppShow = (l?: unknown) => remove(this.showListeners, l);
   onAppHide = (l: Listener<HideResult>) => void this.hideListeners.push(l);
   offAppHide = (l?: unknown) => remove(this.hideListeners, l);
-  createLivePusherContext = () =>
-    ({ start() {}, stop() {} }) as unknown as WechatMiniprogram.LivePusherContext;
-  createLivePlayerContext = () =>
-    ({ play() {}, stop() {} }) as unknown as WechatMiniprogram.LivePlayerContext;
+  /** The images `wx.previewImage` was asked to show, one list per call. */
+  readonly previews: string[][] = [];
+  /** `wx.previewImage({ urls, current?, success?, fail?, complete? })` (miniprogram-api-typings). */
+  previewImage = (option: WechatMiniprogram.PreviewImageOption): void => {
+    this.previews.push([...option.urls]);
+    const result = { errMsg: 'previewImage:ok' };
+    option.success?.(result);
+    option.complete?.(result);
+  };
+
+  /** The page's one `<live-pusher>` context (WeChat has one pusher per page, PLATFORM.md §3). */
+  readonly pusherContext = new FakeLivePusherContext();
+  /** `<live-player>` contexts by element id, created on first ask. */
+  readonly playerContexts = new Map<string, FakeLivePlayerContext>();
+  createLivePusherContext = () => this.pusherContext as unknown as WechatMiniprogram.LivePusherContext;
+  createLivePlayerContext = (id: string) => {
+    let context = this.playerContexts.get(id);
+    if (!context) this.playerContexts.set(id, (context = new FakeLivePlayerContext(id)));
+    return context as unknown as WechatMiniprogram.LivePlayerContext;
+  };
 
   /** The phone lost or got back its network. */
   setNetwork(isConnected: boolean): void {

@@ -15,6 +15,7 @@ import { concat, defer, last, map, Observable, of, Subscription as RxSubscriptio
 import { distinctUntilChanged, filter, pairwise, shareReplay, startWith } from 'rxjs';
 import { RtcError, type RtcErrorCode } from '../../errors';
 import type { Driver } from '../../streams/command';
+import type { PlayerSettings, PusherSettings } from '../../streams/media-attributes';
 import type { Peer, StreamDescriptor, StreamKind } from '../../streams/model';
 import { selectStream } from '../../streams/selectors';
 import {
@@ -475,7 +476,7 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       defer(() => call(() => roomOf(session).sendMessage(c.name, c.content)).pipe(map(() => undefined))),
   };
 
-  return createVendorDriver(
+  const driver = createVendorDriver(
     {
       name: 'rongcloud',
       features: ['small-stream', 'resume'],
@@ -680,6 +681,9 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
     },
     withConnection(options),
   );
+  // The page binds rxroom's state on its components; what it may change is what the seed's
+  // rc-livepusher / rc-liveplayer take as properties.
+  return { ...driver, mediaSettings: RONGCLOUD_MEDIA_SETTINGS };
 
   /** Reports the IM connection's drops and returns while in the room (the plugin resumes itself). */
   function watchConnection(session: VendorSession): RxSubscription {
@@ -711,6 +715,46 @@ export function rongcloudDriver<S extends RongCloudRemoteStreamLike>(
       });
   }
 }
+
+/**
+ * The properties of `rc-livepusher` and `rc-liveplayer` (seed 003, "推流组件 / 配置属性" and
+ * "拉流组件 / 配置属性"), as rxroom settings; `style` and the player's `id` are the page's.
+ */
+const RONGCLOUD_MEDIA_SETTINGS: NonNullable<Driver['mediaSettings']> = {
+  pusher: new Set<keyof PusherSettings>([
+    'minBitrate',
+    'maxBitrate',
+    'audioVolumeType',
+    'beauty',
+    'whiteness',
+    'autoFocus',
+    'orientation',
+    'aspect',
+    'waitingImage',
+    'zoom',
+    'remoteMirror',
+    'localMirror',
+    'audioReverbType',
+    'enableAgc',
+    'enableAns',
+    'videoWidth',
+    'videoHeight',
+    'beautyStyle',
+    'filter',
+    'devicePosition',
+  ]),
+  player: new Set<keyof PlayerSettings>([
+    'muted',
+    'objectFit',
+    'orientation',
+    'autoPauseIfNavigate',
+    'autoPauseIfOpenNative',
+    'pictureInPictureMode',
+    'referrerPolicy',
+    // RCRTCRoom.setAudioOutputDevice (设备管理 / 切换音频播放设备): speaker or earpiece.
+    'soundMode',
+  ]),
+};
 
 /** Waits for the IM connection before a rejoin, unless the app gave its own `online$`. */
 function withConnection<S extends RongCloudRemoteStreamLike>(

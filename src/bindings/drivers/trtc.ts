@@ -19,6 +19,7 @@
 import { BehaviorSubject, distinctUntilChanged, Observable, of, throwError } from 'rxjs';
 import { RtcError, type RtcErrorCode } from '../../errors';
 import type { Driver } from '../../streams/command';
+import type { PlayerSettings, PusherSettings } from '../../streams/media-attributes';
 import type { StreamDescriptor, StreamKind, Subscription } from '../../streams/model';
 import { selectStream } from '../../streams/selectors';
 import { pusherErrorInfo, pusherStateInfo } from '../native/codes';
@@ -253,6 +254,55 @@ const PUSHER_VIEW_KEYS = [
   'filter',
 ] as const;
 
+/**
+ * rxroom's pusher settings and the `pusherAttributes` of trtc-wx that set them (seed 004,
+ * "pusherAttributes 说明"); the others answer UNSUPPORTED. `mode` stays the driver's (the room
+ * protocol needs RTC) and the camera/mic follow muteLocal.
+ */
+const PUSHER_SETTINGS_TO_TRTC: { readonly [K in keyof PusherSettings]?: string } = {
+  enableAgc: 'enableAgc',
+  enableAns: 'enableAns',
+  minBitrate: 'minBitrate',
+  maxBitrate: 'maxBitrate',
+  devicePosition: 'frontCamera',
+  zoom: 'enableZoom',
+  videoWidth: 'videoWidth',
+  videoHeight: 'videoHeight',
+  beauty: 'beautyLevel',
+  whiteness: 'whitenessLevel',
+  orientation: 'videoOrientation',
+  remoteMirror: 'enableRemoteMirror',
+  localMirror: 'localMirror',
+  audioQuality: 'audioQuality',
+  audioVolumeType: 'audioVolumeType',
+  audioReverbType: 'audioReverbType',
+  beautyStyle: 'beautyStyle',
+  filter: 'filter',
+};
+
+/**
+ * rxroom's player settings and trtc-wx's `playerAttributes` (seed 004, "playerAttributes 说明");
+ * its `muteAudio`/`muteVideo` are what subscribe and muteRemote set, so `muted` is not among them.
+ */
+const PLAYER_SETTINGS_TO_TRTC: { readonly [K in keyof PlayerSettings]?: string } = {
+  autoplay: 'autoplay',
+  orientation: 'orientation',
+  objectFit: 'objectFit',
+  minCache: 'minCache',
+  maxCache: 'maxCache',
+  soundMode: 'soundMode',
+  autoPauseIfNavigate: 'autoPauseIfNavigate',
+  autoPauseIfOpenNative: 'autoPauseIfOpenNative',
+};
+
+/** A settings change in trtc-wx's names. */
+function toTrtc(
+  names: Readonly<Record<string, string | undefined>>,
+  changes: object,
+): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(changes).map(([k, v]) => [names[k]!, v]));
+}
+
 /** Attributes the driver owns: the page's own `pusher` option cannot override them. */
 const OWNED = { autopush: true, enableCamera: false, enableMic: false } as const;
 
@@ -310,6 +360,8 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
   let mustEnter = true;
   /** The userSig of the URL the pusher holds: a newer one needs a new URL. */
   let enteredWith: string | null = null;
+  /** Pusher settings changed through `setPusher`, in trtc-wx's names, for every pusher it creates. */
+  let pendingPusher: Record<string, unknown> = {};
 
   const pusherView = (): TrtcPusherView => {
     const attributes = trtc.getPusherInstance() ? trtc.getPusherAttributes() : {};
@@ -578,7 +630,7 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
           if (!mustEnter && enteredWith !== session.token) exit();
           if (mustEnter) {
             const { join } = session;
-            trtc.createPusher({ ...options.pusher, ...OWNED });
+            trtc.createPusher({ ...options.pusher, ...pendingPusher, ...OWNED });
             const numeric =
               options.roomIdType !== 'string' &&
               /^\d{1,10}$/.test(join.roomId) &&
@@ -664,6 +716,26 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
 
   return {
     ...driver,
+    mediaSettings: {
+      pusher: new Set(Object.keys(PUSHER_SETTINGS_TO_TRTC) as (keyof PusherSettings)[]),
+      player: new Set(Object.keys(PLAYER_SETTINGS_TO_TRTC) as (keyof PlayerSettings)[]),
+    },
+    applyMedia(change) {
+      if (change.target === 'pusher') {
+        const attributes = toTrtc(PUSHER_SETTINGS_TO_TRTC, change.changes);
+        pendingPusher = { ...pendingPusher, ...attributes };
+        if (trtc.getPusherInstance()) {
+          trtc.setPusherAttributes(attributes);
+          showPusher();
+        }
+        return;
+      }
+      // The SDK knows a player once the remote user published; the page binds rxroom's players.
+      const id = sdkStreamId(change.streamId);
+      if (trtc.getPlayerList().some((p) => p.streamID === id)) {
+        trtc.setPlayerAttributes(id, toTrtc(PLAYER_SETTINGS_TO_TRTC, change.changes));
+      }
+    },
     pusher$: pusher.pipe(distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b))),
   };
 }

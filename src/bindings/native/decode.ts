@@ -52,7 +52,9 @@ export type NativeBinding =
   | 'bgmstart'
   | 'bgmprogress'
   | 'bgmcomplete'
-  | 'fullscreenchange';
+  | 'fullscreenchange'
+  | 'enterpictureinpicture'
+  | 'leavepictureinpicture';
 
 /**
  * What every event decoded from a code table carries. The English sentence for the code is not
@@ -297,6 +299,34 @@ export interface MalformedNativeEvent {
 }
 
 /**
+ * `<live-pusher bindenterpictureinpicture>` / `bindleavepictureinpicture` (base library 2.25.0).
+ *
+ * @example
+ * ```ts
+ * const e: PusherPictureInPictureEvent = { type: 'pusher-picture-in-picture', active: true }
+ * ```
+ */
+export interface PusherPictureInPictureEvent {
+  readonly type: 'pusher-picture-in-picture';
+  /** True on enter, false on leave. */
+  readonly active: boolean;
+}
+
+/**
+ * `<live-player bindenterpictureinpicture>` / `bindleavepictureinpicture` (base library 2.11.0).
+ *
+ * @example
+ * ```ts
+ * const e: PlayerPictureInPictureEvent = { type: 'player-picture-in-picture', streamId: 'bob:main', active: false }
+ * ```
+ */
+export interface PlayerPictureInPictureEvent {
+  readonly type: 'player-picture-in-picture';
+  readonly streamId: string;
+  readonly active: boolean;
+}
+
+/**
  * Everything the pusher and player bindings can report. Narrow it on `type`.
  *
  * @example
@@ -319,6 +349,8 @@ export type NativeEvent =
   | PlayerNetEvent
   | PlayerVolumeEvent
   | PlayerFullscreenEvent
+  | PusherPictureInPictureEvent
+  | PlayerPictureInPictureEvent
   | UnknownCodeEvent
   | MalformedNativeEvent;
 
@@ -769,4 +801,39 @@ export function decodePlayerFullscreenChange(event: unknown): NativeEvent {
       ...((direction === 'vertical' || direction === 'horizontal') && { direction }),
     };
   });
+}
+
+/**
+ * Decodes `<live-pusher bindenterpictureinpicture>` (`active: true`) or
+ * `bindleavepictureinpicture` (`active: false`); WeChat documents no detail.
+ *
+ * @example
+ * ```ts
+ * decodePusherPictureInPicture(true)({}) // { type: 'pusher-picture-in-picture', active: true }
+ * ```
+ */
+export function decodePusherPictureInPicture(active: boolean): (event: unknown) => NativeEvent {
+  return () => ({ type: 'pusher-picture-in-picture', active });
+}
+
+/**
+ * Decodes `<live-player bindenterpictureinpicture>` / `bindleavepictureinpicture`; the stream comes
+ * from the element as for every player event ({@link streamIdOf}).
+ *
+ * @example
+ * ```ts
+ * decodePlayerPictureInPicture(false)({ currentTarget: { id: 'bob:main' } })
+ * // { type: 'player-picture-in-picture', streamId: 'bob:main', active: false }
+ * ```
+ */
+export function decodePlayerPictureInPicture(active: boolean): (event: unknown) => NativeEvent {
+  const binding: NativeBinding = active ? 'enterpictureinpicture' : 'leavepictureinpicture';
+  return (event) =>
+    guarded('player', binding, () => {
+      const streamId = streamIdOf(event);
+      if (streamId === undefined) {
+        return malformed('player', binding, 'the event names no stream (dataset or id)');
+      }
+      return { type: 'player-picture-in-picture', streamId, active };
+    });
 }

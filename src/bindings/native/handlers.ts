@@ -3,6 +3,7 @@ import {
   decodePlayerAudioVolume,
   decodePlayerFullscreenChange,
   decodePlayerNetStatus,
+  decodePlayerPictureInPicture,
   decodePlayerStateChange,
   decodePusherAudioVolume,
   decodePusherBgmComplete,
@@ -10,6 +11,7 @@ import {
   decodePusherBgmStart,
   decodePusherError,
   decodePusherNetStatus,
+  decodePusherPictureInPicture,
   decodePusherStateChange,
 } from './decode';
 
@@ -32,6 +34,12 @@ export interface NativeHandlers {
   onPlayerNetStatus(e: unknown): void;
   onPlayerAudioVolume(e: unknown): void;
   onPlayerFullscreenChange(e: unknown): void;
+  /** `bindenterpictureinpicture` / `bindleavepictureinpicture` of the `<live-pusher>`. */
+  onPusherEnterPictureInPicture(e: unknown): void;
+  onPusherLeavePictureInPicture(e: unknown): void;
+  /** The same of a `<live-player>` (its stream from `data-stream-id` or the id). */
+  onPlayerEnterPictureInPicture(e: unknown): void;
+  onPlayerLeavePictureInPicture(e: unknown): void;
 }
 
 /**
@@ -71,6 +79,10 @@ export function nativeHandlers(
     onPlayerNetStatus: feed(decodePlayerNetStatus),
     onPlayerAudioVolume: feed(decodePlayerAudioVolume),
     onPlayerFullscreenChange: feed(decodePlayerFullscreenChange),
+    onPusherEnterPictureInPicture: feed(decodePusherPictureInPicture(true)),
+    onPusherLeavePictureInPicture: feed(decodePusherPictureInPicture(false)),
+    onPlayerEnterPictureInPicture: feed(decodePlayerPictureInPicture(true)),
+    onPlayerLeavePictureInPicture: feed(decodePlayerPictureInPicture(false)),
   };
 }
 

@@ -50,6 +50,8 @@ export {
   decodePlayerNetStatus,
   decodePlayerAudioVolume,
   decodePlayerFullscreenChange,
+  decodePusherPictureInPicture,
+  decodePlayerPictureInPicture,
 } from './decode';
 export type {
   NativeEvent,
@@ -69,6 +71,8 @@ export type {
   PlayerNetEvent,
   PlayerVolumeEvent,
   PlayerFullscreenEvent,
+  PusherPictureInPictureEvent,
+  PlayerPictureInPictureEvent,
   UnknownCodeEvent,
   MalformedNativeEvent,
 } from './decode';

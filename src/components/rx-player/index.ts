@@ -1,18 +1,20 @@
 /**
  * `<rx-player stream-id="{{id}}"/>`: plays one remote stream of the page's client and reports
- * itself. It wraps `<live-player>`, takes the play URL and mute state from the client, shows the
+ * itself. It wraps `<live-player>`, takes the play URL and mute state from the client and every
+ * other attribute from the stream's player settings (`client.setPlayer(id, {...})`), shows the
  * stream owner's volume and net quality through its own `setData` (so those ticks never re-render
  * the page), feeds every native event to `client.dispatchNative` with the stream id of its
  * `stream-id` property, lends the client its `<live-player>` context for media recovery, and
  * drops all of it on `detached`. Native events are also re-emitted to the page with their
  * original `detail` (`bindstatechange`, `bindnetstatus`, `bindaudiovolumenotify`,
- * `bindfullscreenchange`).
+ * `bindfullscreenchange`, `bindenterpictureinpicture`, `bindleavepictureinpicture`).
  */
 import { asyncScheduler, of } from 'rxjs';
 import {
   decodePlayerAudioVolume,
   decodePlayerFullscreenChange,
   decodePlayerNetStatus,
+  decodePlayerPictureInPicture,
   decodePlayerStateChange,
   playerElementId,
   type NativeEvent,
@@ -68,13 +70,6 @@ Component({
     client: { type: String, value: 'default' },
     /** The remote stream to play (`user:main` or `user:screen`). */
     streamId: { type: String, value: '' },
-    /** `<live-player mode>`. */
-    mode: { type: String, value: 'RTC' },
-    objectFit: { type: String, value: 'fillCrop' },
-    /** Seconds; WeChat's values for RTC mode (PLATFORM.md §4). */
-    minCache: { type: Number, value: 0.2 },
-    maxCache: { type: Number, value: 0.8 },
-    soundMode: { type: String, value: 'speaker' },
     /** Volume is rounded to multiples of this before it is shown. */
     volumeStep: { type: Number, value: 10 },
     /** Show the volume bar and the net quality badge. */
@@ -114,6 +109,12 @@ Component({
     },
     onFullscreenChange(e: unknown) {
       feed(this, 'fullscreenchange', decodePlayerFullscreenChange, e);
+    },
+    onEnterPictureInPicture(e: unknown) {
+      feed(this, 'enterpictureinpicture', decodePlayerPictureInPicture(true), e);
+    },
+    onLeavePictureInPicture(e: unknown) {
+      feed(this, 'leavepictureinpicture', decodePlayerPictureInPicture(false), e);
     },
   },
 });

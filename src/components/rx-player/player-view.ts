@@ -10,19 +10,24 @@ import {
   type MediaState,
   type NetQuality,
   type PlayerContext,
+  type PlayerSettings,
   type RemoteStream,
   type RtcClient,
+  DEFAULT_PLAYER_SETTINGS,
 } from '../../index';
 import { userLevels, type UserLevelsOptions } from '../shared/levels';
 
-/** The data of `rx-player` (its template reads these). */
-export interface PlayerData {
+/**
+ * The data of `rx-player` (its template reads these): the stream's player settings
+ * (`client.setPlayer`), what the room says of the stream, and its owner's levels.
+ */
+export interface PlayerData extends PlayerSettings {
   /** `id` of the inner `<live-player>`. */
   readonly elementId: string;
   /** Play URL; '' while the stream is not subscribed (the `<live-player>` is then not rendered). */
   readonly url: string;
   readonly userId: string;
-  /** Audio muted by its owner, by this client, or not subscribed. */
+  /** Audio muted by its owner, by this client (muteRemote or setPlayer), or not subscribed. */
   readonly muted: boolean;
   /** No video to show: owner disabled it, not received, or the stream has none. */
   readonly videoOff: boolean;
@@ -53,6 +58,7 @@ export function ownerOfStreamId(streamId: string): string {
  */
 export function emptyPlayer(streamId: string): PlayerData {
   return {
+    ...DEFAULT_PLAYER_SETTINGS,
     elementId: playerElementId(streamId),
     url: '',
     userId: ownerOfStreamId(streamId),
@@ -78,7 +84,10 @@ function streamData(streamId: string, stream: RemoteStream | null) {
 }
 
 /** What {@link playerView} needs of the client. */
-export type PlayerViewClient = Pick<RtcClient, 'select' | 'volume$' | 'netStatus$' | 'registerPlayerContext'>;
+export type PlayerViewClient = Pick<
+  RtcClient,
+  'select' | 'volume$' | 'netStatus$' | 'registerPlayerContext' | 'playerSettings$'
+>;
 
 /**
  * The data of `rx-player` for `streamId` of `client`. While subscribed, `context` is registered as the
@@ -102,13 +111,22 @@ export function playerView(
   const data$ = combineLatest({
     stream: client.select((s) => s.streams.get(streamId) ?? null),
     levels: userLevels(client, userId, options, scheduler),
+    settings: client.playerSettings$.pipe(
+      map((all) => all.get(streamId) ?? DEFAULT_PLAYER_SETTINGS),
+      distinctUntilChanged(),
+    ),
   }).pipe(
-    map(({ stream, levels }): PlayerData => ({
-      ...emptyPlayer(streamId),
-      userId: stream?.userId ?? userId,
-      ...streamData(streamId, stream),
-      ...levels,
-    })),
+    map(({ stream, levels, settings }): PlayerData => {
+      const room = streamData(streamId, stream);
+      return {
+        ...emptyPlayer(streamId),
+        ...settings,
+        userId: stream?.userId ?? userId,
+        ...room,
+        muted: settings.muted || room.muted,
+        ...levels,
+      };
+    }),
     distinctUntilChanged<PlayerData>(deepEqual),
   );
   return merge(registration$, data$);

@@ -1,7 +1,8 @@
 /**
  * `<rx-pusher/>`: publishes the camera and microphone of the page's client and reports itself. It
  * wraps `<live-pusher>`, takes the push URL and mute state from the client's publication (publish
- * with `client.publish()`, mute with `client.muteLocal()`), shows the local volume and net quality
+ * with `client.publish()`, mute with `client.muteLocal()`) and every other attribute from
+ * `client.pusher$` (change them with `client.setPusher({...})`, `client.switchCamera()`), shows the local volume and net quality
  * through its own `setData`, feeds every native event to `client.dispatchNative`, lends the client
  * its `<live-pusher>` context for media recovery, and drops all of it on `detached`. Native events
  * are also re-emitted to the page with their original `detail`.
@@ -14,6 +15,7 @@ import {
   decodePusherBgmStart,
   decodePusherError,
   decodePusherNetStatus,
+  decodePusherPictureInPicture,
   decodePusherStateChange,
   type NativeEvent,
 } from '../../index';
@@ -53,17 +55,6 @@ Component({
   properties: {
     /** Registry name of the client (`registerClient(client, name)`). */
     client: { type: String, value: 'default' },
-    /** `<live-pusher mode>`. */
-    mode: { type: String, value: 'RTC' },
-    devicePosition: { type: String, value: 'front' },
-    aspect: { type: String, value: '3:4' },
-    /** 0–9. */
-    beauty: { type: Number, value: 0 },
-    /** 0–9. */
-    whiteness: { type: Number, value: 0 },
-    minBitrate: { type: Number, value: 200 },
-    maxBitrate: { type: Number, value: 1000 },
-    audioQuality: { type: String, value: 'high' },
     /** Volume is rounded to multiples of this before it is shown. */
     volumeStep: { type: Number, value: 10 },
     /** Show the volume bar and the net quality badge. */
@@ -112,6 +103,12 @@ Component({
     },
     onBgmComplete(e: unknown) {
       feed(this, 'bgmcomplete', decodePusherBgmComplete, e);
+    },
+    onEnterPictureInPicture(e: unknown) {
+      feed(this, 'enterpictureinpicture', decodePusherPictureInPicture(true), e);
+    },
+    onLeavePictureInPicture(e: unknown) {
+      feed(this, 'leavepictureinpicture', decodePusherPictureInPicture(false), e);
     },
   },
 });

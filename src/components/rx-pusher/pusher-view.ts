@@ -16,12 +16,17 @@ import {
   type NetQuality,
   type Publication,
   type PusherContext,
+  type PusherSettings,
   type RtcClient,
+  DEFAULT_PUSHER_SETTINGS,
 } from '../../index';
 import { userLevels, type UserLevelsOptions } from '../shared/levels';
 
-/** The data of `rx-pusher` (its template reads these). */
-export interface PusherData {
+/**
+ * The data of `rx-pusher` (its template reads these): the client's pusher settings (`setPusher`,
+ * `switchCamera`), its publication and its levels.
+ */
+export interface PusherData extends PusherSettings {
   /** Push URL; '' while not publishing (the `<live-pusher>` is then not rendered). */
   readonly url: string;
   readonly publishing: boolean;
@@ -45,6 +50,7 @@ export interface PusherData {
  */
 export function emptyPusher(): PusherData {
   return {
+    ...DEFAULT_PUSHER_SETTINGS,
     url: '',
     publishing: false,
     enableMic: false,
@@ -70,7 +76,7 @@ function publicationData(publication: Publication | null) {
 /** What {@link pusherView} needs of the client. */
 export type PusherViewClient = Pick<
   RtcClient,
-  'select' | 'localStream$' | 'volume$' | 'netStatus$' | 'registerPusherContext'
+  'select' | 'localStream$' | 'volume$' | 'netStatus$' | 'registerPusherContext' | 'pusher$'
 >;
 
 /**
@@ -97,8 +103,10 @@ export function pusherView(
     publication: client.localStream$,
     userId: client.select((s) => s.self?.userId ?? ''),
     levels: levels$,
+    attributes: client.pusher$,
   }).pipe(
-    map(({ publication, userId, levels }): PusherData => ({
+    map(({ publication, userId, levels, attributes }): PusherData => ({
+      ...attributes,
       ...publicationData(publication),
       userId,
       ...levels,

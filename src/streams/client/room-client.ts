@@ -33,6 +33,7 @@ import { commandMethods } from './commands';
 import { contextRegistry, type MediaContexts } from './contexts';
 import { createDispatch } from './dispatch';
 import { renewOnExpiring } from '../../bindings/token-renewal';
+import { mediaMembers } from './media';
 import type { ClientInternals, RoomClientOptions, RtcClient, TokenExpiring } from './types';
 
 const internals = new WeakMap<RtcClient, () => ClientInternals>();
@@ -67,7 +68,6 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
   const contexts = contextRegistry(options.platform);
   const background = new RxSubscription();
   let destroyed = false;
-
   const driverSubscription: RxSubscription = driver.events$.subscribe({
     next: dispatch,
     error: (err: unknown) => dispatch({ type: 'error', error: asRtcError(err), source: 'driver' }),
@@ -84,11 +84,21 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
    */
   const slice = <T>(selector: (s: RoomState) => T): Observable<T> => select(selector, Object.is);
 
+  const localStream$ = select(selectLocalStream, Object.is);
+  const media = mediaMembers({
+    driver,
+    state$: state,
+    localStream$,
+    events$: events,
+    contexts,
+    destroyed: () => destroyed,
+  });
+
   const client: RtcClient = {
     room$: state.asObservable(),
     peers$: slice(selectPeers),
     remoteStreams$: slice(selectRemoteStreams),
-    localStream$: slice(selectLocalStream),
+    localStream$,
     connection$: select(selectConnection),
     attributes$: select(selectAttributes),
     events$: events.asObservable(),
@@ -134,7 +144,10 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       state: () => state.value,
       destroyed: () => destroyed,
       fetchToken: options.renewToken,
+      ...(options.requestTimeout !== undefined ? { requestTimeout: options.requestTimeout } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     }),
+    ...media.members,
     destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -143,6 +156,7 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       driver.destroy();
       driverSubscription.unsubscribe();
       dispatch({ type: 'left', reason: 'destroyed' });
+      media.complete();
       events.complete();
       state.complete();
       volume.complete();
@@ -158,7 +172,8 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
   }
   internals.set(client, () => ({
     destroyed,
-    observers: [state, events, volume, netStatus].filter((subject) => subject.observed).length,
+    observers:
+      [state, events, volume, netStatus].filter((subject) => subject.observed).length + media.observers(),
   }));
   return { client, dispatch, contexts, background };
 }

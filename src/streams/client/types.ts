@@ -2,10 +2,20 @@
  * The public shapes of a room client: what {@link createRoomClient} and `createClient` return and
  * what their methods take.
  */
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { RtcError } from '../../errors';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../../bindings/platform';
-import type { NativeEvent } from '../../bindings/native/decode';
+import type {
+  NativeEvent,
+  PlayerFullscreenEvent,
+  PlayerPictureInPictureEvent,
+  PusherBgmCompleteEvent,
+  PusherBgmProgressEvent,
+  PusherBgmStartEvent,
+  PusherPictureInPictureEvent,
+} from '../../bindings/native/decode';
+import type { PlayerControls, PusherControls } from '../../bindings/media-controls';
+import type { PlayerAttributes, PlayerSettings, PusherAttributes, PusherSettings } from '../media-attributes';
 import type { AttributeNotice, Driver, JoinResult, StatsReport, TokenRenewal } from '../command';
 import type {
   ConnectionState,
@@ -31,6 +41,13 @@ export interface RoomClientOptions {
    * registered its own (used by media recovery). Default: none.
    */
   readonly platform?: Platform;
+  /**
+   * How long a command issued while a join is in flight waits for that join (it then runs, or
+   * fails with the join's error). Default 10,000 ms.
+   */
+  readonly requestTimeout?: number;
+  /** Scheduler of that wait. Default `asyncScheduler`; pass a TestScheduler in tests. */
+  readonly scheduler?: SchedulerLike;
   /**
    * Where fresh tokens come from (your token service): the first value of each subscription is
    * used. When given, the client renews by itself on `token-expiring` (drivers that can renew), and
@@ -98,6 +115,15 @@ export interface MuteOptions {
   readonly audio?: boolean;
   readonly video?: boolean;
 }
+
+/** The native events `mediaEvents$` carries: BGM, fullscreen and picture-in-picture. */
+export type MediaEvent =
+  | PusherBgmStartEvent
+  | PusherBgmProgressEvent
+  | PusherBgmCompleteEvent
+  | PlayerFullscreenEvent
+  | PusherPictureInPictureEvent
+  | PlayerPictureInPictureEvent;
 
 /**
  * A room client. Methods return cold Observables: nothing happens until you subscribe; each emits
@@ -199,6 +225,36 @@ export interface RtcClient {
    * ```
    */
   renewToken(token: string): Observable<TokenRenewal>;
+
+  /**
+   * Everything a page binds on `<live-pusher>`: the settings (`setPusher`) with the push URL and
+   * mic/camera of this client's `main` publication. Replays the latest; emits only on change.
+   */
+  readonly pusher$: Observable<PusherAttributes>;
+  /** The player settings changed so far, by stream id (streams never changed are absent). */
+  readonly playerSettings$: Observable<PersistentMap<PlayerSettings>>;
+  /** Everything a page binds on the `<live-player>` of a stream; emits only on change. */
+  player$(streamId: string): Observable<PlayerAttributes>;
+  /**
+   * Changes `<live-pusher>` settings (no join needed). Checked against WeChat's documented values:
+   * a bad one fails with `INVALID_ARGUMENT` and nothing is changed; one the driver cannot set fails
+   * with `UNSUPPORTED`. Emits the new attributes.
+   */
+  setPusher(changes: Partial<PusherSettings>): Observable<PusherAttributes>;
+  /** Switches between the front and back camera through `device-position`; emits the new attributes. */
+  switchCamera(): Observable<PusherAttributes>;
+  /** Changes one `<live-player>`'s settings, like {@link setPusher}; emits its new attributes. */
+  setPlayer(streamId: string, changes: Partial<PlayerSettings>): Observable<PlayerAttributes>;
+  /**
+   * `LivePusherContext` calls as cold Observables (snapshot, pause/resume, BGM, mic volume,
+   * preview, …), over the context a component registered or the platform's page-level one. A call
+   * fails with `MEDIA_CALL_FAILED` carrying WeChat's `errMsg`.
+   */
+  readonly livePusher: PusherControls;
+  /** The `LivePlayerContext` calls of a stream's player (snapshot, fullscreen, pause/resume, …). */
+  livePlayer(streamId: string): PlayerControls;
+  /** BGM start/progress/complete, fullscreen changes and picture-in-picture enter/leave, as they happen. */
+  readonly mediaEvents$: Observable<MediaEvent>;
 }
 
 /** What {@link inspectClient} reports: the live internals of a client, for leak checks. */

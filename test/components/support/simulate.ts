@@ -201,6 +201,8 @@ export function instrument(client: RtcClient): Instrumented {
     events$: { value: counted(client.events$) },
     volume$: { value: counted(client.volume$) },
     netStatus$: { value: counted(client.netStatus$) },
+    pusher$: { value: counted(client.pusher$) },
+    playerSettings$: { value: counted(client.playerSettings$) },
     select: { value: <T>(selector: (s: RoomState) => T) => counted(client.select(selector)) },
     registerPusherContext: {
       value: (...args: Parameters<RtcClient['registerPusherContext']>) =>
@@ -309,4 +311,15 @@ export function recordContexts(scope: ComponentScope, kind: 'player' | 'pusher')
   };
   scope.defer(() => (wx[key] = original));
   return records;
+}
+
+/**
+ * The attributes an inner native element (`<live-pusher>`, `<live-player>`) was last rendered with,
+ * by WXML name: j-component keeps each node's virtual tree entry (`_vt`) with its evaluated attrs.
+ */
+export function attributesOf(element: SimComponent): Record<string, unknown> {
+  const node = (
+    element as unknown as { _exparserNode: { _vt?: { attrs?: { name: string; value: unknown }[] } } }
+  )._exparserNode;
+  return Object.fromEntries((node._vt?.attrs ?? []).map((a) => [a.name, a.value]));
 }
