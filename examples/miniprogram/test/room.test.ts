@@ -131,6 +131,21 @@ describe('room page', () => {
     await eventually(() => (p.data.players as { videoOff: boolean }[])[0]?.videoOff === false);
   });
 
+  it('switches between the front and the back camera of the pusher', async () => {
+    await host('room-6');
+    const p = await openRoomPage('room-6', 'me');
+    const pusher = p.querySelector('.pusher')!;
+    await eventually(() => pusher.data.publishing === true);
+    expect(pusher.data.devicePosition).toBe('front');
+    tap(p, '#switch-camera');
+    await eventually(() => pusher.data.devicePosition === 'back');
+    expect(p.data.camera).toBe('back');
+    // The push goes on: switching is a property of the same <live-pusher>.
+    expect(pusher.data.publishing).toBe(true);
+    tap(p, '#switch-camera');
+    await eventually(() => pusher.data.devicePosition === 'front');
+  });
+
   it('gives video to the loudest two under "active speakers", audio to everyone', async () => {
     await host('room-3', 'ann');
     await host('room-3', 'ben');
