@@ -63,7 +63,8 @@ describe('JavaScript example', () => {
     await firstValueFrom(host.client.publish());
     const p = open(ids.room, await roomQuery(harness.server.url, 'js-room-2', 'me'));
 
-    await eventually(() => (p.data.players as unknown[] | undefined)?.length === 1);
+    // Joining and subscribing over the real server: a loaded machine may take a while.
+    await eventually(() => (p.data.players as unknown[] | undefined)?.length === 1, 20_000);
     expect(p.data.players).toEqual([{ streamId: 'host:main', userId: 'host' }]);
     await eventually(() => (p.data.pusher as { publishing?: boolean } | undefined)?.publishing === true);
     await waitFor(host.client.remoteStreams$, (s) => !!s.get('me:main'));

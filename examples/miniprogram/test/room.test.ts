@@ -135,7 +135,8 @@ describe('room page', () => {
     await host('room-6');
     const p = await openRoomPage('room-6', 'me');
     const pusher = p.querySelector('.pusher')!;
-    await eventually(() => pusher.data.publishing === true);
+    // Joining and publishing over the real server: a loaded machine may take a while.
+    await eventually(() => pusher.data.publishing === true, 20_000);
     expect(pusher.data.devicePosition).toBe('front');
     tap(p, '#switch-camera');
     await eventually(() => pusher.data.devicePosition === 'back');
