@@ -12,8 +12,8 @@ export default tseslint.config(
       '.stryker-tmp',
       'reports',
       'node_modules',
-      'examples/miniprogram/**/miniprogram_npm',
-      'examples/miniprogram/node_modules',
+      'examples/**/miniprogram_npm',
+      'examples/**/node_modules',
       // written by @rongcloud/plugin-wechat-rtc's postinstall where install scripts run
       'rcComponents',
     ],
@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     // The example mini program is app code, not the SDK: apps call wx (wx.request, navigation).
-    files: ['examples/miniprogram/miniprogram/**/*.ts'],
+    files: ['examples/miniprogram/miniprogram/**/*.ts', 'examples/miniprogram-js/miniprogram/**/*.js'],
     rules: { 'no-restricted-globals': 'off' },
   },
   {
@@ -65,5 +65,18 @@ export default tseslint.config(
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The JavaScript example: mini program code, with the globals WeChat gives every file.
+    files: ['examples/miniprogram-js/miniprogram/**/*.js'],
+    languageOptions: {
+      globals: {
+        wx: 'readonly',
+        App: 'readonly',
+        Page: 'readonly',
+        Component: 'readonly',
+        getApp: 'readonly',
+      },
+    },
   },
 );

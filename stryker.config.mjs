@@ -12,8 +12,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import ts from 'typescript';
 
 const require = createRequire(import.meta.url);
-/** @type {import('jest').Config} */
-const jestConfig = require('./jest.config.js');
+const jestProjects = require('./jest.config.js');
+/**
+ * The SDK's project of jest.config.js (the other one runs the example mini programs over their
+ * packed npm output, which mutants never reach), with the global test timeout.
+ *
+ * @type {import('jest').Config}
+ */
+const jestConfig = {
+  ...jestProjects.projects.find((p) => p.displayName === 'rxroom'),
+  testTimeout: jestProjects.testTimeout,
+};
 
 /** A .ts file that compiles to nothing (types and type re-exports only) has nothing to mutate. */
 function hasCode(file) {

@@ -5,8 +5,11 @@
  * ```
  * rxroom-server [--port 8080] [--host 127.0.0.1] [--secret S] … [--dev-tokens] [--log-level info]
  * rxroom-server token --room R --user U [--publish] [--no-subscribe] [--ttl 3600] [--secret S] [--app-id A]
+ * rxroom-server --help | --version
  * ```
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { PROTOCOL_VERSION } from '../src/protocol';
@@ -51,7 +54,7 @@ interface ServeFlag {
 }
 
 /** Every server flag; the environment variable is `RXROOM_` + the flag in upper snake case. */
-const SERVE_FLAGS: readonly ServeFlag[] = [
+export const SERVE_FLAGS: readonly ServeFlag[] = [
   { flag: 'port', key: 'port', kind: 'int', help: `TCP port, 0 for any free port (${DEFAULTS.port})` },
   { flag: 'host', key: 'host', kind: 'string', help: `interface to listen on (${DEFAULTS.host})` },
   {
@@ -237,10 +240,8 @@ export type CliCommand =
   | { readonly command: 'version' };
 
 function parseServe(argv: readonly string[], env: CliIo['env']): CliCommand {
-  const spec: Record<string, { type: 'string' | 'boolean' }> = {
-    help: { type: 'boolean' },
-    version: { type: 'boolean' },
-  };
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const flag of INFO_FLAGS) spec[flag] = { type: 'boolean' };
   for (const f of SERVE_FLAGS) spec[f.flag] = { type: f.kind === 'bool' ? 'boolean' : 'string' };
   const { values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false });
   if (values.help) return { command: 'help' };
@@ -270,21 +271,27 @@ function parseServe(argv: readonly string[], env: CliIo['env']): CliCommand {
   return { command: 'serve', options: options as ServerOptions };
 }
 
+/** The flags of `rxroom-server token`. */
+export const TOKEN_FLAGS = {
+  room: { type: 'string' },
+  user: { type: 'string' },
+  publish: { type: 'boolean' },
+  'no-subscribe': { type: 'boolean' },
+  ttl: { type: 'string' },
+  secret: { type: 'string' },
+  'app-id': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+/** The flags that end at once instead of serving. */
+export const INFO_FLAGS = ['help', 'version'] as const;
+
 function parseToken(argv: readonly string[], env: CliIo['env']): CliCommand {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
     allowPositionals: false,
-    options: {
-      room: { type: 'string' },
-      user: { type: 'string' },
-      publish: { type: 'boolean' },
-      'no-subscribe': { type: 'boolean' },
-      ttl: { type: 'string' },
-      secret: { type: 'string' },
-      'app-id': { type: 'string' },
-      help: { type: 'boolean' },
-    },
+    options: TOKEN_FLAGS,
   });
   if (values.help) return { command: 'help' };
   if (!values.room || !values.user) throw new CliUsageError('token needs --room and --user');
@@ -318,6 +325,20 @@ export function parseCli(argv: readonly string[], env: CliIo['env'] = {}): CliCo
   }
 }
 
+/** What `token` says on stderr when it signs with the public development secret. */
+export const DEV_SECRET_WARNING =
+  'rxroom-server: warning: signing with the public development secret; a server started with ' +
+  '--secret S refuses this token: pass the same --secret S (or RXROOM_SECRET)\n';
+
+/**
+ * rxroom's version, from its package.json: one folder up from this file in the sources
+ * (server/) and in the build (dist-server/).
+ */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 /** Runs the CLI. Never throws: failures are written to stderr and returned as an exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
   let command: CliCommand;
@@ -333,9 +354,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<CliOutco
         io.stdout(usage());
         return { exitCode: 0 };
       case 'version':
-        io.stdout(`rxroom-server (protocol v${PROTOCOL_VERSION})\n`);
+        io.stdout(`rxroom-server ${packageVersion()} (protocol v${PROTOCOL_VERSION})\n`);
         return { exitCode: 0 };
       case 'token':
+        if (command.token.secret === DEV_SECRET) io.stderr(DEV_SECRET_WARNING);
         io.stdout(`${await createToken(command.token)}\n`);
         return { exitCode: 0 };
       case 'serve':

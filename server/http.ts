@@ -146,7 +146,10 @@ export function createHttpHandler(
       return;
     }
 
-    if (path === '/dev/token' && options.devTokens) {
+    if (path === '/dev/token') {
+      // Off unless asked for: it signs tokens for anyone who can reach the server.
+      if (!options.devTokens)
+        throw new HttpError(404, 'development tokens are off (start the server with --dev-tokens)');
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const body = parse(DevTokenBody, await readJson(req));
       const token = await createToken({ ...body, secret: options.secret, appId: options.appId });

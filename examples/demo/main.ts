@@ -1,35 +1,37 @@
 /**
  * `npm start`: the rxroom demo. Starts the reference server on 127.0.0.1 and four headless
  * clients, plays a short story (join, publish, auto-subscribe, a network drop, a server restart,
- * a kick) and shows one client's `room$` live in the terminal.
+ * a kick) and shows one client's `room$` live in the terminal. `examples/demo/start.mjs` prints the
+ * first line at once and loads this file; the flags are in `args.ts` (`npm start -- --help`).
  *
  *   npm start                     the story, then exit
  *   npm start -- --forever        keep the room running after the story
- *   npm start -- --url ws://…     use a running server (with --admin-secret and --secret)
+ *   npm start -- --port 8080      the server on a known port (where the example mini programs look)
+ *   npm start -- --url ws://…     use a running server (with its --secret and --admin-secret)
  *   npm start -- --plain          line-by-line output (automatic when not on a terminal)
  *   npm start -- --media          real media: nginx-rtmp and ffmpeg publishers, each stream's
  *                                 media state and bitrate (apt-get install nginx
  *                                 libnginx-mod-rtmp ffmpeg)
  */
-import { parseArgs } from 'node:util';
 import chalk from 'chalk';
 import logUpdate from 'log-update';
 import { combineLatest } from 'rxjs';
 import { activeSpeaker, mediaStateOf, netQuality, type NetQuality, type RoomState } from '../../src';
+import { demoUsage, parseDemoArgs, type DemoArgs } from './args';
 import { INSTALL_HINT, missingMediaBinaries } from './media';
-import { MILESTONES, startStory, type DemoClient, type Milestone, type Story } from './story';
+import { finishedLine, MILESTONES, startStory, type DemoClient, type Milestone, type Story } from './story';
 
-const { values: args } = parseArgs({
-  options: {
-    forever: { type: 'boolean', default: false },
-    url: { type: 'string' },
-    'admin-secret': { type: 'string' },
-    secret: { type: 'string' },
-    plain: { type: 'boolean', default: false },
-    pace: { type: 'string' },
-    media: { type: 'boolean', default: false },
-  },
-});
+let args: DemoArgs;
+try {
+  args = parseDemoArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`npm start: ${e instanceof Error ? e.message : String(e)}\n\n${demoUsage()}`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(demoUsage());
+  process.exit(0);
+}
 
 const live = !args.plain && process.stdout.isTTY === true;
 const log: string[] = [];
@@ -156,6 +158,19 @@ function watchBitrates(story: Story, onRates: () => void): () => void {
   return () => clearInterval(timer);
 }
 
+/** `--port N`, or the end of the demo with a usage error. */
+function portOf(value: string): number {
+  if (/^\d{1,5}$/.test(value) && Number(value) <= 65535) return Number(value);
+  process.stderr.write(`npm start: --port must be a port number, got "${value}"\n`);
+  process.exit(2);
+}
+
+/** The live view's latest frame (set once the watched client's streams have emitted). */
+let frame: (() => string) | null = null;
+function redraw(): void {
+  if (live && frame) logUpdate(frame());
+}
+
 async function main(): Promise<void> {
   const pace = Number(args.pace ?? (live ? 1500 : 400));
   if (args.media) {
@@ -171,6 +186,7 @@ async function main(): Promise<void> {
   const story = await startStory({
     media: args.media,
     ...(args.url ? { url: args.url } : {}),
+    ...(args.port === undefined ? {} : { port: portOf(args.port) }),
     ...(args['admin-secret'] ? { adminSecret: args['admin-secret'] } : {}),
     ...(args.secret ? { secret: args.secret } : {}),
     pace,
@@ -180,6 +196,8 @@ async function main(): Promise<void> {
       const line = `${chalk.bold('▶')} ${detail}`;
       log.push(line);
       if (!live) process.stdout.write(`[milestone] ${m}: ${detail}\n`);
+      // The view redraws on room changes; a step (the last one above all) gets its tick now.
+      redraw();
     },
     onLog: (line) => {
       log.push(chalk.gray(line));
@@ -205,24 +223,34 @@ async function main(): Promise<void> {
         watched.client.volume$,
         netQuality(watched.client.netStatus$),
         activeSpeaker(watched.client.volume$),
-      ]).subscribe(([room, volume, quality, speakers]) =>
-        logUpdate(render(watched, room, volume, quality, speakers)),
-      )
+      ]).subscribe(([room, volume, quality, speakers]) => {
+        frame = () => render(watched, room, volume, quality, speakers);
+        redraw();
+      })
     : null;
-  const shutdown = async (code: number) => {
+  /** Stops everything; the last line says how it ended (on stderr when it failed). */
+  const shutdown = async (code: number, last: string) => {
     stopRates();
     view?.unsubscribe();
-    if (live) logUpdate.done();
+    if (live) {
+      redraw();
+      logUpdate.done();
+    }
     await story.stop();
+    if (code === 0) process.stdout.write(`\n${chalk.green.bold(last)}\n`);
+    else process.stderr.write(`\n${chalk.red.bold(last)}\n`);
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
+  process.once(
+    'SIGINT',
+    () =>
+      void shutdown(0, `rxroom demo stopped (Ctrl-C) after ${reached.length} of ${MILESTONES.length} steps.`),
+  );
   try {
     await story.done;
-    await shutdown(0);
+    await shutdown(0, finishedLine(reached, Boolean(args.url)));
   } catch (e) {
-    process.stderr.write(`\ndemo failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    await shutdown(1);
+    await shutdown(1, `rxroom demo failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

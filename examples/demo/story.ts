@@ -19,6 +19,7 @@ import {
   autoSubscribe,
   combinePolicies,
   createClient,
+  isRtcError,
   maxVideo,
   selectStream,
   subscribeAll,
@@ -59,6 +60,8 @@ export interface StoryOptions {
   readonly adminSecret?: string;
   /** Secret of that server's tokens. */
   readonly secret?: string;
+  /** Port of the server the story starts (not with `url`). Default 0: any free port. */
+  readonly port?: number;
   /** Pause between steps, ms (the live view uses ~1500 so people can follow). */
   readonly pace: number;
   /** Keep running after the story (until `stop()`). */
@@ -162,6 +165,8 @@ export async function startStory(options: StoryOptions): Promise<Story> {
   let nginx: MediaServer | null = null;
   const publishers: Proc[] = [];
   if (options.media && url) throw new Error('--media starts its own server and media server: no --url');
+  if (options.port !== undefined && url)
+    throw new Error('--port is for the server the demo starts: not with --url');
   if (options.media) {
     requireMediaBinaries();
     const rtmp = await freePort();
@@ -174,12 +179,12 @@ export async function startStory(options: StoryOptions): Promise<Story> {
       pushTemplate: template,
       playTemplate: template,
     };
-    server = await startServer({ port: 0, ...serverOptions });
+    server = await startServer({ port: options.port ?? 0, ...serverOptions });
     nginx = await startNginx(server.port, { rtmp, control });
     log(`media: nginx-rtmp on rtmp://127.0.0.1:${rtmp}/live (pid ${nginx.proc.pid}), hooks to the server`);
   }
   if (!url) {
-    server ??= await startServer({ port: 0, ...serverOptions });
+    server ??= await startServer({ port: options.port ?? 0, ...serverOptions });
     url = server.url;
     milestone('server-started', `reference server on ${url}`);
   } else {
@@ -217,7 +222,11 @@ export async function startStory(options: StoryOptions): Promise<Story> {
       publish: visible,
       ...(options.secret ? { secret: options.secret } : {}),
     });
-    await firstValueFrom(c.client.join({ token, roomId: ROOM, userId: c.name, visible }));
+    try {
+      await firstValueFrom(c.client.join({ token, roomId: ROOM, userId: c.name, visible }));
+    } catch (e) {
+      throw new Error(refusedJoin(url!, e));
+    }
   };
 
   const stop = async () => {
@@ -332,7 +341,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
       headers: { authorization: `Bearer ${adminSecret}`, 'content-type': 'application/json' },
       body: JSON.stringify({ user: 'guest-b', reason: 'kicked' }),
     });
-    if (!res.ok) throw new Error(`kick failed: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(refusedKick(httpUrl, res.status));
     await until(guestB.client.connection$, (c) => c.status === 'kicked', 'the kick');
     await until(guestA.client.room$, (r) => !r.peers.get('guest-b'), 'guest-b to be gone');
     milestone('kicked', 'guest-b was kicked by the admin API; it does not reconnect');
@@ -351,6 +360,39 @@ export async function startStory(options: StoryOptions): Promise<Story> {
       }
     : undefined;
   return { clients, done, stop, ...(media ? { media } : {}) };
+}
+
+/**
+ * Why a join failed, and for a refused token the flag that fixes it: the demo signs its tokens with
+ * the development secret unless `--secret` names the server's.
+ */
+export function refusedJoin(url: string, error: unknown): string {
+  if (!isRtcError(error)) return String(error);
+  const what = `${url} refused the join (${error.code}: ${error.reason})`;
+  return error.code.startsWith('TOKEN_')
+    ? `${what}: pass the secret that server signs tokens with, npm start -- --url ${url} --secret S`
+    : what;
+}
+
+/** Why the admin kick failed, and for a refused secret the flag that fixes it. */
+export function refusedKick(httpUrl: string, status: number): string {
+  const what = `the kick through ${httpUrl}/admin failed (HTTP ${status})`;
+  if (status === 401) return `${what}: pass that server's admin secret with --admin-secret S`;
+  if (status === 404)
+    return `${what}: that server has no admin API; start it with --admin-secret S and pass the same`;
+  return what;
+}
+
+/**
+ * The demo's closing line: it finished, and how many steps it went through (with `--url` there is
+ * no server of the demo's own to restart, so those steps are left out).
+ */
+export function finishedLine(reached: readonly Milestone[], externalServer: boolean): string {
+  const skipped = externalServer ? ' (no server restart with --url)' : '';
+  return (
+    `✔ rxroom demo finished: ${reached.length} of ${MILESTONES.length} steps done${skipped}. ` +
+    '`npm start -- --forever` keeps the room open.'
+  );
 }
 
 /** One line for the event log, or null for events too frequent or too small to show. */

@@ -282,6 +282,18 @@ describe('POST /dev/token', () => {
     expect((await client.fail('publish', { audio: true, video: true })).code).toBe('NOT_ALLOWED');
   });
 
+  it('is refused while the server runs without --dev-tokens, naming the flag', async () => {
+    const plain = await startTestServer();
+    try {
+      expect(await http(plain, 'POST', '/dev/token', { body: { room: 'r', user: 'u' } })).toEqual({
+        status: 404,
+        body: { ok: false, error: 'development tokens are off (start the server with --dev-tokens)' },
+      });
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('answers 400 for a bad room or user', async () => {
     expect((await http(server, 'POST', '/dev/token', { body: { room: 'a b', user: 'u' } })).status).toBe(400);
     expect((await http(server, 'POST', '/dev/token', { body: { room: 'r' } })).status).toBe(400);

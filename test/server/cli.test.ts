@@ -1,7 +1,9 @@
 /**
  * The `rxroom-server` command line, run in-process through `main(argv, io)`.
  */
-import { CliUsageError, main, parseCli, usage, type CliIo } from '../../server/cli-main';
+import { CliUsageError, DEV_SECRET_WARNING, main, parseCli, usage, type CliIo } from '../../server/cli-main';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rootPackage = require('../../package.json') as { version: string };
 import { DEV_SECRET, verifyToken } from '../../server';
 import { Client, closeClients, token } from './support';
 
@@ -200,10 +202,27 @@ describe('main', () => {
     expect(stdout()).toContain('token --room R --user U');
   });
 
-  it('--version prints the protocol version', async () => {
+  it('--version prints the package version and the protocol version', async () => {
     const { io, stdout } = fakeIo();
     expect(await main(['--version'], io)).toEqual({ exitCode: 0 });
-    expect(stdout()).toBe('rxroom-server (protocol v1)\n');
+    expect(stdout()).toBe(`rxroom-server ${rootPackage.version} (protocol v1)\n`);
+    expect(rootPackage.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('token warns on stderr when it signs with the development secret, and only then', async () => {
+    const dev = fakeIo();
+    expect(await main(['token', '--room', 'r', '--user', 'u'], dev.io)).toEqual({ exitCode: 0 });
+    expect(dev.stderr()).toBe(DEV_SECRET_WARNING);
+    expect(dev.stderr()).toContain('--secret S');
+    await expect(verifyToken(dev.stdout().trim(), DEV_SECRET)).resolves.toMatchObject({ user: 'u' });
+
+    const own = fakeIo({ RXROOM_SECRET: 'from-env' });
+    expect(await main(['token', '--room', 'r', '--user', 'u'], own.io)).toEqual({ exitCode: 0 });
+    const flag = fakeIo();
+    expect(await main(['token', '--room', 'r', '--user', 'u', '--secret', 's'], flag.io)).toEqual({
+      exitCode: 0,
+    });
+    expect([own.stderr(), flag.stderr()]).toEqual(['', '']);
   });
 
   it('exits 2 with the reason and the usage on stderr for a bad command line', async () => {

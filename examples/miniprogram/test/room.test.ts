@@ -9,8 +9,7 @@
  */
 import '../../../test/components/support/node-globals';
 import { firstValueFrom } from 'rxjs';
-import { getClient, type RtcClient } from 'rxroom';
-import { createToken } from '../../../server';
+import type { RtcClient } from 'rxroom';
 import { eventually, Harness, waitFor, type TestClient } from '../../../test/support/integration';
 import {
   parent,
@@ -18,10 +17,12 @@ import {
   type SimComponent,
   type SimRoot,
 } from '../../../test/components/support/simulate';
-import { loadPage, renderPage } from './support/pages';
+import { loadPage, packedSdk, renderPage, roomQuery } from './support/pages';
 import { installWx, type WxRecord } from './support/wx';
 
 const harness = new Harness();
+// The registry the page's client is in: the packed SDK's, not the source's.
+const { getClient } = packedSdk();
 let id: string;
 let wx: WxRecord & { restore(): void };
 let page: SimRoot | undefined;
@@ -42,10 +43,7 @@ afterEach(() => {
 
 /** Opens the room page as the lobby would, for `user` in `room`. */
 async function openRoomPage(room: string, user: string): Promise<SimRoot> {
-  const token = await createToken({ room, user, publish: true, subscribe: true });
-  const query = { server: harness.server.url, room, user, token };
-  const encoded = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, encodeURIComponent(v)]));
-  page = renderPage(id, encoded);
+  page = renderPage(id, await roomQuery(harness.server.url, room, user));
   page.attach(parent());
   return page;
 }
@@ -131,6 +129,22 @@ describe('room page', () => {
     tap(p, '#policy-all');
     await eventually(() => clientOf().state.streams.get('host:main')?.subscription?.video === true);
     await eventually(() => (p.data.players as { videoOff: boolean }[])[0]?.videoOff === false);
+  });
+
+  it('switches between the front and the back camera of the pusher', async () => {
+    await host('room-6');
+    const p = await openRoomPage('room-6', 'me');
+    const pusher = p.querySelector('.pusher')!;
+    // Joining and publishing over the real server: a loaded machine may take a while.
+    await eventually(() => pusher.data.publishing === true, 20_000);
+    expect(pusher.data.devicePosition).toBe('front');
+    tap(p, '#switch-camera');
+    await eventually(() => pusher.data.devicePosition === 'back');
+    expect(p.data.camera).toBe('back');
+    // The push goes on: switching is a property of the same <live-pusher>.
+    expect(pusher.data.publishing).toBe(true);
+    tap(p, '#switch-camera');
+    await eventually(() => pusher.data.devicePosition === 'front');
   });
 
   it('gives video to the loudest two under "active speakers", audio to everyone', async () => {

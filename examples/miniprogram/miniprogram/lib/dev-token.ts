@@ -16,33 +16,37 @@ export function isValidId(value: string): boolean {
 }
 
 /**
- * The HTTP address of the token endpoint of the server at `serverUrl`: same host and port, since
- * the server answers HTTP and WebSocket on one port.
+ * The token endpoint to ask: `endpoint` when one is configured (config.ts `TOKEN_ENDPOINT`), else
+ * the development endpoint of the server at `serverUrl`: same host and port, since the server
+ * answers HTTP and WebSocket on one port.
  *
  * @example
  * ```ts
  * tokenUrlFor('ws://192.168.1.20:8080') // 'http://192.168.1.20:8080/dev/token'
+ * tokenUrlFor('wss://rtc.example.com', 'https://api.example.com/rtc-token') // the latter
  * ```
  */
-export function tokenUrlFor(serverUrl: string): string {
+export function tokenUrlFor(serverUrl: string, endpoint = ''): string {
+  if (endpoint) return endpoint;
   const match = /^(wss?):\/\/([^/?#]+)/.exec(serverUrl.trim());
   if (!match) throw new Error(`not a ws:// or wss:// address: ${serverUrl}`);
   return `${match[1] === 'wss' ? 'https' : 'http'}://${match[2]}/dev/token`;
 }
 
 /**
- * Asks the server for a token that lets `user` join `room`, publish and subscribe.
+ * Asks the token endpoint ({@link tokenUrlFor}) for a token that lets `user` join `room`, publish
+ * and subscribe.
  *
  * @example
  * ```ts
  * const token = await fetchDevToken('ws://127.0.0.1:8080', 'demo', 'alice')
  * ```
  */
-export function fetchDevToken(serverUrl: string, room: string, user: string): Promise<string> {
+export function fetchDevToken(serverUrl: string, room: string, user: string, endpoint = ''): Promise<string> {
   return new Promise((resolve, reject) => {
     let url: string;
     try {
-      url = tokenUrlFor(serverUrl);
+      url = tokenUrlFor(serverUrl, endpoint);
     } catch (e) {
       reject(e);
       return;

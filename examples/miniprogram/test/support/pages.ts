@@ -4,11 +4,20 @@
  * whose `detached` plays `onUnload`, the order WeChat uses. Function fields become methods, as on a
  * real page instance; `data` is copied, as WeChat copies it per page.
  *
- * The page's `usingComponents` name the npm package (`rxroom/components/…`), which WeChat resolves
- * through miniprogram_npm; here they are pointed at the component sources.
+ * Pages run over the npm output WeChat's own tool packed (`npm run examples:pack`): their
+ * `require('rxroom')`/`require('rxjs')` and their `usingComponents` (`rxroom/components/…`) are
+ * resolved in `miniprogram_npm/` by the mini program's lookup rule (test/support/miniprogram-resolver.cjs),
+ * so what runs here is what a phone loads.
  */
+import { readFileSync } from 'fs';
 import * as path from 'path';
+import type * as Rxroom from 'rxroom';
+import { createToken } from '../../../../server';
 import { loadComponent, simulate, type SimRoot } from '../../../../test/components/support/simulate';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lookup = require('../../../../scripts/miniprogram-lookup.cjs') as {
+  resolveInMiniprogram(request: string, fromDir: string, root: string, extensions?: string[]): string | null;
+};
 
 type Query = Record<string, string | undefined>;
 type Hook = (this: PageThis, ...args: unknown[]) => unknown;
@@ -20,8 +29,8 @@ interface PageThis {
   onUnload?: Hook;
 }
 
-const repo = path.join(__dirname, '../../../..');
-const pages = path.join(__dirname, '../../miniprogram/pages');
+/** The mini program root of this example (where app.json and miniprogram_npm/ are). */
+export const MINIPROGRAM_ROOT = path.join(__dirname, '../../miniprogram');
 let pendingQuery: Query = {};
 
 function pageAsComponent(options: Record<string, unknown>): Record<string, unknown> {
@@ -54,14 +63,48 @@ function pageAsComponent(options: Record<string, unknown>): Record<string, unkno
 const g = globalThis as unknown as { Page?: unknown; Component: (definition: unknown) => void };
 g.Page = (options: Record<string, unknown>) => g.Component(pageAsComponent(options));
 
-/** Loads `pages/<name>/index` (its .ts through ts-jest) with the SDK's components from source. */
-export function loadPage(name: 'lobby' | 'room'): string {
-  return loadComponent(path.join(pages, name, 'index'), `${name}-page`, {
-    rootPath: repo,
-    usingComponents: {
-      'rx-player': '/src/components/rx-player/index',
-      'rx-pusher': '/src/components/rx-pusher/index',
-    },
+/**
+ * The rxroom SDK as the pages load it: the packed `miniprogram_npm/rxroom`, one module instance with
+ * the pages' and the components' (so `getClient()` sees the client a page registered).
+ */
+export function packedSdk(root: string = MINIPROGRAM_ROOT): typeof Rxroom {
+  const file = lookup.resolveInMiniprogram('rxroom', root, root);
+  if (!file) throw new Error(`no miniprogram_npm/rxroom under ${root}: run \`npm run examples:pack\``);
+  return jest.requireActual<typeof Rxroom>(file);
+}
+
+/**
+ * Each `usingComponents` entry of a page, found as the mini program finds it (a path in the mini
+ * program, or an npm component in miniprogram_npm/), as a path from the mini program root.
+ */
+export function usingComponentsOf(pageDir: string, root: string): Record<string, string> {
+  const json = JSON.parse(readFileSync(path.join(pageDir, 'index.json'), 'utf8')) as {
+    usingComponents?: Record<string, string>;
+  };
+  const found: Record<string, string> = {};
+  for (const [tag, request] of Object.entries(json.usingComponents ?? {})) {
+    const file = lookup.resolveInMiniprogram(request, pageDir, root, ['.json']);
+    if (!file) throw new Error(`${tag}: component ${request} not found from ${pageDir}`);
+    found[tag] =
+      '/' +
+      path
+        .relative(root, file)
+        .replace(/\.json$/, '')
+        .split(path.sep)
+        .join('/');
+  }
+  return found;
+}
+
+/**
+ * Loads `pages/<name>/index` of a mini program (a .ts page through ts-jest, a .js page as it is),
+ * with its components from miniprogram_npm/.
+ */
+export function loadPage(name: string, root: string = MINIPROGRAM_ROOT): string {
+  const pageDir = path.join(root, 'pages', name);
+  return loadComponent(path.join(pageDir, 'index'), `${name}-page`, {
+    rootPath: root,
+    usingComponents: usingComponentsOf(pageDir, root),
   });
 }
 
@@ -81,6 +124,16 @@ export function renderPage(id: string, query: Query = {}): SimRoot {
     }
   };
   return comp;
+}
+
+/**
+ * The room page's query as the lobby builds it (percent-encoded, as WeChat hands it to onLoad),
+ * with a token of the development secret for `user` in `room`.
+ */
+export async function roomQuery(server: string, room: string, user: string): Promise<Query> {
+  const token = await createToken({ room, user, publish: true, subscribe: true });
+  const query = { server, room, user, token };
+  return Object.fromEntries(Object.entries(query).map(([k, v]) => [k, encodeURIComponent(v)]));
 }
 
 /** The query of a page URL as WeChat hands it to onLoad (not decoded). */

@@ -2,7 +2,7 @@
  * The lobby: where to connect, which room, who you are. It fetches a development token and opens
  * the room page with everything in the query.
  */
-import { DEFAULT_SERVER_URL } from '../../config';
+import { DEFAULT_SERVER_URL, TOKEN_ENDPOINT } from '../../config';
 import { fetchDevToken, ID_RULE, isValidId } from '../../lib/dev-token';
 
 interface LobbyData {
@@ -51,7 +51,7 @@ Page<LobbyData, LobbyCustom>({
     }
     this.setData({ busy: true, error: '' });
     try {
-      const token = await fetchDevToken(server, room, user);
+      const token = await fetchDevToken(server, room, user, TOKEN_ENDPOINT);
       const query = { server, room, user, token };
       const qs = Object.entries(query)
         .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)

@@ -8,13 +8,17 @@ import { bindPage } from 'rxroom';
 import { isPolicyName, POLICIES } from './policy';
 import { openRoom, parseRoomQuery, brokenRoomView, type RoomSession } from './session';
 
-type RoomData = ReturnType<typeof brokenRoomView> & { policies: typeof POLICIES };
+/** The camera `<rx-pusher>` uses (its `device-position`, as `<live-pusher>`'s). */
+type Camera = 'front' | 'back';
+
+type RoomData = ReturnType<typeof brokenRoomView> & { policies: typeof POLICIES; camera: Camera };
 
 interface RoomCustom {
   /** Set in onLoad (never in the options: WeChat deep-copies non-function fields of a Page). */
   room?: RoomSession;
   onToggleMic(): void;
   onToggleCamera(): void;
+  onSwitchCamera(): void;
   onTogglePlayerAudio(e: WechatMiniprogram.BaseEvent): void;
   onPolicy(e: WechatMiniprogram.BaseEvent): void;
   onLeave(): void;
@@ -23,7 +27,7 @@ interface RoomCustom {
 type RoomPage = WechatMiniprogram.Page.Instance<RoomData, RoomCustom>;
 
 const options: WechatMiniprogram.Page.Options<RoomData, RoomCustom> = {
-  data: { ...brokenRoomView(''), policies: POLICIES },
+  data: { ...brokenRoomView(''), policies: POLICIES, camera: 'front' },
 
   onLoad(query) {
     const params = parseRoomQuery(query);
@@ -43,6 +47,11 @@ const options: WechatMiniprogram.Page.Options<RoomData, RoomCustom> = {
     const client = this.room?.client;
     if (!client) return;
     this.room?.run(client.muteLocal({ video: this.data.pusher.enableCamera }), 'Camera');
+  },
+  onSwitchCamera() {
+    // Front or back: <rx-pusher device-position> is <live-pusher device-position>, which switches
+    // the camera in place (the push goes on).
+    this.setData({ camera: this.data.camera === 'front' ? 'back' : 'front' });
   },
   onTogglePlayerAudio(e) {
     const client = this.room?.client;
