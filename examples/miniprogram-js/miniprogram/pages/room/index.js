@@ -60,7 +60,7 @@ function read(query) {
 Page(
   bindPage(
     {
-      data: { camera: 'front', error: '' },
+      data: { error: '' },
 
       /** @this {RoomFields & WechatMiniprogram.Page.Instance<Record<string, any>, {}>} */
       onLoad(/** @type {Record<string, string | undefined>} */ query) {
@@ -92,10 +92,13 @@ Page(
           error: (e) => this.setData({ error: 'Microphone failed (' + describe(e) + ')' }),
         });
       },
-      /** @this {WechatMiniprogram.Page.Instance<Record<string, any>, {}>} */
+      /** @this {RoomFields & WechatMiniprogram.Page.Instance<Record<string, any>, {}>} */
       onSwitchCamera() {
-        // <rx-pusher device-position> is <live-pusher device-position>: front or back.
-        this.setData({ camera: this.data.camera === 'front' ? 'back' : 'front' });
+        if (!this.client) return;
+        // Front or back, in place: <rx-pusher> binds the client's device-position; the push goes on.
+        this.client.switchCamera().subscribe({
+          error: (e) => this.setData({ error: 'Switching camera failed (' + describe(e) + ')' }),
+        });
       },
       onLeave() {
         wx.navigateBack({ delta: 1, fail: () => wx.redirectTo({ url: '/pages/index/index' }) });

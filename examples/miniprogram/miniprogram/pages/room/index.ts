@@ -8,10 +8,7 @@ import { bindPage } from 'rxroom';
 import { isPolicyName, POLICIES } from './policy';
 import { openRoom, parseRoomQuery, brokenRoomView, type RoomSession } from './session';
 
-/** The camera `<rx-pusher>` uses (its `device-position`, as `<live-pusher>`'s). */
-type Camera = 'front' | 'back';
-
-type RoomData = ReturnType<typeof brokenRoomView> & { policies: typeof POLICIES; camera: Camera };
+type RoomData = ReturnType<typeof brokenRoomView> & { policies: typeof POLICIES };
 
 interface RoomCustom {
   /** Set in onLoad (never in the options: WeChat deep-copies non-function fields of a Page). */
@@ -27,7 +24,7 @@ interface RoomCustom {
 type RoomPage = WechatMiniprogram.Page.Instance<RoomData, RoomCustom>;
 
 const options: WechatMiniprogram.Page.Options<RoomData, RoomCustom> = {
-  data: { ...brokenRoomView(''), policies: POLICIES, camera: 'front' },
+  data: { ...brokenRoomView(''), policies: POLICIES },
 
   onLoad(query) {
     const params = parseRoomQuery(query);
@@ -49,9 +46,10 @@ const options: WechatMiniprogram.Page.Options<RoomData, RoomCustom> = {
     this.room?.run(client.muteLocal({ video: this.data.pusher.enableCamera }), 'Camera');
   },
   onSwitchCamera() {
-    // Front or back: <rx-pusher device-position> is <live-pusher device-position>, which switches
-    // the camera in place (the push goes on).
-    this.setData({ camera: this.data.camera === 'front' ? 'back' : 'front' });
+    const client = this.room?.client;
+    if (!client) return;
+    // Front or back, in place: <rx-pusher> binds the client's device-position (the push goes on).
+    this.room?.run(client.switchCamera(), 'Switching camera');
   },
   onTogglePlayerAudio(e) {
     const client = this.room?.client;
