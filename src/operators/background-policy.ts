@@ -96,7 +96,8 @@ export function backgroundPolicy(
         emit({ type: 'background', action: 'closed' });
         return;
       }
-      if (hiddenAt !== null) return;
+      // Not in a room: nothing is published, and there is nothing to leave.
+      if (hiddenAt !== null || !client.state.roomId) return;
       restoring?.unsubscribe();
       restoring = null;
       hiddenAt = scheduler.now();

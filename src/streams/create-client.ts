@@ -52,7 +52,11 @@ export interface ClientOptions {
    * while offline and trying at once when the network or the app comes back.
    */
   readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
-  /** Dead-connection detection (built-in driver), or `false` for none. Default: the server's settings. */
+  /**
+   * Dead-connection detection (built-in driver), or `false` for none. Default: the server's
+   * settings, plus a probe answered within `probeTimeout` (3 s) when the network type changes
+   * while online or an audio interruption ends (docs/lifecycle.md).
+   */
   readonly heartbeat?: Omit<HeartbeatOptions, 'check$' | 'probe$'> | false;
   /**
    * Carry out the remedies native components ask for (restart push/play, publish or subscribe

@@ -233,6 +233,21 @@ describe('backgroundPolicy', () => {
   );
 
   it(
+    'does nothing for a client that is not in a room',
+    marbles((m) => {
+      const d = scriptedDriver();
+      const client = createRoomClient({ driver: d.driver });
+      d.state = () => client.state;
+      const hide$ = m.hot('--h', { h: HIDE });
+      const show$ = m.hot('-- 200ms s');
+      const policy = combineBackgroundPolicies(muteAll, leaveAfter(100));
+      m.expect(backgroundPolicy(client, policy, { hide$, show$ }, m.scheduler)).toBeObservable('');
+      m.flush();
+      expect(d.commands).toEqual([]);
+    }),
+  );
+
+  it(
     'reports a mute that fails, and does not pretend to restore it',
     marbles((m) => {
       const { d, client } = publishing();
