@@ -164,6 +164,11 @@ const DESCRIPTIONS = {
     category: 'connection',
     description: 'The client was destroyed; pending and later calls fail with this code.',
   },
+  DOMAIN_NOT_ALLOWED: {
+    category: 'connection',
+    description:
+      "The server's domain is not in the mini program's socket domain list (errMsg `url not in domain list`): add it under Development → Development Management → Server Domains → socket domains in the WeChat console.",
+  },
   // ── media (native components) ────────────────────────────────────────
   MEDIA_PERMISSION_DENIED: {
     category: 'media',
@@ -181,6 +186,21 @@ const DESCRIPTIONS = {
     category: 'media',
     description:
       'A LivePusherContext/LivePlayerContext call failed (the reason keeps its errMsg), or there is no such context or method.',
+  },
+  PERMISSION_REFUSED: {
+    category: 'media',
+    description:
+      'The user refused camera or microphone permission when asked (`wx.authorize`, the settings page): ask again from a tap with `openMediaSettings()`.',
+  },
+  SYSTEM_PERMISSION_DENIED: {
+    category: 'media',
+    description:
+      'The phone does not let WeChat itself use the camera or microphone (errMsg `system permission denied`): the user allows it in the system settings for WeChat.',
+  },
+  LIVE_COMPONENT_NOT_ENABLED: {
+    category: 'media',
+    description:
+      'The mini program may not use live-pusher/live-player (errMsg `no permission`): it needs an eligible category and the components enabled under Development → Development Management → API Settings in the WeChat console.',
   },
   // ── server ───────────────────────────────────────────────────────────
   INTERNAL: {

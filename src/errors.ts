@@ -45,11 +45,15 @@ const LIST = [
   'KICKED',
   'RATE_LIMITED',
   'DESTROYED',
+  'DOMAIN_NOT_ALLOWED',
   // ── media (native components) ────────────────────────────────────────
   'MEDIA_PERMISSION_DENIED',
   'PUSH_FAILED',
   'PLAY_FAILED',
   'MEDIA_CALL_FAILED',
+  'PERMISSION_REFUSED',
+  'SYSTEM_PERMISSION_DENIED',
+  'LIVE_COMPONENT_NOT_ENABLED',
   // ── server ───────────────────────────────────────────────────────────
   'INTERNAL',
 ] as const;

@@ -346,3 +346,32 @@ export type {
   Frame,
   FrameType,
 } from './protocol';
+
+// the mini program lifecycle: background, permissions, wake, screen, setup errors (docs/lifecycle.md)
+export { networkTypeChange$, audioInterruptionEnd$ } from './bindings/platform-streams';
+export type { AppHideInfo, AppHideReason, MediaScope, PermissionApi } from './bindings/platform';
+export { ensureMediaPermission, openMediaSettings } from './bindings/permissions';
+export type { MediaPermissionOptions, MediaPermissionResult, PermissionPrompt } from './bindings/permissions';
+export { setupError } from './bindings/setup-errors';
+export {
+  keep,
+  muteVideo,
+  muteAll,
+  leaveAfter,
+  combineBackgroundPolicies,
+  KEEP_PLAN,
+} from './operators/background-policies';
+export type { BackgroundPlan, BackgroundPolicy } from './operators/background-policies';
+export { backgroundPolicy } from './operators/background-policy';
+export type { BackgroundPolicyOptions, BackgroundTarget } from './operators/background-policy';
+export { mediaPermissionRecovery } from './operators/media-permission-recovery';
+export type {
+  MediaPermissionRecoveryOptions,
+  MediaPermissionTarget,
+} from './operators/media-permission-recovery';
+export { keepScreenOn } from './operators/keep-screen-on';
+export type { KeepScreenOnOptions, KeepScreenOnTarget } from './operators/keep-screen-on';
+export { republish } from './operators/republish';
+export type { RepublishTarget } from './operators/republish';
+export { DEFAULT_PROBE_TIMEOUT } from './operators/heartbeat';
+export type { BackgroundEvent, PermissionEvent } from './streams/room-event';

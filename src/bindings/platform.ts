@@ -79,6 +79,32 @@ export interface PlayerContext {
   exitCasting?(option?: object): void;
 }
 
+/**
+ * Why the app went to the background, as `wx.onAppHide` says from base library 3.5.7
+ * (`HideOptionsApp.reason` 0–3 in miniprogram-api-typings): `quit` (0, the user closed the mini
+ * program, e.g. with the capsule button), `other-mini-program` (1), `native-page` (2, a native
+ * function page such as the settings page), `other` (3). `unknown` where the base library says
+ * nothing.
+ */
+export type AppHideReason = 'quit' | 'other-mini-program' | 'native-page' | 'other' | 'unknown';
+
+/** What an app-hide listener is told. */
+export interface AppHideInfo {
+  readonly reason: AppHideReason;
+}
+
+/** A user permission scope rxroom asks for: the camera and the microphone (`scope.record`). */
+export type MediaScope = 'scope.camera' | 'scope.record';
+
+/**
+ * The permission calls of WeChat rxroom uses (`wx.getSetting`, `wx.authorize`, `wx.openSetting`,
+ * and `wx.showModal` for the automatic path), typed from miniprogram-api-typings so that a fake
+ * must match the real callbacks: `success`/`fail`/`complete`, `errMsg` strings such as
+ * `authorize:fail auth deny`, and `authSetting` keyed by scope.
+ */
+export type PermissionApi = Pick<WechatMiniprogram.Wx, 'getSetting' | 'authorize' | 'openSetting'> &
+  Partial<Pick<WechatMiniprogram.Wx, 'showModal'>>;
+
 /** Removes a listener; calling it twice is harmless. */
 export type Unlisten = () => void;
 
@@ -95,8 +121,20 @@ export interface Platform {
   onNetworkStatusChange(listener: (status: NetworkStatus) => void): Unlisten;
   /** The app came to the foreground. */
   onAppShow(listener: () => void): Unlisten;
-  /** The app went to the background (WeChat suspends it about 5 s later). */
-  onAppHide(listener: () => void): Unlisten;
+  /**
+   * The app went to the background (WeChat suspends it about 5 s later). The listener is told
+   * why when the host knows (a platform written before this was added may call it with nothing).
+   */
+  onAppHide(listener: (info?: AppHideInfo) => void): Unlisten;
+  /**
+   * An audio interruption ended (a phone or VoIP call, an alarm: `wx.onAudioInterruptionEnd`).
+   * Optional: hosts without the notion leave it out.
+   */
+  onAudioInterruptionEnd?(listener: () => void): Unlisten;
+  /** Keeps the screen on, or lets it sleep again (`wx.setKeepScreenOn`). Optional. */
+  setKeepScreenOn?(on: boolean): void;
+  /** The permission calls, where the host has them (WeChat). Optional. */
+  readonly permissions?: PermissionApi;
   /** The page's `<live-pusher>` context (one per page). */
   createPusherContext(component?: unknown): PusherContext;
   /** A `<live-player>` context by element id; pass the component when inside one. */

@@ -1,4 +1,12 @@
-import type { ConnectOptions, NetworkStatus, Platform, PlatformSocket, Unlisten } from './platform';
+import type {
+  AppHideReason,
+  ConnectOptions,
+  NetworkStatus,
+  PermissionApi,
+  Platform,
+  PlatformSocket,
+  Unlisten,
+} from './platform';
 
 /**
  * The part of WeChat's `wx` that rxroom uses. Typed from miniprogram-api-typings, so a fake used
@@ -13,7 +21,24 @@ export type WxApi = Pick<
   | 'createLivePusherContext'
   | 'createLivePlayerContext'
 > &
-  Partial<Pick<WechatMiniprogram.Wx, 'offNetworkStatusChange' | 'offAppShow' | 'offAppHide'>>;
+  Partial<
+    Pick<
+      WechatMiniprogram.Wx,
+      | 'offNetworkStatusChange'
+      | 'offAppShow'
+      | 'offAppHide'
+      | 'onAudioInterruptionEnd'
+      | 'offAudioInterruptionEnd'
+      | 'setKeepScreenOn'
+      | 'getSetting'
+      | 'authorize'
+      | 'openSetting'
+      | 'showModal'
+    >
+  >;
+
+/** `HideOptionsApp.reason` (base library 3.5.7) by its documented value. */
+const HIDE_REASONS: readonly AppHideReason[] = ['quit', 'other-mini-program', 'native-page', 'other'];
 
 /** Adds a listener through `on`, and removes it through `off` when the base library has it. */
 function listen<L>(on: (l: L) => void, off: ((l: L) => void) | undefined, listener: L): Unlisten {
@@ -52,17 +77,33 @@ export function wxPlatform(api?: WxApi): Platform {
   return {
     name: 'wx',
     connectSocket(options: ConnectOptions): PlatformSocket {
+      // A URL outside the socket domain list fails through `fail` ("url not in domain list"),
+      // which the task's own callbacks may never report: it is passed on as an error and a close,
+      // so the binding sees the errMsg that names the fix (the binding ignores a second close).
+      const errors: ((res: { errMsg: string }) => void)[] = [];
+      const closes: ((res: { code: number; reason: string }) => void)[] = [];
       const task = wxApi.connectSocket({
         url: options.url,
         ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+        fail: (res) => {
+          const errMsg = res?.errMsg ?? 'connectSocket:fail';
+          errors.forEach((l) => l({ errMsg }));
+          closes.forEach((l) => l({ code: 1006, reason: errMsg }));
+        },
       });
       return {
         send: (option) => task.send({ data: option.data }),
         close: (option) => task.close({ ...option }),
         onOpen: (listener) => task.onOpen(() => listener()),
         onMessage: (listener) => task.onMessage((res) => listener({ data: res.data })),
-        onClose: (listener) => task.onClose((res) => listener({ code: res.code, reason: res.reason })),
-        onError: (listener) => task.onError((res) => listener({ errMsg: res.errMsg })),
+        onClose: (listener) => {
+          closes.push(listener);
+          task.onClose((res) => listener({ code: res.code, reason: res.reason }));
+        },
+        onError: (listener) => {
+          errors.push(listener);
+          task.onError((res) => listener({ errMsg: res.errMsg }));
+        },
       };
     },
     onNetworkStatusChange(listener) {
@@ -91,9 +132,43 @@ export function wxPlatform(api?: WxApi): Platform {
         wxApi.offAppHide
           ? (l) => wxApi.offAppHide?.(l as unknown as WechatMiniprogram.OffAppHideCallback)
           : undefined,
-        () => listener(),
+        (res?: { reason?: number }) => listener({ reason: HIDE_REASONS[res?.reason ?? -1] ?? 'unknown' }),
       );
     },
+    ...(wxApi.onAudioInterruptionEnd
+      ? {
+          onAudioInterruptionEnd(listener: () => void): Unlisten {
+            return listen(
+              (l: WechatMiniprogram.OnAudioInterruptionEndCallback) => wxApi.onAudioInterruptionEnd!(l),
+              wxApi.offAudioInterruptionEnd
+                ? (l) =>
+                    wxApi.offAudioInterruptionEnd?.(
+                      l as unknown as WechatMiniprogram.OffAudioInterruptionEndCallback,
+                    )
+                : undefined,
+              () => listener(),
+            );
+          },
+        }
+      : {}),
+    ...(wxApi.setKeepScreenOn
+      ? {
+          setKeepScreenOn(on: boolean) {
+            // Best effort: a failure (an old base library) must not stop the room.
+            wxApi.setKeepScreenOn!({ keepScreenOn: on, fail: () => undefined });
+          },
+        }
+      : {}),
+    ...(wxApi.getSetting && wxApi.authorize && wxApi.openSetting
+      ? {
+          permissions: {
+            getSetting: wxApi.getSetting.bind(wxApi),
+            authorize: wxApi.authorize.bind(wxApi),
+            openSetting: wxApi.openSetting.bind(wxApi),
+            ...(wxApi.showModal ? { showModal: wxApi.showModal.bind(wxApi) } : {}),
+          } as PermissionApi,
+        }
+      : {}),
     createPusherContext() {
       return wxApi.createLivePusherContext();
     },

@@ -2,8 +2,11 @@ import type { Observable } from 'rxjs';
 import {
   asyncScheduler,
   catchError,
-  exhaustMap,
+  defer,
+  filter,
+  finalize,
   ignoreElements,
+  map,
   merge,
   NEVER,
   of,
@@ -26,17 +29,30 @@ export interface HeartbeatOptions {
   readonly timeout?: number;
   /** Emits when the link should be checked at once (e.g. the app came back from background). */
   readonly check$?: Observable<unknown>;
+  /**
+   * Emits when the link may have died without a close (the network type changed, an audio
+   * interruption ended): a ping is sent at once and must be answered within `probeTimeout`,
+   * replacing a ping already waiting with a longer timeout.
+   */
+  readonly probe$?: Observable<unknown>;
+  /** Ms a probe may wait for its answer. Default 3000. */
+  readonly probeTimeout?: number;
 }
+
+/** Default ms a probe (`probe$`) waits for its pong. */
+export const DEFAULT_PROBE_TIMEOUT = 3000;
 
 /**
  * Detects dead and half-open connections: after `interval` ms in which the server sent nothing,
  * sends a ping; when the ping gets no answer within `timeout`, errors with `HEARTBEAT_TIMEOUT`,
  * which the reconnect logic treats like a lost socket. Any frame from the server counts as life,
- * so a busy room sends no pings at all.
+ * so a busy room sends no pings at all. A `probe$` signal pings at once with the short
+ * `probeTimeout`, so a socket that died with a network change is noticed within that time
+ * instead of after a whole heartbeat period.
  *
  * @example
  * ```ts
- * createClient({ url, heartbeat: { interval: 5000, timeout: 8000 } })
+ * createClient({ url, heartbeat: { interval: 5000, timeout: 8000, probeTimeout: 2000 } })
  * ```
  */
 export function heartbeat(options: HeartbeatOptions = {}, scheduler: SchedulerLike = asyncScheduler) {
@@ -45,26 +61,39 @@ export function heartbeat(options: HeartbeatOptions = {}, scheduler: SchedulerLi
     const timeout =
       options.timeout ??
       (link.heartbeat.timeout > interval ? link.heartbeat.timeout - interval : link.heartbeat.timeout);
+    const probeTimeout = options.probeTimeout ?? DEFAULT_PROBE_TIMEOUT;
+    const probe$ = options.probe$ ?? NEVER;
+    // A probe also restarts the quiet timer, so a regular ping never replaces a probe in flight.
     const quiet$ = merge(
       of(interval),
       link.received$.pipe(switchMap(() => of(interval))),
       (options.check$ ?? NEVER).pipe(switchMap(() => of(0))),
-    ).pipe(switchMap((wait) => timer(wait, scheduler)));
-    return quiet$.pipe(
-      exhaustMap(() =>
-        link
-          .ping(timeout)
-          .pipe(
+      probe$.pipe(map(() => interval)),
+    ).pipe(
+      switchMap((wait) => timer(wait, scheduler)),
+      map(() => timeout),
+    );
+    // One ping at a time: a regular ping only comes after a quiet interval (it is never sent while
+    // another waits), and a probe replaces whatever waits by a ping with the short timeout.
+    return defer(() => {
+      let waiting = false;
+      const tick$ = merge(quiet$.pipe(filter(() => !waiting)), probe$.pipe(map(() => probeTimeout)));
+      return tick$.pipe(
+        switchMap((wait) => {
+          waiting = true;
+          return link.ping(wait).pipe(
+            finalize(() => (waiting = false)),
             catchError((error: unknown) =>
               throwError(() =>
                 error instanceof RtcError && error.code === 'TIMEOUT'
-                  ? new RtcError('HEARTBEAT_TIMEOUT', `no answer to a ping within ${timeout} ms`)
+                  ? new RtcError('HEARTBEAT_TIMEOUT', `no answer to a ping within ${wait} ms`)
                   : error,
               ),
             ),
-          ),
-      ),
-      ignoreElements(),
-    );
+          );
+        }),
+        ignoreElements(),
+      );
+    });
   };
 }

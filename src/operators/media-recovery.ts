@@ -15,8 +15,10 @@ import { RtcError, asRtcError } from '../errors';
 import { defaultRandom } from '../bindings/defaults';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { PlayerContext, PusherContext } from '../bindings/platform';
+import { setupError } from '../bindings/setup-errors';
 import type { RtcClient } from '../streams/client/types';
 import type { RoomEventOf } from '../streams/room-event';
+import { republish } from './republish';
 import { backoffDelay, type Jitter } from './retry-backoff';
 
 /** A media-recovery RoomEvent. */
@@ -70,10 +72,11 @@ function restart(
         },
         fail: (e: { errMsg?: string }) =>
           subscriber.error(
-            new RtcError(
-              label === 'pusher' ? 'PUSH_FAILED' : 'PLAY_FAILED',
-              e?.errMsg ?? `${label} restart failed`,
-            ),
+            setupError(e?.errMsg) ??
+              new RtcError(
+                label === 'pusher' ? 'PUSH_FAILED' : 'PLAY_FAILED',
+                e?.errMsg ?? `${label} restart failed`,
+              ),
           ),
       });
     };
@@ -127,18 +130,8 @@ export function mediaRecovery(
           return restart(options.pusherContext?.(), 'pusher');
         case 'restart-play':
           return restart(options.playerContext?.(streamId), 'player');
-        case 'republish': {
-          const pub = client.state.self?.publications[streamId];
-          if (!pub) return EMPTY;
-          const s = pub.stream;
-          return concat(
-            client.unpublish(streamId),
-            client.publish({ kind: s.kind, audio: s.hasAudio, video: s.hasVideo, small: s.hasSmall }),
-            s.audioMuted || s.videoMuted
-              ? client.muteLocal({ audio: s.audioMuted, video: s.videoMuted }, s.kind)
-              : EMPTY,
-          );
-        }
+        case 'republish':
+          return republish(client, streamId);
         case 'resubscribe': {
           const sub = client.state.streams.get(streamId)?.subscription;
           if (!sub) return EMPTY;

@@ -34,6 +34,7 @@ const FINAL: ReadonlySet<RtcErrorCode> = new Set<RtcErrorCode>([
   'INVALID_STATE',
   'UNSUPPORTED',
   'RECONNECT_FAILED',
+  'DOMAIN_NOT_ALLOWED',
 ]);
 
 /** True for errors a reconnect may fix (lost socket, timeout, heartbeat, server trouble). */

@@ -7,15 +7,20 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { RtcError } from '../errors';
 import type { Platform } from '../bindings/platform';
-import { appShow$ } from '../bindings/platform-streams';
+import { appHide$, appShow$ } from '../bindings/platform-streams';
+import { ensureMediaPermission, type PermissionPrompt } from '../bindings/permissions';
 import { builtInDriver } from '../bindings/protocol/built-in-driver';
 import { wxPlatform } from '../bindings/wx-platform';
+import { muteAll, type BackgroundPolicy } from '../operators/background-policies';
+import { backgroundPolicy } from '../operators/background-policy';
+import { keepScreenOn } from '../operators/keep-screen-on';
+import { mediaPermissionRecovery } from '../operators/media-permission-recovery';
 import { mediaRecovery, type MediaRecoveryOptions } from '../operators/media-recovery';
 import { reportStats, type ReportStatsOptions } from '../operators/report-stats';
 import type { HeartbeatOptions } from '../operators/heartbeat';
 import type { ReconnectOptions } from '../operators/reconnect';
 import type { Driver } from './command';
-import { openRoomClient } from './client/room-client';
+import { openRoomClient, type RoomClientHandle } from './client/room-client';
 import type { RtcClient } from './client/types';
 
 export { createRoomClient, inspectClient } from './client/room-client';
@@ -51,8 +56,12 @@ export interface ClientOptions {
    * while offline and trying at once when the network or the app comes back.
    */
   readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
-  /** Dead-connection detection (built-in driver), or `false` for none. Default: the server's settings. */
-  readonly heartbeat?: Omit<HeartbeatOptions, 'check$'> | false;
+  /**
+   * Dead-connection detection (built-in driver), or `false` for none. Default: the server's
+   * settings, plus a probe answered within `probeTimeout` (3 s) when the network type changes
+   * while online or an audio interruption ends (docs/lifecycle.md).
+   */
+  readonly heartbeat?: Omit<HeartbeatOptions, 'check$' | 'probe$'> | false;
   /**
    * Carry out the remedies native components ask for (restart push/play, publish or subscribe
    * again), with backoff; or `false`. Default on.
@@ -65,11 +74,75 @@ export interface ClientOptions {
    * expired token. See {@link RoomClientOptions.renewToken}.
    */
   readonly renewToken?: () => Observable<string>;
+  /**
+   * What this client publishes while the app is hidden (needs a platform): a background policy
+   * (`keep`, `muteVideo`, `muteAll`, `leaveAfter(ms)`, combined with `combineBackgroundPolicies`),
+   * or `false` for none. Default {@link muteAll}: a hidden app shows and says nothing; what the
+   * policy muted is unmuted when the app is shown, what the user muted stays muted. Whatever the
+   * policy, closing the mini program (capsule button) stops the push at once and leaves the room.
+   * See docs/lifecycle.md.
+   */
+  readonly background?: BackgroundPolicy | false;
+  /** Keep the screen on while in a room, released on leave (`wx.setKeepScreenOn`). Default true. */
+  readonly keepScreenOn?: boolean;
+  /**
+   * When a push fails for want of camera/microphone permission, ask the user
+   * (`ensureMediaPermission`) and publish again after the grant; or `false`. With `prompt`, a
+   * permission refused before is asked for through `wx.showModal` and the settings page; without,
+   * it comes back as a `permission` event `refused` with `PERMISSION_REFUSED` for the page to offer
+   * a button (`openMediaSettings()`). Default on where the platform has the permission API (wx).
+   */
+  readonly mediaPermission?: { readonly prompt?: PermissionPrompt } | false;
+}
+
+/** The mini program lifecycle around a client: background policy, permissions, screen. */
+function composeLifecycle(
+  options: ClientOptions,
+  platform: Platform,
+  { client, dispatch, contexts, background }: RoomClientHandle,
+  scheduler: SchedulerLike,
+): void {
+  const stopMedia = () => contexts.pusher()?.stop();
+  // Page unload (`client.destroy()`) stops the push at once, before the component is torn down.
+  background.add(() => {
+    if (Object.keys(client.state.self?.publications ?? {}).length > 0) stopMedia();
+  });
+  if (options.background !== false) {
+    background.add(
+      backgroundPolicy(
+        client,
+        options.background ?? muteAll,
+        { hide$: appHide$(platform), show$: appShow$(platform), stopMedia },
+        scheduler,
+      ).subscribe(dispatch),
+    );
+  }
+  const setKeepScreenOn = platform.setKeepScreenOn?.bind(platform);
+  if (options.keepScreenOn !== false && setKeepScreenOn) {
+    background.add(keepScreenOn(client, { set: setKeepScreenOn, show$: appShow$(platform) }).subscribe());
+  }
+  const api = platform.permissions;
+  if (options.mediaPermission !== false && api) {
+    const prompt = options.mediaPermission?.prompt;
+    background.add(
+      mediaPermissionRecovery(client, {
+        ensure: (scopes) =>
+          ensureMediaPermission({
+            api,
+            camera: scopes.includes('scope.camera'),
+            microphone: scopes.includes('scope.record'),
+            settings: prompt ?? false,
+          }),
+      }).subscribe(dispatch),
+    );
+  }
 }
 
 /**
  * Creates a room client: with `url`, over the built-in driver and the wx platform; with
- * `driver`, over that driver. Media recovery and stats reporting run unless turned off.
+ * `driver`, over that driver. Media recovery and stats reporting run unless turned off; with a
+ * platform, so do the background policy, keep-screen-on and the permission flow
+ * (docs/lifecycle.md).
  *
  * @example
  * ```ts
@@ -124,5 +197,6 @@ export function createClient(options: ClientOptions): RtcClient {
   if (options.reportStats !== false) {
     background.add(reportStats(client, options.reportStats || {}, scheduler).subscribe());
   }
+  if (platform) composeLifecycle(options, platform, { client, dispatch, contexts, background }, scheduler);
   return client;
 }

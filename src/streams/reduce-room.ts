@@ -313,6 +313,8 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'stream-failed':
     case 'native':
     case 'media-recovery':
+    case 'background':
+    case 'permission':
     case 'message':
     case 'seq-gap':
     case 'token-expiring':

@@ -135,8 +135,53 @@ export type RoomEvent =
       readonly outcome: 'scheduled' | 'done' | 'failed' | 'gave-up';
       readonly error?: RtcError;
     }
+  /** The background policy acted on the app being hidden, shown or closed (docs/lifecycle.md). */
+  | BackgroundEvent
+  /** The media permission flow asked the user, and what came of it (docs/lifecycle.md). */
+  | PermissionEvent
   /** Something failed outside any call: a bad frame, a lost connection, a native error. */
   | { readonly type: 'error'; readonly error: RtcError; readonly source: ErrorSource };
+
+/**
+ * What the background policy did:
+ * - `muted`: the app was hidden, so these bits of an own stream were muted (only bits that were
+ *   on; the user's own mutes are left alone);
+ * - `restored`: the app was shown, so the bits the policy muted were unmuted again;
+ * - `left`: the room was left because the app stayed hidden `hiddenFor` ms (`leaveAfter`);
+ * - `closed`: the user closed the mini program (or the page unloaded): media stopped at once and
+ *   the room was left;
+ * - `failed`: a mute, unmute or leave failed.
+ */
+export type BackgroundEvent =
+  | {
+      readonly type: 'background';
+      readonly action: 'muted' | 'restored';
+      readonly streamId: string;
+      readonly audio: boolean;
+      readonly video: boolean;
+    }
+  | { readonly type: 'background'; readonly action: 'left'; readonly hiddenFor: number }
+  | { readonly type: 'background'; readonly action: 'closed' }
+  | {
+      readonly type: 'background';
+      readonly action: 'failed';
+      readonly streamId?: string;
+      readonly error: RtcError;
+    };
+
+/**
+ * What the media permission flow did: `asked` (a stream failed for want of camera/microphone
+ * permission and the user is being asked), `granted` (and `republished`: the stream was published
+ * again), or `refused` with the typed error (`PERMISSION_REFUSED`, `SYSTEM_PERMISSION_DENIED`, …).
+ */
+export type PermissionEvent =
+  | {
+      readonly type: 'permission';
+      readonly action: 'asked' | 'granted';
+      readonly scopes: readonly ('scope.camera' | 'scope.record')[];
+    }
+  | { readonly type: 'permission'; readonly action: 'republished'; readonly streamId: string }
+  | { readonly type: 'permission'; readonly action: 'refused'; readonly error: RtcError };
 
 /** Where a background error came from. */
 export type ErrorSource = 'protocol' | 'connection' | 'native' | 'driver' | 'operator';

@@ -17,8 +17,9 @@ describe('wxPlatform over a fake wx that behaves like the documented SocketTask'
     await firstValueFrom(client.join({ token, roomId: 'r', userId: 'u' }));
     const pub = await firstValueFrom(client.publish());
     expect(pub.url).toContain(`/live/${streamKey(DEV_SECRET, 'rxroom', 'r', 'u:main')}?`);
-    // network status (reachability), app show for the heartbeat check and for media recovery
-    expect(wx.listenerCount).toBe(3);
+    // network status: reachability and the network-type probe; app show: the heartbeat check,
+    // media recovery, the background policy and keep-screen-on; app hide: the background policy
+    expect(wx.listenerCount).toBe(7);
     client.destroy();
     expect(wx.created[0]?.closeArgs).toEqual([{ code: 1000, reason: 'client closed' }]);
     await eventually(() => wx.open.size === 0);

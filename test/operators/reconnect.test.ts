@@ -94,6 +94,7 @@ describe('reconnect policies', () => {
     expect([...final].sort()).toEqual(
       [
         'DESTROYED',
+        'DOMAIN_NOT_ALLOWED',
         'DUPLICATE_SESSION',
         'INVALID_ARGUMENT',
         'INVALID_STATE',

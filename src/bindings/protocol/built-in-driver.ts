@@ -4,10 +4,10 @@
  * platform's network and app-show signals. A page built on `createRoomClient` with a vendor
  * driver never imports this module, so it bundles none of it.
  */
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, merge, type SchedulerLike } from 'rxjs';
 import type { Driver } from '../../streams/command';
 import type { Platform } from '../platform';
-import { appShow$, online$, wake$ } from '../platform-streams';
+import { appShow$, audioInterruptionEnd$, networkTypeChange$, online$, wake$ } from '../platform-streams';
 import { wxPlatform } from '../wx-platform';
 import { heartbeat, type HeartbeatOptions } from '../../operators/heartbeat';
 import { isRetryableError, reconnect, type ReconnectOptions } from '../../operators/reconnect';
@@ -29,8 +29,12 @@ export interface BuiltInDriverOptions {
    * back.
    */
   readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
-  /** Dead-connection detection, or `false` for none. Default: the server's settings. */
-  readonly heartbeat?: Omit<HeartbeatOptions, 'check$'> | false;
+  /**
+   * Dead-connection detection, or `false` for none. Default: the server's settings, with a
+   * probe (a ping answered within `probeTimeout`, default 3 s) when the network type changes
+   * while online or an audio interruption ends.
+   */
+  readonly heartbeat?: Omit<HeartbeatOptions, 'check$' | 'probe$'> | false;
 }
 
 /**
@@ -73,7 +77,16 @@ export function builtInDriver(options: BuiltInDriverOptions): Driver {
         }
       : {}),
     ...(heartbeatOptions !== false
-      ? { onConnected: heartbeat({ ...heartbeatOptions, check$: appShow$(p) }, scheduler) }
+      ? {
+          onConnected: heartbeat(
+            {
+              ...heartbeatOptions,
+              check$: appShow$(p),
+              probe$: merge(networkTypeChange$(p), audioInterruptionEnd$(p)),
+            },
+            scheduler,
+          ),
+        }
       : {}),
   });
   return {

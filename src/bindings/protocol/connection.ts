@@ -7,6 +7,7 @@ import { map, Observable, Subject, type Subscriber, Subscription as RxSubscripti
 import { RtcError } from '../../errors';
 import type { RequestBody } from '../../protocol';
 import { fromSocket } from '../from-socket';
+import { setupError } from '../setup-errors';
 import { onJoinAck, trackPush } from './resume';
 import type { DriverContext, Session } from './session';
 import { SignalChannel } from './signal-channel';
@@ -103,6 +104,7 @@ export const connectOnce = (ctx: DriverContext, s: Session): Observable<void> =>
     const { options } = ctx;
     let channel: SignalChannel | null = null;
     let opened = false;
+    let lastErrMsg: string | undefined;
     s.resync = (why) => subscriber.error(new RtcError('CONNECTION_LOST', why));
     let live: RxSubscription | null = null;
     const received = new Subject<void>();
@@ -123,12 +125,16 @@ export const connectOnce = (ctx: DriverContext, s: Session): Observable<void> =>
           onMessage(ctx, s, channel!, e.data, subscriber);
           return;
         case 'error':
-          return; // a close always follows; it carries the code
+          // A close always follows with the code; the message may name a setup error.
+          lastErrMsg = e.message;
+          return;
         case 'close': {
           const why = `(${e.code}${e.reason ? ` ${e.reason}` : ''})`;
           const lost = opened
             ? new RtcError('CONNECTION_LOST', `socket closed ${why}`)
-            : new RtcError('CONNECT_FAILED', `could not connect to ${options.url} ${why}`);
+            : (setupError(lastErrMsg) ??
+              setupError(e.reason) ??
+              new RtcError('CONNECT_FAILED', `could not connect to ${options.url} ${why}`));
           // A request sent but not answered may or may not have taken effect.
           if (channel && channel.inFlight > 0) s.uncertain = true;
           channel?.close(lost);

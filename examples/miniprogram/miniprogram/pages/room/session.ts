@@ -13,6 +13,7 @@ import {
   type RtcClient,
 } from 'rxroom';
 import { isValidId } from '../../lib/dev-token';
+import { LIFECYCLE_OPTIONS } from './lifecycle';
 import { switchablePolicy, type PolicyName } from './policy';
 import { roomPageView, type RoomPageView } from './view';
 
@@ -113,7 +114,7 @@ export function openRoom(params: RoomParams | string, options: Partial<ClientOpt
     };
   }
 
-  const client = createClient({ url: params.server, ...options });
+  const client = createClient({ url: params.server, ...LIFECYCLE_OPTIONS, ...options });
   const unregister = registerClient(client);
   run(
     client
