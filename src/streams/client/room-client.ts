@@ -19,6 +19,7 @@ import { RtcError, asRtcError } from '../../errors';
 import { initialRoomState, type RoomState } from '../model';
 import type { NetStatusMap, VolumeMap } from '../media-levels';
 import type { RoomEvent } from '../room-event';
+import type { MediaSymptom } from '../command';
 import { PersistentMap } from '../persistent-map';
 import {
   deepEqual,
@@ -34,6 +35,9 @@ import { createDispatch } from './dispatch';
 import type { ClientInternals, RoomClientOptions, RtcClient } from './types';
 
 const internals = new WeakMap<RtcClient, () => ClientInternals>();
+
+/** What a driver that declares no self-recovered symptom recovers. */
+const NO_SYMPTOMS: ReadonlySet<MediaSymptom> = new Set();
 
 /** Internal: the live internals of a client (tests and debugging; not part of the public API). */
 export function inspectClient(client: RtcClient): ClientInternals {
@@ -122,6 +126,7 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       }
     },
     driverName: driver.name,
+    driverRecovers: driver.recovers ?? NO_SYMPTOMS,
     select: (selector) => select(selector),
     ...commandMethods({ driver, state: () => state.value, destroyed: () => destroyed }),
     destroy() {

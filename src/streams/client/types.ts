@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { RtcError } from '../../errors';
 import type { Platform, PlayerContext, PusherContext, Unlisten } from '../../bindings/platform';
 import type { NativeEvent } from '../../bindings/native/decode';
-import type { AttributeNotice, Driver, JoinResult, StatsReport } from '../command';
+import type { AttributeNotice, Driver, JoinResult, MediaSymptom, StatsReport } from '../command';
 import type {
   ConnectionState,
   Peer,
@@ -109,6 +109,11 @@ export interface RtcClient {
   readonly state: RoomState;
   /** The driver's name (`rxroom`, `trtc`, …). */
   readonly driverName: string;
+  /**
+   * The media symptoms the driver recovers from by itself ({@link Driver.recovers}); media
+   * recovery and the frozen-player watchdog stand down for them. Empty for most drivers.
+   */
+  readonly driverRecovers: ReadonlySet<MediaSymptom>;
 
   /** A stream of any slice of the state, emitting only when it changes structurally. */
   select<T>(selector: (state: RoomState) => T): Observable<T>;
