@@ -87,6 +87,7 @@ export type {
   Driver,
   JoinResult,
   StatsReport,
+  MediaSymptom,
 } from './streams/command';
 
 // platform and built-in driver
@@ -269,6 +270,14 @@ export type {
   PusherView,
   BannerView,
   RoomViewModelOptions,
+} from './operators';
+// lifecycle recovery (docs/lifecycle-recovery.md)
+export { frozenPlayerWatchdog, videoExpected, mediaSymptomOf } from './operators';
+export type {
+  FrozenPlayerWatchdogOptions,
+  FrozenPlayerEvent,
+  FrozenPlayerStep,
+  FrozenPlayerTarget,
 } from './operators';
 
 // the wire protocol

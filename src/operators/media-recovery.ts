@@ -11,7 +11,7 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { RtcError, asRtcError } from '../errors';
+import { asRtcError } from '../errors';
 import { defaultRandom } from '../bindings/defaults';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { PlayerContext, PusherContext } from '../bindings/platform';
@@ -19,6 +19,7 @@ import type { RtcClient } from '../streams/client/types';
 import type { MediaSymptom } from '../streams/command';
 import type { RoomEventOf } from '../streams/room-event';
 import { backoffDelay, type Jitter } from './retry-backoff';
+import { restartMedia, resubscribeStream } from './media-actions';
 
 /** A media-recovery RoomEvent. */
 export type MediaRecoveryEvent = RoomEventOf<'media-recovery'>;
@@ -86,35 +87,6 @@ export function mediaSymptomOf(e: NativeEvent): MediaSymptom | undefined {
 const PUSH_OK = new Set([1002]);
 const PLAY_OK = new Set([2004, 2032]);
 
-function restart(
-  ctx: { stop(o?: object): void; start?(o?: object): void; play?(o?: object): void } | null | undefined,
-  label: string,
-): Observable<void> {
-  return new Observable<void>((subscriber) => {
-    if (!ctx) {
-      subscriber.error(new RtcError('INVALID_STATE', `no ${label} context to restart`));
-      return;
-    }
-    const again = () => {
-      const go = ctx.start ?? ctx.play;
-      go!.call(ctx, {
-        success: () => {
-          subscriber.next();
-          subscriber.complete();
-        },
-        fail: (e: { errMsg?: string }) =>
-          subscriber.error(
-            new RtcError(
-              label === 'pusher' ? 'PUSH_FAILED' : 'PLAY_FAILED',
-              e?.errMsg ?? `${label} restart failed`,
-            ),
-          ),
-      });
-    };
-    ctx.stop({ complete: again });
-  });
-}
-
 /**
  * Carries out the remedies the native components ask for and the vendors leave to the app,
  * with backoff, visible as `media-recovery` events:
@@ -160,9 +132,9 @@ export function mediaRecovery(
     const perform = (action: Action, streamId: string): Observable<unknown> => {
       switch (action) {
         case 'restart-push':
-          return restart(options.pusherContext?.(), 'pusher');
+          return restartMedia(options.pusherContext?.(), 'pusher');
         case 'restart-play':
-          return restart(options.playerContext?.(streamId), 'player');
+          return restartMedia(options.playerContext?.(streamId), 'player');
         case 'republish': {
           const pub = client.state.self?.publications[streamId];
           if (!pub) return EMPTY;
@@ -175,17 +147,8 @@ export function mediaRecovery(
               : EMPTY,
           );
         }
-        case 'resubscribe': {
-          const sub = client.state.streams.get(streamId)?.subscription;
-          if (!sub) return EMPTY;
-          return concat(
-            client.unsubscribe(streamId),
-            client.subscribe(streamId, { audio: sub.audio, video: sub.video, small: sub.small }),
-            sub.audioMuted || sub.videoMuted
-              ? client.muteRemote(streamId, { audio: sub.audioMuted, video: sub.videoMuted })
-              : EMPTY,
-          );
-        }
+        case 'resubscribe':
+          return resubscribeStream(client, streamId);
       }
     };
 

@@ -1,16 +1,17 @@
 /**
  * createClient: the room client as most pages want it. It is {@link createRoomClient} (the client
- * core, ./client/) composed with the built-in driver (unless you pass your own), media recovery
- * and stats reporting, all on by default. A page that wants only what it uses calls
+ * core, ./client/) composed with the built-in driver (unless you pass your own), media recovery,
+ * the frozen-player watchdog and stats reporting, all on by default. A page that wants only what it uses calls
  * `createRoomClient` instead; see the README.
  */
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, map, merge, type SchedulerLike } from 'rxjs';
 import { RtcError } from '../errors';
 import type { Platform } from '../bindings/platform';
-import { appShow$ } from '../bindings/platform-streams';
+import { appHide$, appShow$ } from '../bindings/platform-streams';
 import { builtInDriver } from '../bindings/protocol/built-in-driver';
 import { wxPlatform } from '../bindings/wx-platform';
 import { mediaRecovery, type MediaRecoveryOptions } from '../operators/media-recovery';
+import { frozenPlayerWatchdog, type FrozenPlayerWatchdogOptions } from '../operators/frozen-player-watchdog';
 import { reportStats, type ReportStatsOptions } from '../operators/report-stats';
 import type { HeartbeatOptions } from '../operators/heartbeat';
 import type { ReconnectOptions } from '../operators/reconnect';
@@ -54,13 +55,19 @@ export interface ClientOptions {
    * again), with backoff; or `false`. Default on.
    */
   readonly mediaRecovery?: Omit<MediaRecoveryOptions, 'pusherContext' | 'playerContext' | 'wake$'> | false;
+  /**
+   * Restart, then resubscribe, a subscribed player that shows no video while its stream is live
+   * and unmuted (docs/lifecycle-recovery.md); or `false`. Default on; paused while the app is hidden.
+   */
+  readonly frozenPlayerWatchdog?: Omit<FrozenPlayerWatchdogOptions, 'playerContext' | 'hidden$'> | false;
   /** Send sampled pusher/player state and net status to the server; or `false`. Default on. */
   readonly reportStats?: ReportStatsOptions | false;
 }
 
 /**
  * Creates a room client: with `url`, over the built-in driver and the wx platform; with
- * `driver`, over that driver. Media recovery and stats reporting run unless turned off.
+ * `driver`, over that driver. Media recovery, the frozen-player watchdog and stats reporting run
+ * unless turned off.
  *
  * @example
  * ```ts
@@ -104,6 +111,26 @@ export function createClient(options: ClientOptions): RtcClient {
           pusherContext: contexts.pusher,
           playerContext: contexts.player,
           ...(platform ? { wake$: appShow$(platform) } : {}),
+        },
+        scheduler,
+      ).subscribe(dispatch),
+    );
+  }
+  if (options.frozenPlayerWatchdog !== false) {
+    background.add(
+      frozenPlayerWatchdog(
+        client,
+        {
+          ...options.frozenPlayerWatchdog,
+          playerContext: contexts.player,
+          ...(platform
+            ? {
+                hidden$: merge(
+                  appHide$(platform).pipe(map(() => true)),
+                  appShow$(platform).pipe(map(() => false)),
+                ),
+              }
+            : {}),
         },
         scheduler,
       ).subscribe(dispatch),

@@ -313,6 +313,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'stream-failed':
     case 'native':
     case 'media-recovery':
+    case 'player-watchdog':
     case 'message':
     case 'seq-gap':
     case 'error':

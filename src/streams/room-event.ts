@@ -130,6 +130,22 @@ export type RoomEvent =
       readonly outcome: 'scheduled' | 'done' | 'failed' | 'gave-up';
       readonly error?: RtcError;
     }
+  /**
+   * The frozen-player watchdog acted on a subscribed player that shows no video while its
+   * stream is live and unmuted: a rung of its ladder (`restart-play`, then `resubscribe`)
+   * `scheduled`, `done` or `failed`; `gave-up` when no rung is left; `recovered` when video came
+   * back after a rung (which resets the ladder).
+   */
+  | {
+      readonly type: 'player-watchdog';
+      readonly action: 'restart-play' | 'resubscribe';
+      readonly streamId: string;
+      /** The rung, 1 = the first. */
+      readonly attempt: number;
+      readonly delay: number;
+      readonly outcome: 'scheduled' | 'done' | 'failed' | 'gave-up' | 'recovered';
+      readonly error?: RtcError;
+    }
   /** Something failed outside any call: a bad frame, a lost connection, a native error. */
   | { readonly type: 'error'; readonly error: RtcError; readonly source: ErrorSource };
 

@@ -4,83 +4,19 @@
  * "server closed the connection (check URL / anti-leech expiry)", live-player −2302 "failed to get
  * pull URL", live-pusher −1307 "connection lost, retries exhausted") and go through
  * `nativeHandlers(client)`, the way a page binds them. The driver answers commands as the Driver
- * contract says: a publish emits `published` before its result, a subscribe `subscribed`.
+ * contract says (test/support/answering-driver.ts).
  */
-import { Subject, of, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
 import { nativeHandlers, playerElementId } from '../../src/bindings/native/handlers';
 import { mediaSymptomOf } from '../../src/operators/media-recovery';
 import { decodePlayerStateChange, decodePusherStateChange } from '../../src/bindings/native/decode';
-import type { Capability, Command, Driver, MediaSymptom } from '../../src/streams/command';
+import type { MediaSymptom } from '../../src/streams/command';
 import type { RoomEvent } from '../../src/streams/room-event';
-import type { Subscription } from '../../src/streams/model';
+import { answeringDriver } from '../support/answering-driver';
 import { joined, stream, subscription } from '../support/room-fixtures';
 
 const BOB = 'bob:main';
-
-/** A driver that carries out publish/subscribe and mutes as a backend would, and records them. */
-function answeringDriver(recovers: readonly MediaSymptom[] = []) {
-  const events = new Subject<RoomEvent>();
-  const commands: Command[] = [];
-  let pushes = 0;
-  const subs = new Map<string, Subscription>();
-  const emit = (e: RoomEvent) => events.next(e);
-  const driver: Driver = {
-    name: 'answering',
-    capabilities: new Set<Capability>([
-      'publish',
-      'unpublish',
-      'subscribe',
-      'unsubscribe',
-      'mute-local',
-      'mute-remote',
-    ]),
-    recovers: new Set(recovers),
-    events$: events,
-    execute: (command) => {
-      commands.push(command);
-      const c = command as Command;
-      switch (c.type) {
-        case 'publish': {
-          const publication = {
-            stream: stream('me', { hasAudio: c.audio, hasVideo: c.video }),
-            url: `rtmp://push/me?v=${++pushes}`,
-          };
-          emit({ type: 'published', publication });
-          return of(publication) as Observable<never>;
-        }
-        case 'unpublish':
-          emit({ type: 'unpublished', streamId: c.streamId });
-          break;
-        case 'mute-local': {
-          const s = stream('me', { audioMuted: !!c.audio, videoMuted: !!c.video });
-          emit({ type: 'local-mute-changed', stream: s });
-          return of(s) as Observable<never>;
-        }
-        case 'subscribe': {
-          const sub = subscription(c.streamId, { audio: c.audio, video: c.video, small: c.small });
-          subs.set(c.streamId, sub);
-          emit({ type: 'subscribed', subscription: sub });
-          return of(sub) as Observable<never>;
-        }
-        case 'unsubscribe':
-          emit({ type: 'unsubscribed', streamId: c.streamId });
-          break;
-        case 'mute-remote': {
-          const sub = { ...subs.get(c.streamId)!, audioMuted: !!c.audio, videoMuted: !!c.video };
-          emit({ type: 'remote-mute-changed', subscription: sub });
-          return of(sub) as Observable<never>;
-        }
-        default:
-          break;
-      }
-      return of(undefined) as Observable<never>;
-    },
-    destroy: () => events.complete(),
-  };
-  return { driver, commands, emit };
-}
 
 function setup(recovers: readonly MediaSymptom[] = []) {
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
