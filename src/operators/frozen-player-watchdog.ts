@@ -76,6 +76,20 @@ function videoShownOn(e: NativeEvent): string | undefined {
   return undefined;
 }
 
+/** The stream whose `<live-player>` sent a native event, if it came from one. */
+function playerOf(e: NativeEvent): string | undefined {
+  switch (e.type) {
+    case 'player-state':
+    case 'player-net':
+    case 'player-volume':
+      return e.streamId;
+    case 'unknown-code':
+      return e.source === 'player' ? e.streamId : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The stream a room event is about, when it is about one. */
 function streamOf(e: RoomEvent): string | undefined {
   switch (e.type) {
@@ -148,6 +162,8 @@ export function frozenPlayerWatchdog(
   return new Observable<FrozenPlayerEvent>((subscriber) => {
     if (client.driverRecovers?.has('player-frozen')) return NEVER.subscribe(subscriber);
     const watches = new Map<string, Watch>();
+    /** Streams whose `<live-player>` has reported since they were subscribed: players on the page. */
+    const sighted = new Set<string>();
     const inputs = new RxSubscription();
     let hidden = false;
 
@@ -169,7 +185,7 @@ export function frozenPlayerWatchdog(
     };
     const arm = (id: string, w: Watch) => {
       disarm(w);
-      if (hidden || w.acting || w.held || w.gaveUp) return;
+      if (hidden || w.acting || w.held || w.gaveUp || !sighted.has(id)) return;
       w.timer = scheduler.schedule(() => frozen(id, w), frozenAfter);
     };
 
@@ -192,7 +208,10 @@ export function frozenPlayerWatchdog(
         } else if (!w.timer) {
           arm(id, w);
         }
-      } else if (w && !w.performing) {
+      } else if (!w?.performing) {
+        // Not subscribed any more (our own resubscribe aside): the next player must report anew.
+        if (!client.state.streams.get(id)?.subscription) sighted.delete(id);
+        if (!w) return;
         // Gone, muted or unsubscribed: a rung still waiting for its backoff is dropped. A rung in
         // progress (a resubscribe unsubscribes first) keeps the stream's place on the ladder.
         disarm(w);
@@ -250,6 +269,13 @@ export function frozenPlayerWatchdog(
 
     const onEvent = (e: RoomEvent) => {
       if (e.type === 'native') {
+        const player = playerOf(e.event);
+        if (player === undefined) return;
+        if (!sighted.has(player)) {
+          sighted.add(player);
+          const w = watches.get(player);
+          if (w && !w.timer) arm(player, w);
+        }
         const id = videoShownOn(e.event);
         if (id !== undefined) onVideo(id);
         return;
@@ -289,6 +315,7 @@ export function frozenPlayerWatchdog(
       );
     return () => {
       inputs.unsubscribe();
+      sighted.clear();
       for (const w of watches.values()) {
         disarm(w);
         w.step?.unsubscribe();

@@ -48,6 +48,10 @@ export type RoomEvent =
   | { readonly type: 'peer-joined'; readonly peer: Peer }
   | { readonly type: 'peer-left'; readonly userId: string; readonly reason: PeerLeftReason }
   | { readonly type: 'peer-updated'; readonly peer: Peer }
+  /** A peer's connection dropped; the backend keeps it for a grace window (`Peer.reconnecting`). */
+  | { readonly type: 'peer-reconnecting'; readonly userId: string }
+  /** A reconnecting peer is back (it resumed its session within the grace window). */
+  | { readonly type: 'peer-reconnected'; readonly userId: string }
   | { readonly type: 'stream-added'; readonly stream: StreamDescriptor }
   | {
       readonly type: 'stream-removed';

@@ -140,8 +140,8 @@ describe('frozenPlayerWatchdog', () => {
   it('a recovery resets the ladder: the next freeze starts again at restart-play', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const t = room();
-      // Frozen from the start; first video packet at 5 s; nothing after it.
-      hot('5000ms a', { a: code(2003) }).subscribe((e) => t.client.dispatchNative(e));
+      // Frozen from the start (the player reports, no video); first video packet at 5 s; nothing after it.
+      hot('z 4999ms a', { z: code(2001), a: code(2003) }).subscribe((e) => t.client.dispatchNative(e));
       expectObservable(short(frozenPlayerWatchdog(t.client, t.options, scheduler)), '^ 10s !').toBe(
         '3000ms a 999ms b 999ms c 2999ms d 999ms e',
         {
@@ -163,6 +163,7 @@ describe('frozenPlayerWatchdog', () => {
         b: () => t.emit({ type: 'stream-removed', streamId: BOB, userId: 'bob', reason: 'unpublished' }),
       }).subscribe((f) => f());
       // Hidden from 2 s to 5 s: the deadline starts again at the show (5 s + 3 s).
+      hot('z', { z: fps(0) }).subscribe((e) => t.client.dispatchNative(e));
       const hidden$ = hot('2000ms h 2999ms s', { h: true, s: false });
       expectObservable(
         short(frozenPlayerWatchdog(t.client, { ...t.options, hidden$ }, scheduler)),
@@ -177,6 +178,7 @@ describe('frozenPlayerWatchdog', () => {
   it('a freeze that outlasts a hide is acted on after the show, with a fresh deadline', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const t = room();
+      hot('z', { z: fps(0) }).subscribe((e) => t.client.dispatchNative(e));
       const hidden$ = hot('2000ms h 4999ms s', { h: true, s: false });
       expectObservable(
         short(frozenPlayerWatchdog(t.client, { ...t.options, hidden$ }, scheduler)),
@@ -186,8 +188,9 @@ describe('frozenPlayerWatchdog', () => {
   });
 
   it('waits while media recovery works on the same player (−2301), so one owner acts at a time', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ hot, cold, expectObservable }) => {
       const t = room();
+      hot('z', { z: fps(0) }).subscribe((e) => t.client.dispatchNative(e));
       const recovery = (outcome: 'scheduled' | 'done') => () =>
         t.emit({
           type: 'media-recovery',
@@ -205,9 +208,21 @@ describe('frozenPlayerWatchdog', () => {
     });
   });
 
+  it('watches only players that report: one never rendered (or headless) is not frozen, until it speaks', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const t = room();
+      hot('10s z', { z: fps(0) }).subscribe((e) => t.client.dispatchNative(e));
+      expectObservable(short(frozenPlayerWatchdog(t.client, t.options, scheduler)), '^ 13500ms !').toBe(
+        '13000ms a',
+        { a: '1:restart-play scheduled 1000' },
+      );
+    });
+  });
+
   it('stands down entirely when the driver recovers frozen players by itself', () => {
-    scheduler.run(({ expectObservable }) => {
+    scheduler.run(({ hot, expectObservable }) => {
       const t = room({}, {}, ['player-frozen']);
+      hot('z', { z: fps(0) }).subscribe((e) => t.client.dispatchNative(e));
       expect(t.client.driverRecovers.has('player-frozen')).toBe(true);
       expectObservable(short(frozenPlayerWatchdog(t.client, t.options, scheduler)), '^ 20s !').toBe('');
     });

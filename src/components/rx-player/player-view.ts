@@ -35,6 +35,11 @@ export interface PlayerData {
    * media hooks): `pending` (no media yet, or no such stream), `live`, or `lost` (media stopped).
    */
   readonly media: MediaState;
+  /**
+   * The stream's owner lost its connection and the backend keeps its place for a grace window
+   * (`Peer.reconnecting`); clears when it resumes.
+   */
+  readonly reconnecting: boolean;
 }
 
 /** The owner of a stream id (`user:kind`); user ids cannot hold `:`. */
@@ -62,6 +67,7 @@ export function emptyPlayer(streamId: string): PlayerData {
     speaking: false,
     quality: 'unknown',
     media: 'pending',
+    reconnecting: false,
   };
 }
 
@@ -101,12 +107,14 @@ export function playerView(
   const registration$ = new Observable<never>(() => client.registerPlayerContext(streamId, context));
   const data$ = combineLatest({
     stream: client.select((s) => s.streams.get(streamId) ?? null),
+    reconnecting: client.select((s) => s.peers.get(userId)?.reconnecting === true),
     levels: userLevels(client, userId, options, scheduler),
   }).pipe(
-    map(({ stream, levels }): PlayerData => ({
+    map(({ stream, reconnecting, levels }): PlayerData => ({
       ...emptyPlayer(streamId),
       userId: stream?.userId ?? userId,
       ...streamData(streamId, stream),
+      reconnecting,
       ...levels,
     })),
     distinctUntilChanged<PlayerData>(deepEqual),
