@@ -29,7 +29,7 @@ export interface FrozenPlayerWatchdogOptions {
    * frame rate of 0 in every net status sample) before it counts as frozen. Default 6000.
    */
   readonly frozenAfter?: number;
-  /** The ladder, climbed one rung per freeze. Default `['restart-play', 'resubscribe']`. */
+  /** The ladder, climbed one rung per freeze (empty: watch nothing). Default `['restart-play', 'resubscribe']`. */
   readonly steps?: readonly FrozenPlayerStep[];
   /** Backoff before the first rung, in ms (doubling per rung). Default 1000. */
   readonly initialDelay?: number;
@@ -160,7 +160,7 @@ export function frozenPlayerWatchdog(
   const random = options.random ?? defaultRandom;
 
   return new Observable<FrozenPlayerEvent>((subscriber) => {
-    if (client.driverRecovers?.has('player-frozen')) return NEVER.subscribe(subscriber);
+    if (client.driverRecovers?.has('player-frozen') || steps.length === 0) return NEVER.subscribe(subscriber);
     const watches = new Map<string, Watch>();
     /** Streams whose `<live-player>` has reported since they were subscribed: players on the page. */
     const sighted = new Set<string>();

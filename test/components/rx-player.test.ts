@@ -7,7 +7,7 @@
  * tests never sleep. j-component delivers element events in a microtask, hence `settle()`.
  */
 import { playerElementId, registerClient, type RoomEvent, type RtcClient } from '../../src';
-import { joined, stream, subscription } from '../support/room-fixtures';
+import { joined, peer, stream, subscription } from '../support/room-fixtures';
 import {
   componentPath,
   componentScope,
@@ -119,6 +119,25 @@ describe('rx-player', () => {
     await settle(100);
     expect(comp.data.media).toBe('live');
     expect(html(comp)).not.toContain('media-');
+    comp.detach();
+  });
+
+  it('shows when the stream owner is reconnecting, and clears it when the owner is back', async () => {
+    const { client, driver } = roomWithBob({ peers: [peer('bob')] });
+    register(client);
+    const comp = render({ streamId: BOB });
+    comp.attach(parent());
+    await settle(100);
+    expect(comp.data.reconnecting).toBe(false);
+    expect(html(comp)).not.toContain('Reconnecting');
+    driver.emit({ type: 'peer-reconnecting', userId: 'bob' });
+    await settle(100);
+    expect(comp.data.reconnecting).toBe(true);
+    expect(html(comp)).toContain('Reconnecting');
+    driver.emit({ type: 'peer-reconnected', userId: 'bob' });
+    await settle(100);
+    expect(comp.data.reconnecting).toBe(false);
+    expect(html(comp)).not.toContain('Reconnecting');
     comp.detach();
   });
 
