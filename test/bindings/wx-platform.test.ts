@@ -17,8 +17,9 @@ describe('wxPlatform over a fake wx that behaves like the documented SocketTask'
     await firstValueFrom(client.join({ token, roomId: 'r', userId: 'u' }));
     const pub = await firstValueFrom(client.publish());
     expect(pub.url).toContain(`/live/${streamKey(DEV_SECRET, 'rxroom', 'r', 'u:main')}?`);
-    // network status (reachability), app show for the heartbeat check and for media recovery
-    expect(wx.listenerCount).toBe(3);
+    // network status (reachability), app show for the heartbeat check and for media recovery,
+    // app hide and show for the frozen-player watchdog (it waits while the app is hidden)
+    expect(wx.listenerCount).toBe(5);
     client.destroy();
     expect(wx.created[0]?.closeArgs).toEqual([{ code: 1000, reason: 'client closed' }]);
     await eventually(() => wx.open.size === 0);

@@ -37,8 +37,11 @@ beforeAll(() => {
 useFakeTime();
 
 /** A joined client that subscribes bob's camera stream. */
-function roomWithBob(extra: Partial<Extract<RoomEvent, { type: 'joined' }>> = {}) {
-  const { client, driver } = fakeClient();
+function roomWithBob(
+  extra: Partial<Extract<RoomEvent, { type: 'joined' }>> = {},
+  options: Parameters<typeof fakeClient>[0] = {},
+) {
+  const { client, driver } = fakeClient(options);
   driver.emit(joined({ streams: [stream('bob')], subscriptions: [subscription(BOB)], ...extra }));
   return { client, driver };
 }
@@ -265,7 +268,8 @@ describe('rx-player', () => {
 
   it('lends the client its <live-player> context for media recovery while attached, and only then', async () => {
     const contexts = recordContexts(scope, 'player');
-    const { client } = roomWithBob();
+    // This player never shows video: without the watchdog, only media recovery touches it.
+    const { client } = roomWithBob({}, { frozenPlayerWatchdog: false });
     register(client);
     const recovery: unknown[] = [];
     client.events$.subscribe((e) => e.type === 'media-recovery' && recovery.push(e));
@@ -295,6 +299,32 @@ describe('rx-player', () => {
     // Nobody lends a context any more: recovery fails instead of reaching the detached component.
     expect(contexts).toEqual([]);
     expect(recovery).toContainEqual(expect.objectContaining({ action: 'restart-play', outcome: 'failed' }));
+  });
+
+  it('a player that reports but shows no video is restarted through its context by the watchdog', async () => {
+    const contexts = recordContexts(scope, 'player');
+    const { client } = roomWithBob();
+    register(client);
+    const watchdog: string[] = [];
+    client.events$.subscribe(
+      (e) => e.type === 'player-watchdog' && watchdog.push(`${e.action} ${e.outcome}`),
+    );
+    const comp = render({ streamId: BOB });
+    comp.attach(parent());
+    await settle(100);
+    // Connected and playing (2004), but the picture never comes: video FPS 0.
+    playerOf(comp).dispatchEvent('statechange', { detail: { code: 2004 } });
+    playerOf(comp).dispatchEvent('netstatus', { detail: { info: { videoFPS: 0 } } });
+    await settle(5000);
+    expect(watchdog).toEqual([]);
+    await settle(3000); // past 6 s without video, and the first backoff (at most 1 s)
+    expect(watchdog).toEqual(['restart-play scheduled', 'restart-play done']);
+    expect(contexts.flatMap((c) => c.calls)).toEqual(['stop', 'play']);
+    // The picture comes back: recovered, and the ladder starts again.
+    playerOf(comp).dispatchEvent('statechange', { detail: { code: 2032 } });
+    await settle(100);
+    expect(watchdog.at(-1)).toBe('restart-play recovered');
+    comp.detach();
   });
 
   it('removes every listener on detach: registry, client streams, context', async () => {
