@@ -215,10 +215,27 @@ export class Hub {
   }
 
   private attach(link: JoiningLink, session: Session): void {
+    const wasInGrace = session.graceTimer !== undefined;
     session.graceTimer = this.timers.cancel(session.graceTimer);
     session.detachedAt = undefined;
     session.link = link;
     link.session = session;
+    if (wasInGrace) this.graceLeft(session);
+  }
+
+  /**
+   * Hooks of the grace window (§7): the others see the peer `reconnecting` while its session
+   * waits for a resume, and back once it resumes (a window that runs out ends in `peer-left`,
+   * reason `timeout`). Invisible sessions are never seen, so nothing is said about them.
+   */
+  private graceEntered(session: Session): void {
+    if (session.visible)
+      this.roomOf(session).broadcast({ t: 'peer-reconnecting', user: session.user }, session);
+  }
+
+  private graceLeft(session: Session): void {
+    if (session.visible)
+      this.roomOf(session).broadcast({ t: 'peer-reconnected', user: session.user }, session);
   }
 
   private heartbeat(): { interval: number; timeout: number } {
@@ -228,7 +245,9 @@ export class Hub {
   /** The full-state join ack of `session` (modes `joined` and `snapshot`). */
   snapshot(room: Room, session: Session, mode: 'joined' | 'snapshot', resumeError?: RtcError): JoinAckData {
     const peers = [];
-    for (const s of room.sessions.values()) if (s !== session && s.visible) peers.push(s.peerInfo());
+    for (const s of room.sessions.values())
+      if (s !== session && s.visible)
+        peers.push(s.graceTimer !== undefined ? { ...s.peerInfo(), reconnecting: true } : s.peerInfo());
     const data: JoinAckData = {
       mode,
       session: session.id,
@@ -255,12 +274,14 @@ export class Hub {
     session.detachedAt = Date.now();
     if (this.closing || !this.isLive(session)) return;
     this.log.info({ room: session.room, user: session.user, grace: this.options.grace }, 'connection lost');
+    const wasInGrace = session.graceTimer !== undefined;
     this.timers.cancel(session.graceTimer);
     session.graceTimer = this.timers.after('grace', this.options.grace, () => {
       session.graceTimer = undefined;
       this.log.info({ room: session.room, user: session.user }, 'grace window over');
       this.remove(session, 'timeout');
     });
+    if (!wasInGrace) this.graceEntered(session);
   }
 
   /**

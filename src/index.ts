@@ -118,6 +118,7 @@ export type {
   StatsReport,
   TokenRenewal,
   MediaChange,
+  MediaSymptom,
 } from './streams/command';
 
 // platform and built-in driver
@@ -304,6 +305,14 @@ export type {
   PusherView,
   BannerView,
   RoomViewModelOptions,
+} from './operators';
+// lifecycle recovery (docs/lifecycle.md)
+export { frozenPlayerWatchdog, videoExpected, mediaSymptomOf } from './operators';
+export type {
+  FrozenPlayerWatchdogOptions,
+  FrozenPlayerEvent,
+  FrozenPlayerStep,
+  FrozenPlayerTarget,
 } from './operators';
 
 // the wire protocol

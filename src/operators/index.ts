@@ -37,8 +37,15 @@ export { activeSpeaker } from './active-speaker';
 export type { ActiveSpeakerOptions, VolumeLevels } from './active-speaker';
 export { netQuality, foldNetQualityLevel } from './net-quality';
 export type { NetQuality, NetLevels, NetQualityOptions } from './net-quality';
-export { mediaRecovery } from './media-recovery';
+export { mediaRecovery, mediaSymptomOf } from './media-recovery';
 export type { MediaRecoveryOptions, MediaRecoveryEvent, MediaRecoveryTarget } from './media-recovery';
+export { frozenPlayerWatchdog, videoExpected } from './frozen-player-watchdog';
+export type {
+  FrozenPlayerWatchdogOptions,
+  FrozenPlayerEvent,
+  FrozenPlayerStep,
+  FrozenPlayerTarget,
+} from './frozen-player-watchdog';
 export { reportStats } from './report-stats';
 export type { ReportStatsOptions, ReportStatsTarget } from './report-stats';
 export { roomViewModel } from './room-view-model';

@@ -11,24 +11,29 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { RtcError, asRtcError } from '../errors';
+import { asRtcError } from '../errors';
 import { defaultRandom } from '../bindings/defaults';
 import type { NativeEvent } from '../bindings/native/decode';
 import type { PlayerContext, PusherContext } from '../bindings/platform';
-import { setupError } from '../bindings/setup-errors';
 import type { RtcClient } from '../streams/client/types';
+import type { MediaSymptom } from '../streams/command';
 import type { RoomEventOf } from '../streams/room-event';
 import { republish } from './republish';
 import { backoffDelay, type Jitter } from './retry-backoff';
+import { restartMedia, resubscribeStream } from './media-actions';
 
 /** A media-recovery RoomEvent. */
 export type MediaRecoveryEvent = RoomEventOf<'media-recovery'>;
 
-/** The part of the client media recovery drives. */
+/**
+ * The part of the client media recovery drives. `driverRecovers` (what the driver recovers by
+ * itself) is read when present: those symptoms are left to the driver.
+ */
 export type MediaRecoveryTarget = Pick<
   RtcClient,
   'events$' | 'state' | 'publish' | 'unpublish' | 'subscribe' | 'unsubscribe' | 'muteLocal' | 'muteRemote'
->;
+> &
+  Partial<Pick<RtcClient, 'driverRecovers'>>;
 
 /** Options of {@link mediaRecovery}. */
 export interface MediaRecoveryOptions {
@@ -50,39 +55,38 @@ export interface MediaRecoveryOptions {
 
 type Action = MediaRecoveryEvent['action'];
 
+/**
+ * The symptom a native event shows, when it is one rxroom recovers from (see {@link MediaSymptom}).
+ *
+ * @example
+ * ```ts
+ * mediaSymptomOf(decodePusherStateChange({ detail: { code: -1307 } })) // 'push-lost'
+ * ```
+ */
+export function mediaSymptomOf(e: NativeEvent): MediaSymptom | undefined {
+  if (e.type === 'pusher-state') {
+    switch (e.remedy) {
+      case 'restart-push':
+        return e.code === -1307 ? 'push-lost' : 'push-encoder-failed';
+      case 'republish':
+        return 'push-closed';
+      case 'suspended':
+      case 'interrupted':
+        return 'push-suspended';
+      default:
+        return undefined;
+    }
+  }
+  if (e.type === 'player-state') {
+    if (e.remedy === 'restart-play') return 'play-lost';
+    if (e.remedy === 'resubscribe') return 'play-url-failed';
+  }
+  return undefined;
+}
+
 /** Native codes that mean the push or the play works again, which resets the attempt count. */
 const PUSH_OK = new Set([1002]);
 const PLAY_OK = new Set([2004, 2032]);
-
-function restart(
-  ctx: { stop(o?: object): void; start?(o?: object): void; play?(o?: object): void } | null | undefined,
-  label: string,
-): Observable<void> {
-  return new Observable<void>((subscriber) => {
-    if (!ctx) {
-      subscriber.error(new RtcError('INVALID_STATE', `no ${label} context to restart`));
-      return;
-    }
-    const again = () => {
-      const go = ctx.start ?? ctx.play;
-      go!.call(ctx, {
-        success: () => {
-          subscriber.next();
-          subscriber.complete();
-        },
-        fail: (e: { errMsg?: string }) =>
-          subscriber.error(
-            setupError(e?.errMsg) ??
-              new RtcError(
-                label === 'pusher' ? 'PUSH_FAILED' : 'PLAY_FAILED',
-                e?.errMsg ?? `${label} restart failed`,
-              ),
-          ),
-      });
-    };
-    ctx.stop({ complete: again });
-  });
-}
 
 /**
  * Carries out the remedies the native components ask for and the vendors leave to the app,
@@ -91,6 +95,8 @@ function restart(
  * closed: URL expired) → publish again for a fresh URL; player −2301 → restart the play; player
  * −2302 (no pull URL) → subscribe again. A push suspended (5000) or interrupted (5001) is restarted
  * when the app comes back (`wake$`). A push/play that starts again resets the count.
+ * A symptom the driver recovers from by itself (`client.driverRecovers`, e.g. −1307 under the TRTC
+ * driver, which re-enters the room) is left to the driver: one owner per symptom.
  *
  * `createClient` runs it by default (its events then appear on `events$`); with
  * `createRoomClient`, run it yourself when you want it.
@@ -127,22 +133,13 @@ export function mediaRecovery(
     const perform = (action: Action, streamId: string): Observable<unknown> => {
       switch (action) {
         case 'restart-push':
-          return restart(options.pusherContext?.(), 'pusher');
+          return restartMedia(options.pusherContext?.(), 'pusher');
         case 'restart-play':
-          return restart(options.playerContext?.(streamId), 'player');
+          return restartMedia(options.playerContext?.(streamId), 'player');
         case 'republish':
           return republish(client, streamId);
-        case 'resubscribe': {
-          const sub = client.state.streams.get(streamId)?.subscription;
-          if (!sub) return EMPTY;
-          return concat(
-            client.unsubscribe(streamId),
-            client.subscribe(streamId, { audio: sub.audio, video: sub.video, small: sub.small }),
-            sub.audioMuted || sub.videoMuted
-              ? client.muteRemote(streamId, { audio: sub.audioMuted, video: sub.videoMuted })
-              : EMPTY,
-          );
-        }
+        case 'resubscribe':
+          return resubscribeStream(client, streamId);
       }
     };
 
@@ -182,6 +179,9 @@ export function mediaRecovery(
     };
 
     const onNative = (e: NativeEvent): Observable<MediaRecoveryEvent> => {
+      const symptom = mediaSymptomOf(e);
+      // One owner per symptom: what the driver recovers by itself is left to it.
+      if (symptom && client.driverRecovers?.has(symptom)) return EMPTY;
       const self = ownMain();
       if (e.type === 'pusher-state') {
         if (PUSH_OK.has(e.code)) {

@@ -44,6 +44,11 @@ export interface PlayerView extends PlayerSettings {
   readonly speaking: boolean;
   /** `pending` (no media yet), `live`, or `lost` (media stopped), on backends that watch media. */
   readonly media: MediaState;
+  /**
+   * The owner's connection dropped and the backend keeps its place for a grace window
+   * (`Peer.reconnecting`): show "reconnecting…" over the player. Clears when it resumes.
+   */
+  readonly reconnecting: boolean;
 }
 
 /** The page's `<live-pusher>`: its settings (`client.setPusher`, `switchCamera`) and the room's part. */
@@ -124,7 +129,12 @@ function sameLevels(a: UserLevels, b: UserLevels): boolean {
   return a.volume === b.volume && a.quality === b.quality && a.speaking === b.speaking;
 }
 
-function playerOf(s: RemoteStream, levels: UserLevels, settings: PlayerSettings): PlayerView {
+function playerOf(
+  s: RemoteStream,
+  levels: UserLevels,
+  settings: PlayerSettings,
+  reconnecting: boolean,
+): PlayerView {
   const sub = s.subscription!;
   return {
     ...settings,
@@ -136,9 +146,12 @@ function playerOf(s: RemoteStream, levels: UserLevels, settings: PlayerSettings)
     muted: settings.muted || s.audioMuted || sub.audioMuted || !sub.audio,
     videoOff: s.videoMuted || sub.videoMuted || !sub.video || !s.hasVideo,
     media: mediaStateOf(s),
+    reconnecting,
     ...levels,
   };
 }
+
+const isReconnecting = (room: RoomState, user: string) => room.peers.get(user)?.reconnecting === true;
 
 /** The settings part of the pusher's attributes. */
 function settingsOf(attributes: PusherAttributes): PusherSettings {
@@ -215,7 +228,23 @@ export function roomViewModel(
           const at = slots.get(s.userId);
           if (at) at.push(i);
           else slots.set(s.userId, [i]);
-          return playerOf(s, levelsOf(s.userId), playerSettings.get(s.id) ?? DEFAULT_PLAYER_SETTINGS);
+          return playerOf(
+            s,
+            levelsOf(s.userId),
+            playerSettings.get(s.id) ?? DEFAULT_PLAYER_SETTINGS,
+            isReconnecting(next, s.userId),
+          );
+        });
+      } else if (previous.peers !== next.peers) {
+        // Only the users whose peer entry changed: a peer reconnecting or back.
+        PersistentMap.changes(previous.peers, next.peers, (user) => {
+          const reconnecting = isReconnecting(next, user);
+          for (const i of slots.get(user) ?? []) {
+            const p = players[i]!;
+            if (p.reconnecting === reconnecting) continue;
+            if (players === vm?.players) players = players.slice();
+            (players as PlayerView[])[i] = { ...p, reconnecting };
+          }
         });
       }
       const pusher =

@@ -209,6 +209,7 @@ export const peerInfo = obj({
   role,
   visible: bool,
   businessId: optional(str(0, LIMITS.maxBusinessIdLength)),
+  reconnecting: optional(bool),
 });
 
 /** A published stream. One line per field: a new optional field is one `optional(...)` line. */
@@ -315,6 +316,8 @@ export const pushGuards: { readonly [T in PushType]: Guard } = {
     reason: oneOf(['leave', 'timeout', 'kicked', 'replaced', 'hidden', 'room-closed']),
   }),
   'peer-updated': push('peer-updated', { peer: peerInfo }),
+  'peer-reconnecting': push('peer-reconnecting', { user: userId }),
+  'peer-reconnected': push('peer-reconnected', { user: userId }),
   'stream-added': push('stream-added', { stream: streamInfo }),
   'stream-removed': push('stream-removed', {
     stream: streamId,

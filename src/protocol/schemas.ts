@@ -102,6 +102,8 @@ export const PeerInfoSchema = v.object({
   role: RoleSchema,
   visible: v.boolean(),
   businessId: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxBusinessIdLength))),
+  /** In a join ack's `peers`: the peer's socket dropped and its grace window runs (§7). */
+  reconnecting: v.optional(v.boolean()),
 });
 
 /** A published stream. `audioMuted`/`videoMuted` are the owner's mute bits. */
@@ -344,6 +346,10 @@ export const pushSchemas = {
   'peer-joined': push('peer-joined', { peer: PeerInfoSchema }),
   'peer-left': push('peer-left', { user: UserIdSchema, reason: PeerLeftReasonSchema }),
   'peer-updated': push('peer-updated', { peer: PeerInfoSchema }),
+  /** A peer's socket dropped: its session waits out the grace window (§7). */
+  'peer-reconnecting': push('peer-reconnecting', { user: UserIdSchema }),
+  /** The peer resumed its session within the grace window. */
+  'peer-reconnected': push('peer-reconnected', { user: UserIdSchema }),
   'stream-added': push('stream-added', { stream: StreamInfoSchema }),
   'stream-removed': push('stream-removed', {
     stream: StreamIdSchema,

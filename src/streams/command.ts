@@ -154,6 +154,27 @@ export type CommandResult<T extends CommandType> = CommandResults[T];
 export type Capability = CommandType | 'resume' | 'small-stream' | 'screen' | 'invisible';
 
 /**
+ * A media symptom, as rxroom's media recovery and frozen-player watchdog know them. A driver whose
+ * backend recovers from one by itself declares it in {@link Driver.recovers}, and rxroom stands
+ * down for that symptom, so one owner acts on it:
+ * - `push-lost`: `<live-pusher>` −1307 (connection lost, its own retries exhausted);
+ * - `push-encoder-failed`: −1303 / −1304 (video / audio encoding failed);
+ * - `push-closed`: 3004 (the media server closed the push: URL expired or refused);
+ * - `push-suspended`: 5000 / 5001 (push suspended in the background / interrupted), restarted on show;
+ * - `play-lost`: `<live-player>` −2301 (connection lost, its own retries exhausted);
+ * - `play-url-failed`: −2302 (no play URL);
+ * - `player-frozen`: a player that shows no video while its stream is live (the watchdog).
+ */
+export type MediaSymptom =
+  | 'push-lost'
+  | 'push-encoder-failed'
+  | 'push-closed'
+  | 'push-suspended'
+  | 'play-lost'
+  | 'play-url-failed'
+  | 'player-frozen';
+
+/**
  * A backend: turns its world into RoomEvents and carries out Commands. The built-in driver speaks
  * the rxroom protocol; vendor drivers wrap vendor SDKs. The room never knows which runs.
  */
@@ -162,6 +183,11 @@ export interface Driver {
   readonly name: string;
   /** What this backend supports. */
   readonly capabilities: ReadonlySet<Capability>;
+  /**
+   * The media symptoms this driver (or the SDK it wraps) recovers from by itself; rxroom's media
+   * recovery and watchdog leave them alone (one owner per symptom). Absent: none.
+   */
+  readonly recovers?: ReadonlySet<MediaSymptom>;
   /**
    * Everything that happens, as RoomEvents, including the results of commands (a successful
    * publish emits `published` before the publish call emits its result). Hot: the client

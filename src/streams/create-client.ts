@@ -1,10 +1,10 @@
 /**
  * createClient: the room client as most pages want it. It is {@link createRoomClient} (the client
- * core, ./client/) composed with the built-in driver (unless you pass your own), media recovery
- * and stats reporting, all on by default. A page that wants only what it uses calls
+ * core, ./client/) composed with the built-in driver (unless you pass your own), media recovery,
+ * the frozen-player watchdog and stats reporting, all on by default. A page that wants only what it uses calls
  * `createRoomClient` instead; see the README.
  */
-import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, map, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { RtcError } from '../errors';
 import type { Platform } from '../bindings/platform';
 import { appHide$, appShow$ } from '../bindings/platform-streams';
@@ -16,6 +16,7 @@ import { backgroundPolicy } from '../operators/background-policy';
 import { keepScreenOn } from '../operators/keep-screen-on';
 import { mediaPermissionRecovery } from '../operators/media-permission-recovery';
 import { mediaRecovery, type MediaRecoveryOptions } from '../operators/media-recovery';
+import { frozenPlayerWatchdog, type FrozenPlayerWatchdogOptions } from '../operators/frozen-player-watchdog';
 import { reportStats, type ReportStatsOptions } from '../operators/report-stats';
 import type { HeartbeatOptions } from '../operators/heartbeat';
 import type { ReconnectOptions } from '../operators/reconnect';
@@ -67,6 +68,11 @@ export interface ClientOptions {
    * again), with backoff; or `false`. Default on.
    */
   readonly mediaRecovery?: Omit<MediaRecoveryOptions, 'pusherContext' | 'playerContext' | 'wake$'> | false;
+  /**
+   * Restart, then resubscribe, a subscribed player that shows no video while its stream is live
+   * and unmuted (docs/lifecycle.md); or `false`. Default on; paused while the app is hidden.
+   */
+  readonly frozenPlayerWatchdog?: Omit<FrozenPlayerWatchdogOptions, 'playerContext' | 'hidden$'> | false;
   /** Send sampled pusher/player state and net status to the server; or `false`. Default on. */
   readonly reportStats?: ReportStatsOptions | false;
   /**
@@ -140,9 +146,9 @@ function composeLifecycle(
 
 /**
  * Creates a room client: with `url`, over the built-in driver and the wx platform; with
- * `driver`, over that driver. Media recovery and stats reporting run unless turned off; with a
- * platform, so do the background policy, keep-screen-on and the permission flow
- * (docs/lifecycle.md).
+ * `driver`, over that driver. Media recovery, the frozen-player watchdog and stats reporting run
+ * unless turned off; with a platform, so do the background policy, keep-screen-on and the
+ * permission flow (docs/lifecycle.md).
  *
  * @example
  * ```ts
@@ -189,6 +195,26 @@ export function createClient(options: ClientOptions): RtcClient {
           pusherContext: contexts.pusher,
           playerContext: contexts.player,
           ...(platform ? { wake$: appShow$(platform) } : {}),
+        },
+        scheduler,
+      ).subscribe(dispatch),
+    );
+  }
+  if (options.frozenPlayerWatchdog !== false) {
+    background.add(
+      frozenPlayerWatchdog(
+        client,
+        {
+          ...options.frozenPlayerWatchdog,
+          playerContext: contexts.player,
+          ...(platform
+            ? {
+                hidden$: merge(
+                  appHide$(platform).pipe(map(() => true)),
+                  appShow$(platform).pipe(map(() => false)),
+                ),
+              }
+            : {}),
         },
         scheduler,
       ).subscribe(dispatch),

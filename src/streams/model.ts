@@ -16,6 +16,12 @@ export interface Peer {
   /** Invisible users are never seen by others; only your own `self` can be invisible. */
   readonly visible: boolean;
   readonly businessId?: string;
+  /**
+   * The peer's connection dropped and the backend keeps its place for a grace window: it may
+   * resume (the flag clears) or leave when the window is over (`peer-left`, reason `timeout`).
+   * Absent while connected.
+   */
+  readonly reconnecting?: boolean;
 }
 
 /** A published stream as the room knows it. */

@@ -50,7 +50,11 @@ function sameDescriptor(a: StreamDescriptor, b: StreamDescriptor): boolean {
 
 function samePeer(a: Peer, b: Peer): boolean {
   return (
-    a.userId === b.userId && a.role === b.role && a.visible === b.visible && a.businessId === b.businessId
+    a.userId === b.userId &&
+    a.role === b.role &&
+    a.visible === b.visible &&
+    a.businessId === b.businessId &&
+    a.reconnecting === b.reconnecting
   );
 }
 
@@ -222,8 +226,24 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'peer-updated': {
       if (!state.roomId || event.peer.userId === state.self?.userId) return state;
       const existing = state.peers.get(event.peer.userId);
-      if (existing && samePeer(existing, event.peer)) return state;
-      return withPeers(state, state.peers.with(event.peer.userId, { ...event.peer }));
+      // An update says nothing about the connection: a reconnecting peer stays reconnecting.
+      const peer: Peer =
+        event.type === 'peer-updated' && existing?.reconnecting && event.peer.reconnecting === undefined
+          ? { ...event.peer, reconnecting: true }
+          : { ...event.peer };
+      if (existing && samePeer(existing, peer)) return state;
+      return withPeers(state, state.peers.with(event.peer.userId, peer));
+    }
+    case 'peer-reconnecting':
+    case 'peer-reconnected': {
+      const existing = state.peers.get(event.userId);
+      const reconnecting = event.type === 'peer-reconnecting';
+      if (!existing || (existing.reconnecting === true) === reconnecting) return state;
+      const { reconnecting: _was, ...rest } = existing;
+      return withPeers(
+        state,
+        state.peers.with(event.userId, reconnecting ? { ...rest, reconnecting } : rest),
+      );
     }
     case 'peer-left':
       return removePeer(state, event.userId);
@@ -315,6 +335,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'media-recovery':
     case 'background':
     case 'permission':
+    case 'player-watchdog':
     case 'message':
     case 'seq-gap':
     case 'token-expiring':

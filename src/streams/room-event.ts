@@ -48,6 +48,10 @@ export type RoomEvent =
   | { readonly type: 'peer-joined'; readonly peer: Peer }
   | { readonly type: 'peer-left'; readonly userId: string; readonly reason: PeerLeftReason }
   | { readonly type: 'peer-updated'; readonly peer: Peer }
+  /** A peer's connection dropped; the backend keeps it for a grace window (`Peer.reconnecting`). */
+  | { readonly type: 'peer-reconnecting'; readonly userId: string }
+  /** A reconnecting peer is back (it resumed its session within the grace window). */
+  | { readonly type: 'peer-reconnected'; readonly userId: string }
   | { readonly type: 'stream-added'; readonly stream: StreamDescriptor }
   | {
       readonly type: 'stream-removed';
@@ -139,6 +143,22 @@ export type RoomEvent =
   | BackgroundEvent
   /** The media permission flow asked the user, and what came of it (docs/lifecycle.md). */
   | PermissionEvent
+  /**
+   * The frozen-player watchdog acted on a subscribed player that shows no video while its
+   * stream is live and unmuted: a rung of its ladder (`restart-play`, then `resubscribe`)
+   * `scheduled`, `done` or `failed`; `gave-up` when no rung is left; `recovered` when video came
+   * back after a rung (which resets the ladder).
+   */
+  | {
+      readonly type: 'player-watchdog';
+      readonly action: 'restart-play' | 'resubscribe';
+      readonly streamId: string;
+      /** The rung, 1 = the first. */
+      readonly attempt: number;
+      readonly delay: number;
+      readonly outcome: 'scheduled' | 'done' | 'failed' | 'gave-up' | 'recovered';
+      readonly error?: RtcError;
+    }
   /** Something failed outside any call: a bad frame, a lost connection, a native error. */
   | { readonly type: 'error'; readonly error: RtcError; readonly source: ErrorSource };
 

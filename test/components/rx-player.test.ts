@@ -8,7 +8,7 @@
  */
 import { PLAYER_SETTING_NAMES, attributeName } from '../../src/streams/media-attributes';
 import { playerElementId, registerClient, type RoomEvent, type RtcClient } from '../../src';
-import { joined, stream, subscription } from '../support/room-fixtures';
+import { joined, peer, stream, subscription } from '../support/room-fixtures';
 import {
   attributesOf,
   componentPath,
@@ -39,8 +39,11 @@ beforeAll(() => {
 useFakeTime();
 
 /** A joined client that subscribes bob's camera stream. */
-function roomWithBob(extra: Partial<Extract<RoomEvent, { type: 'joined' }>> = {}) {
-  const { client, driver } = fakeClient();
+function roomWithBob(
+  extra: Partial<Extract<RoomEvent, { type: 'joined' }>> = {},
+  options: Parameters<typeof fakeClient>[0] = {},
+) {
+  const { client, driver } = fakeClient(options);
   driver.emit(joined({ streams: [stream('bob')], subscriptions: [subscription(BOB)], ...extra }));
   return { client, driver };
 }
@@ -190,6 +193,25 @@ describe('rx-player', () => {
     comp.detach();
   });
 
+  it('shows when the stream owner is reconnecting, and clears it when the owner is back', async () => {
+    const { client, driver } = roomWithBob({ peers: [peer('bob')] });
+    register(client);
+    const comp = render({ streamId: BOB });
+    comp.attach(parent());
+    await settle(100);
+    expect(comp.data.reconnecting).toBe(false);
+    expect(html(comp)).not.toContain('Reconnecting');
+    driver.emit({ type: 'peer-reconnecting', userId: 'bob' });
+    await settle(100);
+    expect(comp.data.reconnecting).toBe(true);
+    expect(html(comp)).toContain('Reconnecting');
+    driver.emit({ type: 'peer-reconnected', userId: 'bob' });
+    await settle(100);
+    expect(comp.data.reconnecting).toBe(false);
+    expect(html(comp)).not.toContain('Reconnecting');
+    comp.detach();
+  });
+
   it('feeds native events to the client with its own stream id and hands them on to the page', async () => {
     const { client } = roomWithBob();
     register(client);
@@ -314,7 +336,8 @@ describe('rx-player', () => {
 
   it('lends the client its <live-player> context for media recovery while attached, and only then', async () => {
     const contexts = recordContexts(scope, 'player');
-    const { client } = roomWithBob();
+    // This player never shows video: without the watchdog, only media recovery touches it.
+    const { client } = roomWithBob({}, { frozenPlayerWatchdog: false });
     register(client);
     const recovery: unknown[] = [];
     client.events$.subscribe((e) => e.type === 'media-recovery' && recovery.push(e));
@@ -344,6 +367,32 @@ describe('rx-player', () => {
     // Nobody lends a context any more: recovery fails instead of reaching the detached component.
     expect(contexts).toEqual([]);
     expect(recovery).toContainEqual(expect.objectContaining({ action: 'restart-play', outcome: 'failed' }));
+  });
+
+  it('a player that reports but shows no video is restarted through its context by the watchdog', async () => {
+    const contexts = recordContexts(scope, 'player');
+    const { client } = roomWithBob();
+    register(client);
+    const watchdog: string[] = [];
+    client.events$.subscribe(
+      (e) => e.type === 'player-watchdog' && watchdog.push(`${e.action} ${e.outcome}`),
+    );
+    const comp = render({ streamId: BOB });
+    comp.attach(parent());
+    await settle(100);
+    // Connected and playing (2004), but the picture never comes: video FPS 0.
+    playerOf(comp).dispatchEvent('statechange', { detail: { code: 2004 } });
+    playerOf(comp).dispatchEvent('netstatus', { detail: { info: { videoFPS: 0 } } });
+    await settle(5000);
+    expect(watchdog).toEqual([]);
+    await settle(3000); // past 6 s without video, and the first backoff (at most 1 s)
+    expect(watchdog).toEqual(['restart-play scheduled', 'restart-play done']);
+    expect(contexts.flatMap((c) => c.calls)).toEqual(['stop', 'play']);
+    // The picture comes back: recovered, and the ladder starts again.
+    playerOf(comp).dispatchEvent('statechange', { detail: { code: 2032 } });
+    await settle(100);
+    expect(watchdog.at(-1)).toBe('restart-play recovered');
+    comp.detach();
   });
 
   it('removes every listener on detach: registry, client streams, context', async () => {

@@ -19,6 +19,7 @@ import {
   type TrtcPusherView,
 } from '../../src/bindings/drivers/trtc';
 import { delaysReconnectPolicy } from '../../src/operators/reconnect-policy';
+import type { PusherContext } from '../../src/bindings/platform';
 import { createClient, type RtcClient } from '../../src/streams/create-client';
 import { of } from 'rxjs';
 import { advance, failure, result, turn, virtualScheduler, virtualUntil } from './conformance/harness';
@@ -276,6 +277,27 @@ describe('trtc driver', () => {
     ]);
     expect(a.pusher.contextCalls).toContain('start');
     expect(t.wx.calls.filter((c) => c === 'createLivePusherContext')).toHaveLength(2);
+  });
+
+  it("−1307 is acted on once: the driver re-enters, rxroom's media recovery stands down", async () => {
+    t = setup();
+    const a = await t.joined('alice', { reconnect: { policy: delaysReconnectPolicy([500]) } });
+    await result(a.client.publish());
+    expect(a.client.driverRecovers.has('push-lost')).toBe(true);
+    // The page lends its pusher context, as <rx-pusher> does: media recovery could reach it.
+    a.client.registerPusherContext(a.pusher.context as unknown as PusherContext);
+    const recovery: string[] = [];
+    a.client.events$.subscribe(
+      (e) => e.type === 'media-recovery' && recovery.push(`${e.action} ${e.outcome}`),
+    );
+    const before = a.pusher.contextCalls.length;
+    t.cloud.drop('alice');
+    await t.until('rejoined', () => a.client.state.connection.status === 'rejoined');
+    // Past every media-recovery backoff delay (16 s at most) as well.
+    advance(t.scheduler, 20_000);
+    await turn();
+    expect(a.pusher.contextCalls.slice(before)).toEqual(['stop', 'start']);
+    expect(recovery).toEqual([]);
   });
 
   it('plays the small stream through switchStreamType; sends one only when created to', async () => {

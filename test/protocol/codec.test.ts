@@ -287,6 +287,13 @@ const malformed: [string, unknown, RtcErrorCode, 'client' | 'server'][] = [
     'INVALID_FRAME',
     'server',
   ],
+  ['peer-reconnecting without user', '{"v":1,"t":"peer-reconnecting","seq":1}', 'INVALID_FRAME', 'server'],
+  [
+    'peer-reconnected with a bad user id',
+    '{"v":1,"t":"peer-reconnected","seq":1,"user":"a/b"}',
+    'INVALID_FRAME',
+    'server',
+  ],
   [
     'peer-left with unknown reason',
     '{"v":1,"t":"peer-left","seq":1,"user":"bob","reason":"bored"}',

@@ -456,6 +456,22 @@ describe('the schemas, value by value', () => {
     expect(reason(server({ t, ...base[t], [key]: 'other' }))).toMatch(new RegExp(`^${t}: ${key}: `));
   });
 
+  it('peer-reconnecting / peer-reconnected name a user; a peer says `reconnecting` only as a boolean', () => {
+    for (const t of ['peer-reconnecting', 'peer-reconnected']) {
+      const frame = { v: 1, seq: 1, t, user: 'bob' };
+      expect(decodeServerFrame(JSON.stringify(frame))).toEqual({ ok: true, frame });
+      expect(reason(server({ t }))).toMatch(new RegExp(`^${t}: user: `));
+    }
+    const peer = { user: 'bob', role: 'broadcaster', visible: true };
+    for (const reconnecting of [true, false]) {
+      const frame = { v: 1, seq: 1, t: 'peer-joined', peer: { ...peer, reconnecting } };
+      expect(decodeServerFrame(JSON.stringify(frame))).toEqual({ ok: true, frame });
+    }
+    expect(reason(server({ t: 'peer-joined', peer: { ...peer, reconnecting: 'yes' } }))).toMatch(
+      /^peer-joined: peer\.reconnecting: /,
+    );
+  });
+
   it('accepts both roles and both stream kinds', () => {
     for (const role of ['broadcaster', 'audience']) expect(client({ t: 'set-role', role }).ok).toBe(true);
     for (const kind of ['main', 'screen']) {

@@ -100,6 +100,8 @@ export const pushSamples: { [K in PushType]: PushFrame<K>[] } = {
   'peer-updated': [
     { v: 1, t: 'peer-updated', seq: 4, peer: { user: 'bob', role: 'audience', visible: true } },
   ],
+  'peer-reconnecting': [{ v: 1, t: 'peer-reconnecting', seq: 4, user: 'bob' }],
+  'peer-reconnected': [{ v: 1, t: 'peer-reconnected', seq: 5, user: 'bob' }],
   'stream-added': [{ v: 1, t: 'stream-added', seq: 5, stream }],
   'stream-removed': [
     { v: 1, t: 'stream-removed', seq: 6, stream: 'bob:main', user: 'bob', reason: 'unpublished' },

@@ -202,7 +202,8 @@ describe('room close', () => {
       expect(await client.next('kicked')).toMatchObject({ reason: 'room-closed' });
       expect((await client.waitClose()).code).toBe(4001);
     }
-    expect(alice.pushTypes()).toEqual(['peer-joined', 'kicked']);
+    // gone joined, then its socket dropped (grace window); bob is invisible, so never announced.
+    expect(alice.pushTypes()).toEqual(['peer-joined', 'peer-reconnecting', 'kicked']);
     expect((await http(server, 'GET', `/admin/rooms/${r}`, { secret: ADMIN })).status).toBe(404);
   });
 });

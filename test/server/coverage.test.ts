@@ -12,7 +12,8 @@ import { Client, closeClients, exercised, http, startTestServer, token } from '.
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ adminSecret: 'admin', mediaTokenTtl: 300 });
+  // A grace window long enough for bob to resume in, however loaded the machine.
+  server = await startTestServer({ adminSecret: 'admin', mediaTokenTtl: 300, grace: 10_000 });
 });
 afterAll(async () => {
   await closeClients();
@@ -22,7 +23,7 @@ afterAll(async () => {
 it('a tour of one room exercises every request and every push type', async () => {
   const r = 'tour';
   const { client: alice } = await Client.join(server, r, 'alice');
-  const { client: bob } = await Client.join(server, r, 'bob');
+  const { client: bob, ack: bobAck } = await Client.join(server, r, 'bob');
   await alice.next('peer-joined');
 
   await bob.ok('publish', { audio: true, video: true });
@@ -60,9 +61,20 @@ it('a tour of one room exercises every request and every push type', async () =>
   const { client: carol } = await Client.join(server, r, 'carol', {}, { exp: 30 });
   await carol.next('token-expiring');
   await carol.ok('renew-token', { token: await token(r, 'carol') });
+  // bob's socket drops: alice sees him reconnecting; he resumes within the grace window.
+  bob.drop();
+  await alice.next('peer-reconnecting');
+  const back = await Client.open(server.url);
+  await back.ok('join', {
+    token: await token(r, 'bob'),
+    room: r,
+    user: 'bob',
+    resume: { session: bobAck.session, seq: bob.lastSeq as number },
+  });
+  await alice.next('peer-reconnected');
 
   await Client.join(server, r, 'bob'); // replaces bob's session
-  await bob.next('kicked');
+  await back.next('kicked');
   await alice.ok('leave', {});
 
   const requests = [...exercised.requests].sort();

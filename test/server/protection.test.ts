@@ -106,9 +106,10 @@ describe('oversize frames', () => {
     alice.sendRaw(JSON.stringify({ v: 1, t: 'message', id: 5, name: 'x', content: 'y'.repeat(5000) }));
     expect((await alice.waitClose()).code).toBe(1009);
     await bob.ok('message', { name: 'still', content: 'ok' });
-    // alice is in her grace window, not gone: bob saw no peer-left.
+    // alice is in her grace window, not gone: bob sees her reconnecting, and no peer-left.
+    expect(await bob.next('peer-reconnecting')).toMatchObject({ user: 'alice' });
     await bob.sync();
-    expect(bob.pushTypes()).toEqual([]);
+    expect(bob.pushTypes()).toEqual(['peer-reconnecting']);
   });
 
   it('counts bytes, not characters: 1,500 three-byte characters are too large', async () => {
@@ -189,8 +190,10 @@ describe('flood protection', () => {
     expect(answered.length - limited.length).toBeGreaterThanOrEqual(1);
     expect(acks(flooder).every((f) => f.t !== 'ack' || f.ok || f.error.code === 'RATE_LIMITED')).toBe(true);
     await calm.ok('attrs-get', {});
+    // The flooder's session waits out its grace window: calm sees it reconnecting, nothing else.
+    expect(await calm.next('peer-reconnecting')).toMatchObject({ user: 'flooder' });
     await calm.sync();
-    expect(calm.pushTypes()).toEqual([]);
+    expect(calm.pushTypes()).toEqual(['peer-reconnecting']);
   });
 });
 

@@ -96,12 +96,16 @@ describe('resume within the grace window', () => {
     expect(client.pushes()).toHaveLength(5);
   });
 
-  it('keeps publications and subscriptions, and the others saw nothing', async () => {
+  it('keeps publications and subscriptions; the others saw her reconnecting and back, nothing else', async () => {
     const { r, alice, bob, session } = await setup();
     await dropAndWait(r, 'alice', alice);
     const { client } = await resume(r, 'alice', session, alice.lastSeq as number);
     await bob.sync();
-    expect(bob.pushTypes()).toEqual(['stream-added']);
+    expect(bob.pushTypes()).toEqual(['stream-added', 'peer-reconnecting', 'peer-reconnected']);
+    expect(bob.pushes().slice(1)).toMatchObject([{ user: 'alice' }, { user: 'alice' }]);
+    // Her own replay holds no word about herself.
+    await client.sync();
+    expect(client.pushTypes()).not.toContain('peer-reconnecting');
     // Still her stream and her subscription.
     await client.ok('mute-remote', { stream: 'bob:main', audio: true });
     await client.ok('mute-local', { stream: 'alice:main', video: true });
@@ -216,9 +220,10 @@ describe('resume within the grace window', () => {
 });
 
 describe('resume refused', () => {
-  it('after the grace window: others saw stream-removed and peer-left timeout; fresh join with resumeError', async () => {
+  it('after the grace window: others saw reconnecting, stream-removed and peer-left timeout; fresh join with resumeError', async () => {
     const { r, alice, bob, session } = await setup();
     await dropAndWait(r, 'alice', alice);
+    expect(await bob.next('peer-reconnecting')).toMatchObject({ user: 'alice' });
     expect(await bob.next('stream-removed')).toMatchObject({ stream: 'alice:main', reason: 'peer-left' });
     expect(await bob.next('peer-left')).toMatchObject({ user: 'alice', reason: 'timeout' });
     const { client, ack } = await resume(r, 'alice', session, alice.lastSeq as number);
@@ -229,7 +234,8 @@ describe('resume refused', () => {
     expect(ack.publications).toEqual([]);
     expect(ack.subscriptions).toEqual([]);
     expect(ack.streams.map((s) => s.id)).toEqual(['bob:main']);
-    expect((await bob.next('peer-joined', (p) => p.peer.user === 'alice')).seq).toBe(4);
+    // bob's pushes: stream-added, peer-reconnecting, stream-removed, peer-left, then this one.
+    expect((await bob.next('peer-joined', (p) => p.peer.user === 'alice')).seq).toBe(5);
     await client.sync();
   });
 

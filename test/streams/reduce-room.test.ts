@@ -100,6 +100,25 @@ describe('reduceRoom: peers and streams', () => {
     expect(s.peers.get('bob')?.role).toBe('audience');
   });
 
+  it('marks a peer reconnecting and back; an update keeps the mark; a repeat changes nothing; peer-left ends it', () => {
+    const away = reduceRoom(inRoom, { type: 'peer-reconnecting', userId: 'bob' });
+    expect(away.peers.get('bob')).toEqual(peer('bob', { reconnecting: true }));
+    expect(away.streams.get('bob:main')).toBeDefined();
+    expect(reduceRoom(away, { type: 'peer-reconnecting', userId: 'bob' })).toBe(away);
+    const updated = reduceRoom(away, { type: 'peer-updated', peer: peer('bob', { role: 'audience' }) });
+    expect(updated.peers.get('bob')).toEqual(peer('bob', { role: 'audience', reconnecting: true }));
+    const back = reduceRoom(updated, { type: 'peer-reconnected', userId: 'bob' });
+    expect(back.peers.get('bob')).toEqual(peer('bob', { role: 'audience' }));
+    expect(reduceRoom(back, { type: 'peer-reconnected', userId: 'bob' })).toBe(back);
+    expect(reduceRoom(inRoom, { type: 'peer-reconnecting', userId: 'nobody' })).toBe(inRoom);
+    const gone = reduceRoom(away, { type: 'peer-left', userId: 'bob', reason: 'timeout' });
+    expect(gone.peers.has('bob')).toBe(false);
+    expect(gone.streams.has('bob:main')).toBe(false);
+    // A snapshot taken during the grace window says so.
+    const snap = reduceAll([joined({ peers: [peer('bob', { reconnecting: true })] })]);
+    expect(snap.peers.get('bob')?.reconnecting).toBe(true);
+  });
+
   it('keeps the subscription when a stream is updated (mute bits)', () => {
     const s = reduceAll(
       [

@@ -597,6 +597,9 @@ export function trtcDriver(options: TrtcDriverOptions): TrtcDriver {
     {
       name: 'trtc',
       features: ['small-stream'],
+      // −1307 re-enters the room (stop and start the push, paced by the reconnect policy): the
+      // driver owns it, so rxroom's media recovery must not restart the same push again.
+      recovers: ['push-lost'],
       handlers,
       refuse(command) {
         switch (command.type) {

@@ -5,9 +5,10 @@ import type { RoomEvent } from '../../streams/room-event';
 
 export function toPeer(peer: PeerInfo): Peer {
   // Two literals rather than a spread: one allocation per peer on the hot path.
-  return peer.businessId
+  const base: Peer = peer.businessId
     ? { userId: peer.user, role: peer.role, visible: peer.visible, businessId: peer.businessId }
     : { userId: peer.user, role: peer.role, visible: peer.visible };
+  return peer.reconnecting === true ? { ...base, reconnecting: true } : base;
 }
 
 export function toStream(stream: StreamInfo): StreamDescriptor {
@@ -53,6 +54,10 @@ export function pushToEvent(frame: PushFrame): RoomEvent {
       return { type: 'peer-left', userId: frame.user, reason: frame.reason };
     case 'peer-updated':
       return { type: 'peer-updated', peer: toPeer(frame.peer) };
+    case 'peer-reconnecting':
+      return { type: 'peer-reconnecting', userId: frame.user };
+    case 'peer-reconnected':
+      return { type: 'peer-reconnected', userId: frame.user };
     case 'stream-added':
       return { type: 'stream-added', stream: toStream(frame.stream) };
     case 'stream-removed':

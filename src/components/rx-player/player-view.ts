@@ -40,6 +40,11 @@ export interface PlayerData extends PlayerSettings {
    * media hooks): `pending` (no media yet, or no such stream), `live`, or `lost` (media stopped).
    */
   readonly media: MediaState;
+  /**
+   * The stream's owner lost its connection and the backend keeps its place for a grace window
+   * (`Peer.reconnecting`); clears when it resumes.
+   */
+  readonly reconnecting: boolean;
 }
 
 /** The owner of a stream id (`user:kind`); user ids cannot hold `:`. */
@@ -68,6 +73,7 @@ export function emptyPlayer(streamId: string): PlayerData {
     speaking: false,
     quality: 'unknown',
     media: 'pending',
+    reconnecting: false,
   };
 }
 
@@ -110,13 +116,14 @@ export function playerView(
   const registration$ = new Observable<never>(() => client.registerPlayerContext(streamId, context));
   const data$ = combineLatest({
     stream: client.select((s) => s.streams.get(streamId) ?? null),
+    reconnecting: client.select((s) => s.peers.get(userId)?.reconnecting === true),
     levels: userLevels(client, userId, options, scheduler),
     settings: client.playerSettings$.pipe(
       map((all) => all.get(streamId) ?? DEFAULT_PLAYER_SETTINGS),
       distinctUntilChanged(),
     ),
   }).pipe(
-    map(({ stream, levels, settings }): PlayerData => {
+    map(({ stream, reconnecting, levels, settings }): PlayerData => {
       const room = streamData(streamId, stream);
       return {
         ...emptyPlayer(streamId),
@@ -124,6 +131,7 @@ export function playerView(
         userId: stream?.userId ?? userId,
         ...room,
         muted: settings.muted || room.muted,
+        reconnecting,
         ...levels,
       };
     }),

@@ -20,6 +20,7 @@ import { RtcError, asRtcError } from '../../errors';
 import { initialRoomState, type RoomState } from '../model';
 import type { NetStatusMap, VolumeMap } from '../media-levels';
 import type { RoomEvent } from '../room-event';
+import type { MediaSymptom } from '../command';
 import { PersistentMap } from '../persistent-map';
 import {
   deepEqual,
@@ -37,6 +38,9 @@ import { mediaMembers } from './media';
 import type { ClientInternals, RoomClientOptions, RtcClient, TokenExpiring } from './types';
 
 const internals = new WeakMap<RtcClient, () => ClientInternals>();
+
+/** What a driver that declares no self-recovered symptom recovers. */
+const NO_SYMPTOMS: ReadonlySet<MediaSymptom> = new Set();
 
 /** Internal: the live internals of a client (tests and debugging; not part of the public API). */
 export function inspectClient(client: RtcClient): ClientInternals {
@@ -138,6 +142,7 @@ export function openRoomClient(options: RoomClientOptions): RoomClientHandle {
       }
     },
     driverName: driver.name,
+    driverRecovers: driver.recovers ?? NO_SYMPTOMS,
     select: (selector) => select(selector),
     ...commandMethods({
       driver,

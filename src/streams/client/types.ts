@@ -16,7 +16,14 @@ import type {
 } from '../../bindings/native/decode';
 import type { PlayerControls, PusherControls } from '../../bindings/media-controls';
 import type { PlayerAttributes, PlayerSettings, PusherAttributes, PusherSettings } from '../media-attributes';
-import type { AttributeNotice, Driver, JoinResult, StatsReport, TokenRenewal } from '../command';
+import type {
+  AttributeNotice,
+  Driver,
+  JoinResult,
+  MediaSymptom,
+  StatsReport,
+  TokenRenewal,
+} from '../command';
 import type {
   ConnectionState,
   Peer,
@@ -161,6 +168,11 @@ export interface RtcClient {
   readonly state: RoomState;
   /** The driver's name (`rxroom`, `trtc`, …). */
   readonly driverName: string;
+  /**
+   * The media symptoms the driver recovers from by itself ({@link Driver.recovers}); media
+   * recovery and the frozen-player watchdog stand down for them. Empty for most drivers.
+   */
+  readonly driverRecovers: ReadonlySet<MediaSymptom>;
 
   /** A stream of any slice of the state, emitting only when it changes structurally. */
   select<T>(selector: (state: RoomState) => T): Observable<T>;

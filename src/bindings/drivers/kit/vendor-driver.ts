@@ -31,6 +31,7 @@ import type {
   CommandType,
   Driver,
   JoinResult,
+  MediaSymptom,
 } from '../../../streams/command';
 import {
   initialRoomState,
@@ -169,6 +170,8 @@ export interface VendorBackend {
   readonly features?: readonly VendorFeature[];
   /** The supported commands. */
   readonly handlers: CommandHandlers;
+  /** The media symptoms the vendor (or this driver) recovers from by itself ({@link Driver.recovers}). */
+  readonly recovers?: readonly MediaSymptom[];
   /**
    * Refuses the flavours of a supported command the vendor cannot do (a screen publish, an
    * audience join …) with an `UNSUPPORTED` error, before anything is sent.
@@ -681,6 +684,7 @@ export function createVendorDriver(backend: VendorBackend, options: VendorDriver
   return {
     name: backend.name,
     capabilities,
+    recovers: new Set(backend.recovers ?? []),
     events$: events.asObservable(),
     execute<T extends CommandType>(command: CommandOf<T>): Observable<CommandResult<T>> {
       return defer(() => {
