@@ -357,7 +357,7 @@ export type {
 } from './protocol';
 
 // the mini program lifecycle: background, permissions, wake, screen, setup errors (docs/lifecycle.md)
-export { networkTypeChange$, audioInterruptionEnd$ } from './bindings/platform-streams';
+export { interfaceChange$, networkTypeChange$, audioInterruptionEnd$ } from './bindings/platform-streams';
 export type { AppHideInfo, AppHideReason, MediaScope, PermissionApi } from './bindings/platform';
 export { ensureMediaPermission, openMediaSettings } from './bindings/permissions';
 export type { MediaPermissionOptions, MediaPermissionResult, PermissionPrompt } from './bindings/permissions';

@@ -58,6 +58,37 @@ export function networkTypeChange$(platform: Platform): Observable<NetworkStatus
   );
 }
 
+/** Cellular network types: one interface, whatever its generation. */
+const CELLULAR: ReadonlySet<NetworkStatus['networkType']> = new Set(['2g', '3g', '4g', '5g']);
+
+/** Which interface a network type goes through, when known. */
+const interfaceOf = (type: NetworkStatus['networkType']): 'wifi' | 'cellular' | undefined =>
+  type === 'wifi' ? 'wifi' : CELLULAR.has(type) ? 'cellular' : undefined;
+
+/**
+ * The device moved between Wi-Fi and cellular while it stayed online. The socket's local address
+ * went with the old interface, so it is dead even if no close says so: reconnect at once rather
+ * than probe. Changes within cellular (4G ↔ 5G) or from an unknown type are not included (they
+ * are {@link networkTypeChange$}'s to probe). Emits the new status.
+ *
+ * @example
+ * ```ts
+ * interfaceChange$(platform).subscribe((s) => console.log('now on', s.networkType))
+ * ```
+ */
+export function interfaceChange$(platform: Platform): Observable<NetworkStatus> {
+  return networkStatus$(platform).pipe(
+    pairwise(),
+    filter(([before, now]) => {
+      if (!before.isConnected || !now.isConnected) return false;
+      const a = interfaceOf(before.networkType);
+      const b = interfaceOf(now.networkType);
+      return a !== undefined && b !== undefined && a !== b;
+    }),
+    map(([, now]) => now),
+  );
+}
+
 /**
  * An audio interruption (a call, an alarm) ended; nothing where the platform has no such signal.
  * The listener lives only while subscribed.

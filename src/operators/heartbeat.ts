@@ -37,6 +37,12 @@ export interface HeartbeatOptions {
   readonly probe$?: Observable<unknown>;
   /** Ms a probe may wait for its answer. Default 3000. */
   readonly probeTimeout?: number;
+  /**
+   * Emits when the link is known to be dead without a close (the device moved between Wi-Fi and
+   * cellular, so the socket's address is gone): errors with `CONNECTION_LOST` at once, and the
+   * reconnect logic resumes on a new socket without waiting for a probe.
+   */
+  readonly drop$?: Observable<unknown>;
 }
 
 /** Default ms a probe (`probe$`) waits for its pong. */
@@ -78,7 +84,14 @@ export function heartbeat(options: HeartbeatOptions = {}, scheduler: SchedulerLi
     return defer(() => {
       let waiting = false;
       const tick$ = merge(quiet$.pipe(filter(() => !waiting)), probe$.pipe(map(() => probeTimeout)));
-      return tick$.pipe(
+      const dropped$ = (options.drop$ ?? NEVER).pipe(
+        switchMap(() =>
+          throwError(
+            () => new RtcError('CONNECTION_LOST', 'the network interface changed (Wi-Fi ↔ cellular)'),
+          ),
+        ),
+      );
+      const pinged$ = tick$.pipe(
         switchMap((wait) => {
           waiting = true;
           return link.ping(wait).pipe(
@@ -94,6 +107,7 @@ export function heartbeat(options: HeartbeatOptions = {}, scheduler: SchedulerLi
         }),
         ignoreElements(),
       );
+      return merge(pinged$, dropped$);
     });
   };
 }

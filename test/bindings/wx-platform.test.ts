@@ -17,10 +17,10 @@ describe('wxPlatform over a fake wx that behaves like the documented SocketTask'
     await firstValueFrom(client.join({ token, roomId: 'r', userId: 'u' }));
     const pub = await firstValueFrom(client.publish());
     expect(pub.url).toContain(`/live/${streamKey(DEV_SECRET, 'rxroom', 'r', 'u:main')}?`);
-    // network status: reachability and the network-type probe; app show: the heartbeat check,
+    // network status: reachability, the network-type probe and the Wi-Fi/cellular move; app show: the heartbeat check,
     // media recovery, the background policy, keep-screen-on and the frozen-player watchdog; app
     // hide: the background policy and the frozen-player watchdog (it waits while the app is hidden)
-    expect(wx.listenerCount).toBe(9);
+    expect(wx.listenerCount).toBe(10);
     client.destroy();
     expect(wx.created[0]?.closeArgs).toEqual([{ code: 1000, reason: 'client closed' }]);
     await eventually(() => wx.open.size === 0);

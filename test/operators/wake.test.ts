@@ -190,8 +190,8 @@ function virtualServer(platform: FakePlatform, scheduler: TestScheduler, rtt: nu
   return { dead: (s: FakeSocket) => dead.add(s) };
 }
 
-describe('createClient recovers from a network-type change within the probe timeout and one round trip', () => {
-  function run(change: 'network' | 'audio' | 'none') {
+describe('createClient recovers from a network change: at once from Wi-Fi to 4G, within the probe timeout otherwise', () => {
+  function run(change: 'network' | 'cellular' | 'audio' | 'none') {
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     const log: string[] = [];
     scheduler.run(() => {
@@ -213,6 +213,10 @@ describe('createClient recovers from a network-type change within the probe time
           platform.network.forEach((l) => l({ isConnected: true, networkType: 'wifi' }));
           platform.network.forEach((l) => l({ isConnected: true, networkType: '4g' }));
         }
+        if (change === 'cellular') {
+          platform.network.forEach((l) => l({ isConnected: true, networkType: '4g' }));
+          platform.network.forEach((l) => l({ isConnected: true, networkType: '5g' }));
+        }
         if (change === 'audio') platform.interruptionEnded();
       }, 1000);
       scheduler.schedule(() => client.destroy(), 60_000);
@@ -220,11 +224,22 @@ describe('createClient recovers from a network-type change within the probe time
     return log;
   }
 
-  it('on a network-type change', () => {
+  it('on a move from Wi-Fi to 4G: a new socket at once, without waiting for a probe', () => {
     expect(run('network')).toEqual([
       '0 idle',
       '0 connecting',
       '60 connected', // open at 20, join acked 40 later
+      '1000 reconnecting', // the old socket's address went with Wi-Fi
+      '1060 resumed', // new socket open at 1020, resume acked one round trip later
+      '60000 disconnected',
+    ]);
+  });
+
+  it('on a change within cellular (4G to 5G): a probe, then a new socket when it goes unanswered', () => {
+    expect(run('cellular')).toEqual([
+      '0 idle',
+      '0 connecting',
+      '60 connected',
       '4000 reconnecting', // the probe sent at 1000 went unanswered for 3000
       '4060 resumed', // a new socket at once: open at 4020, resume acked at 4060
       '60000 disconnected',

@@ -7,7 +7,14 @@
 import { asyncScheduler, merge, type SchedulerLike } from 'rxjs';
 import type { Driver } from '../../streams/command';
 import type { Platform } from '../platform';
-import { appShow$, audioInterruptionEnd$, networkTypeChange$, online$, wake$ } from '../platform-streams';
+import {
+  appShow$,
+  audioInterruptionEnd$,
+  interfaceChange$,
+  networkTypeChange$,
+  online$,
+  wake$,
+} from '../platform-streams';
 import { wxPlatform } from '../wx-platform';
 import { heartbeat, type HeartbeatOptions } from '../../operators/heartbeat';
 import { isRetryableError, reconnect, type ReconnectOptions } from '../../operators/reconnect';
@@ -30,11 +37,12 @@ export interface BuiltInDriverOptions {
    */
   readonly reconnect?: Omit<ReconnectOptions, 'report'> | false;
   /**
-   * Dead-connection detection, or `false` for none. Default: the server's settings, with a
-   * probe (a ping answered within `probeTimeout`, default 3 s) when the network type changes
-   * while online or an audio interruption ends.
+   * Dead-connection detection, or `false` for none. Default: the server's settings; a move
+   * between Wi-Fi and cellular reconnects at once (the old socket's address is gone), and a
+   * probe (a ping answered within `probeTimeout`, default 3 s) checks the link when the network
+   * type changes otherwise (4G ↔ 5G, from unknown) or an audio interruption ends.
    */
-  readonly heartbeat?: Omit<HeartbeatOptions, 'check$' | 'probe$'> | false;
+  readonly heartbeat?: Omit<HeartbeatOptions, 'check$' | 'probe$' | 'drop$'> | false;
 }
 
 /**
@@ -83,6 +91,7 @@ export function builtInDriver(options: BuiltInDriverOptions): Driver {
               ...heartbeatOptions,
               check$: appShow$(p),
               probe$: merge(networkTypeChange$(p), audioInterruptionEnd$(p)),
+              drop$: interfaceChange$(p),
             },
             scheduler,
           ),
