@@ -4,13 +4,20 @@
 //                      valibot tree-shaken in, rxjs left to the mini program's own npm build
 //  3. dist-server/      the reference server and its CLI (`rxroom-server`), Node only
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 import terser from '@rollup/plugin-terser';
 import tsCompiler from 'typescript';
+
+// Every build starts from empty output folders: a file an earlier build wrote and this one no
+// longer does (a helper chunk, say) would otherwise ship in miniprogram_dist and dist.
+if (!process.env.ROLLUP_WATCH) {
+  for (const dir of ['dist', 'miniprogram_dist', 'dist-server'])
+    rmSync(dir, { recursive: true, force: true });
+}
 
 const pkg = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('package.json', 'utf8')));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
