@@ -114,7 +114,9 @@ function start(command: string, args: readonly string[]): Proc {
     done: () => ended,
     stderr: () => err,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (!ended) process.kill(pid, signal);
+      // Through the handle, not the pid: a process that exited but whose 'exit' event has not
+      // run yet is then a no-op instead of ESRCH (or, worse, a signal to a reused pid).
+      if (!ended) child.kill(signal);
       await exited;
     },
   };

@@ -25,7 +25,7 @@ it('prints a first line before anything else, plays the story, and ends saying i
       '✔ rxroom demo finished: 12 of 12 steps done. `npm start -- --forever` keeps the room open.',
     );
   } finally {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
 }, 120_000);
 
@@ -42,6 +42,6 @@ it('--help lists every flag and starts nothing', async () => {
     }
     expect(out).not.toContain('rxroom demo: starting');
   } finally {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
 }, 60_000);
