@@ -143,7 +143,7 @@ describe('the automatic permission path of createClient', () => {
       'republished',
     ]);
     expect(d.commands.map((c) => c.type)).toEqual(['unpublish', 'publish']);
-    expect(client.state.self?.publications['me:main']?.url).toBe('rtmp://push/me:main?fresh');
+    expect(client.state.self?.publications['me:main']?.url).toBe('rtmp://push/me:main?v=1');
     client.destroy();
   });
 

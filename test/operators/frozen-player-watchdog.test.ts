@@ -19,7 +19,7 @@ import { decodePlayerStateChange, type NativeEvent } from '../../src/bindings/na
 import type { PlayerContext } from '../../src/bindings/platform';
 import type { MediaSymptom } from '../../src/streams/command';
 import type { StreamDescriptor, Subscription } from '../../src/streams/model';
-import { answeringDriver } from '../support/answering-driver';
+import { scriptedDriver } from '../support/scripted-driver';
 import { joined, stream, subscription } from '../support/room-fixtures';
 
 const BOB = 'bob:main';
@@ -46,8 +46,10 @@ function room(
   sub: Partial<Subscription> = {},
   recovers: MediaSymptom[] = [],
 ) {
-  const { driver, commands, emit } = answeringDriver(recovers);
+  const d = scriptedDriver({ recovers });
+  const { driver, commands, emit } = d;
   const client = createRoomClient({ driver });
+  d.state = () => client.state;
   emit(joined({ streams: [stream('bob', s)], subscriptions: [subscription(BOB, sub)] }));
   const contextCalls: string[] = [];
   const options: FrozenPlayerWatchdogOptions = {

@@ -13,7 +13,7 @@ import { mediaSymptomOf } from '../../src/operators/media-recovery';
 import { decodePlayerStateChange, decodePusherStateChange } from '../../src/bindings/native/decode';
 import type { MediaSymptom } from '../../src/streams/command';
 import type { RoomEvent } from '../../src/streams/room-event';
-import { answeringDriver } from '../support/answering-driver';
+import { scriptedDriver } from '../support/scripted-driver';
 import { joined, stream, subscription } from '../support/room-fixtures';
 
 const BOB = 'bob:main';
@@ -21,13 +21,15 @@ const BOB = 'bob:main';
 function setup(recovers: readonly MediaSymptom[] = []) {
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
   scheduler.maxFrames = 120_000;
-  const { driver, commands, emit } = answeringDriver(recovers);
+  const d = scriptedDriver({ recovers });
+  const { driver, commands, emit } = d;
   const client = createClient({
     driver,
     scheduler,
     reportStats: false,
     mediaRecovery: { random: () => 0, jitter: 'none' },
   });
+  d.state = () => client.state;
   const recovery: [number, string, string, string][] = [];
   client.events$.subscribe((e) => {
     if (e.type === 'media-recovery') recovery.push([scheduler.now(), e.action, e.streamId, e.outcome]);
@@ -66,7 +68,7 @@ describe('mediaRecovery through the client', () => {
       [1000, 'republish', 'me:main', 'done'],
     ]);
     const pub = t.client.state.self?.publications['me:main'];
-    expect(pub?.url).toBe('rtmp://push/me?v=1');
+    expect(pub?.url).toBe('rtmp://push/me:main?v=1');
     expect(pub?.stream.videoMuted).toBe(true);
     t.client.destroy();
   });

@@ -5,13 +5,13 @@
 import { TestScheduler } from 'rxjs/testing';
 import { createRoomClient } from '../../src/streams/client/room-client';
 import { roomViewModel, type RoomViewModel } from '../../src/operators/room-view-model';
-import { answeringDriver } from '../support/answering-driver';
+import { scriptedDriver } from '../support/scripted-driver';
 import { joined, peer, stream, subscription } from '../support/room-fixtures';
 
 describe('roomViewModel: reconnecting peers', () => {
   it('flags the players of a reconnecting peer, and only those, until it is back', () => {
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const { driver, emit } = answeringDriver();
+    const { driver, emit } = scriptedDriver();
     const client = createRoomClient({ driver });
     emit(
       joined({

@@ -1,14 +1,16 @@
 /**
- * A driver that answers every command at once, the way the built-in driver reports results
- * (mute-local → `local-mute-changed`, leave → `left`, publish → `published` …), and records the
- * commands it got. For operator tests that need a client whose state follows its commands.
+ * A driver that answers every command at once, the way the Driver contract (src/streams/command.ts)
+ * says a backend does: a successful command emits its RoomEvent (mute-local →
+ * `local-mute-changed`, leave → `left`, publish → `published`, subscribe → `subscribed` …) before
+ * its result. It records the commands it got. For operator tests that need a client whose state
+ * follows its commands; commands that read the room (mute-local, mute-remote) need `state` set.
  */
 import { defer, of, Subject, throwError, type Observable } from 'rxjs';
 import { RtcError } from '../../src/errors';
-import type { Capability, Command, Driver } from '../../src/streams/command';
+import type { Capability, Command, Driver, MediaSymptom } from '../../src/streams/command';
 import type { RoomState, StreamDescriptor } from '../../src/streams/model';
 import type { RoomEvent } from '../../src/streams/room-event';
-import { joined, stream } from './room-fixtures';
+import { joined, stream, subscription } from './room-fixtures';
 
 export interface ScriptedDriver {
   readonly driver: Driver;
@@ -27,13 +29,17 @@ const ALL: Capability[] = [
   'mute-local',
   'subscribe',
   'unsubscribe',
+  'mute-remote',
   'report',
 ];
 
-export function scriptedDriver(): ScriptedDriver {
+/** `recovers`: the media symptoms the driver declares it recovers by itself (`Driver.recovers`). */
+export function scriptedDriver(options: { recovers?: readonly MediaSymptom[] } = {}): ScriptedDriver {
   const events = new Subject<RoomEvent>();
   const commands: Command[] = [];
   const failing = new Map<Command['type'], RtcError>();
+  /** Publications so far: each push URL is new (`?v=1`, `?v=2` …), as a backend's would be. */
+  let pushes = 0;
   const self: ScriptedDriver = {
     commands,
     failing,
@@ -44,6 +50,7 @@ export function scriptedDriver(): ScriptedDriver {
     driver: {
       name: 'scripted',
       capabilities: new Set<Capability>(ALL),
+      recovers: new Set(options.recovers ?? []),
       events$: events,
       execute: (cmd) =>
         defer((): Observable<unknown> => {
@@ -82,9 +89,32 @@ export function scriptedDriver(): ScriptedDriver {
                 audioMuted: false,
                 videoMuted: false,
               };
-              const publication = { stream, url: `rtmp://push/${stream.id}?fresh` };
+              const publication = { stream, url: `rtmp://push/${stream.id}?v=${++pushes}` };
               events.next({ type: 'published', publication });
               return of(publication);
+            }
+            case 'subscribe': {
+              const sub = subscription(command.streamId, {
+                audio: command.audio,
+                video: command.video,
+                small: command.small,
+              });
+              events.next({ type: 'subscribed', subscription: sub });
+              return of(sub);
+            }
+            case 'unsubscribe':
+              events.next({ type: 'unsubscribed', streamId: command.streamId });
+              return of(undefined);
+            case 'mute-remote': {
+              const current = state.streams.get(command.streamId)?.subscription;
+              if (!current) return throwError(() => new RtcError('NOT_SUBSCRIBED', command.streamId));
+              const sub = {
+                ...current,
+                ...(command.audio !== undefined ? { audioMuted: command.audio } : {}),
+                ...(command.video !== undefined ? { videoMuted: command.video } : {}),
+              };
+              events.next({ type: 'remote-mute-changed', subscription: sub });
+              return of(sub);
             }
             default:
               return of(undefined);
