@@ -517,6 +517,9 @@ export const requestGuards: { readonly [T in RequestType]: Guard } = {
  * `type: path: reason`. The caller fails the request with INVALID_ARGUMENT.
  */
 export function checkRequest(frame: { readonly t: string }): string | undefined {
+  // Typed as a string, but a caller's object may carry anything: a `t` that cannot be a key
+  // (an object whose toString is not a function) must be refused, not throw.
+  if (typeof frame.t !== 'string') return `request type must be a string, got ${typeof frame.t}`;
   const guard = hasOwn.call(requestGuards, frame.t) ? requestGuards[frame.t as RequestType] : undefined;
   if (!guard) return `unknown request type "${String(frame.t).slice(0, 64)}"`;
   const why = guard.check(frame);

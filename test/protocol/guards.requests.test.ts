@@ -57,6 +57,12 @@ describe('checkRequest: refused requests name the field and the reason', () => {
   it.each([
     ['an unknown type', req('nope'), 'unknown request type "nope"'],
     ['a type that is an inherited key', req('toString'), 'unknown request type "toString"'],
+    // Found by the property test: an object type with no usable toString threw a TypeError.
+    [
+      'a type that is not a string',
+      { v: 1, t: { toString: false } as unknown as string, id: 1 },
+      'request type must be a string, got object',
+    ],
     ['join without a token', req('join', { room: 'r', user: 'u' }), 'join: token: missing'],
     [
       'join with a number token',
