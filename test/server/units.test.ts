@@ -251,6 +251,9 @@ describe('resolveOptions', () => {
       tokenExpiryLead: 60_000,
       duplicateUser: 'kick',
       devTokens: false,
+      redis: undefined,
+      nodeId: expect.stringMatching(/^n-[0-9a-f]{12}$/),
+      nodeTtl: 5000,
       logLevel: 'silent',
     });
   });
