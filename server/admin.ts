@@ -6,6 +6,7 @@ import type { KickReason } from '../src/protocol';
 import type { ClusterNode } from './cluster/node';
 import type { Hub } from './hub';
 import type { ServerStats } from './index';
+import type { HookVerdict, MediaHook } from './media-hooks';
 import type { Room } from './room';
 
 /** A room in the admin list. */
@@ -89,6 +90,10 @@ export interface NodeAdmin {
     user?: string,
   ): boolean;
   stats(): NodeStats;
+  /** Whether this node follows the stream of a media hook's form. */
+  follows(fields: readonly (readonly [string, string])[]): boolean;
+  /** Runs a media hook (nginx-rtmp's callback) here. */
+  mediaHook(hook: MediaHook, fields: readonly (readonly [string, string])[]): HookVerdict;
 }
 
 /** {@link NodeAdmin} over a hub. */
@@ -110,6 +115,8 @@ export function nodeAdmin(hub: Hub, node: string, stats: () => ServerStats): Nod
     failStream: (room, stream, direction, reason, user) =>
       hub.failStream(room, stream, direction, reason, user),
     stats: () => ({ node, ...stats() }),
+    follows: (fields) => hub.mediaWatch.follows(fields),
+    mediaHook: (hook, fields) => hub.mediaWatch.hook(hook, fields),
   };
 }
 
@@ -148,6 +155,8 @@ export function singleAdmin(local: NodeAdmin): Admin {
     kick: (...a) => Promise.resolve(local.kick(...a)),
     failStream: (...a) => Promise.resolve(local.failStream(...a)),
     stats: () => Promise.resolve(gather([local.stats()])),
+    follows: (fields) => Promise.resolve(local.follows(fields)),
+    mediaHook: (hook, fields) => Promise.resolve(local.mediaHook(hook, fields)),
   };
 }
 
@@ -177,13 +186,17 @@ export function answerCall(local: NodeAdmin, op: string, args: unknown[]): unkno
       );
     case 'stats':
       return local.stats();
+    case 'follows':
+      return local.follows(args[0] as [string, string][]);
+    case 'mediaHook':
+      return local.mediaHook(args[0] as MediaHook, args[1] as [string, string][]);
     default:
       throw new Error(`unknown admin call ${op}`);
   }
 }
 
 /** The admin API of a cluster node: the same answers on every node. */
-export function clusterAdmin(cluster: ClusterNode): Admin {
+export function clusterAdmin(cluster: ClusterNode, local: NodeAdmin): Admin {
   // JSON carries undefined as a missing value; null comes back for "no such room".
   const onHome = async <T>(room: string, op: string, args: unknown[], none: T): Promise<T> => {
     const home = await cluster.homeOf(room);
@@ -191,9 +204,9 @@ export function clusterAdmin(cluster: ClusterNode): Admin {
     const answer = (await cluster.call(home, op, args)) as T | null;
     return answer ?? none;
   };
-  const everyNode = async <T>(op: string): Promise<T[]> => {
+  const everyNode = async <T>(op: string, args: unknown[] = []): Promise<T[]> => {
     const nodes = await cluster.nodes();
-    const answers = await Promise.allSettled(nodes.map((n) => cluster.call(n, op)));
+    const answers = await Promise.allSettled(nodes.map((n) => cluster.call(n, op, args)));
     return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value as T] : []));
   };
   return {
@@ -206,5 +219,15 @@ export function clusterAdmin(cluster: ClusterNode): Admin {
       onHome(room, 'failStream', [room, stream, direction, reason, user], false),
     stats: async () =>
       gather((await everyNode<NodeStats>('stats')).sort((a, b) => (a.node < b.node ? -1 : 1))),
+    follows: async (fields) => (await everyNode<boolean>('follows', [fields])).includes(true),
+    // The media server calls any node; the node whose room holds the stream answers.
+    mediaHook: async (hook, fields) => {
+      if (local.follows(fields)) return local.mediaHook(hook, fields);
+      for (const node of await cluster.nodes()) {
+        if (node !== cluster.node && (await cluster.call(node, 'follows', [fields])) === true)
+          return (await cluster.call(node, 'mediaHook', [hook, fields])) as HookVerdict;
+      }
+      return local.mediaHook(hook, fields);
+    },
   };
 }

@@ -141,7 +141,7 @@ export function createHttpHandler(
     if (hook !== undefined && options.mediaHooks && isMediaHook(hook)) {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const fields = [...new URLSearchParams(await readBody(req))];
-      const verdict = hub.mediaWatch.hook(hook, fields);
+      const verdict = await admin.mediaHook(hook, fields);
       res.writeHead(verdict.ok ? 200 : 403, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(verdict.reason);
       return;

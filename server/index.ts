@@ -182,14 +182,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         timers: hub.timers,
         answer: (op, args) => answerCall(local, op, args),
         adopt: (session) => hub.adopt(session),
-        lost: (room) => hub.evictRoom(room, CLOSE.restart, 'the room moved to another node; reconnect'),
+        lost: (room, reason) => hub.evictRoom(room, CLOSE.restart, reason),
       });
     } catch (e) {
       await cluster.stop();
       throw e;
     }
   }
-  const admin = cluster ? clusterAdmin(cluster) : singleAdmin(local);
+  const admin = cluster ? clusterAdmin(cluster, local) : singleAdmin(local);
 
   const wss = new WebSocketServer({
     noServer: true,

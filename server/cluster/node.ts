@@ -142,6 +142,19 @@ function joinRoom(data: RawData): string | undefined {
   }
 }
 
+/** Logs the first error of each outage of a Redis connection (it retries every few ms meanwhile). */
+function quietErrors(redis: Redis, log: Logger, what: string): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.warn({ err: err.message }, what);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.warn(`${what}: connected again`);
+    down = false;
+  });
+}
+
 /** A node of a cluster: rooms in Redis, frames relayed between nodes, dead nodes swept. */
 export class ClusterNode {
   readonly store: RedisRoomStore;
@@ -188,8 +201,8 @@ export class ClusterNode {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
     });
-    // ioredis reconnects by itself; errors while it does are logged, not thrown.
-    redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+    // ioredis reconnects by itself; errors while it does are logged once per outage, not thrown.
+    quietErrors(redis, log, 'redis connection error');
     try {
       await redis.connect();
     } catch (e) {
@@ -197,7 +210,7 @@ export class ClusterNode {
       throw new Error(`cannot reach Redis at ${url}: ${(e as Error).message}`);
     }
     const node = new ClusterNode(redis, options, log);
-    node.sub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis subscriber error'));
+    quietErrors(node.sub, log, 'redis subscriber error');
     await node.sub.connect();
     return node;
   }
@@ -265,7 +278,7 @@ export class ClusterNode {
   }
 
   private dropEverything(reason: string): void {
-    for (const room of [...this.store.values()]) this.host?.lost(room.id);
+    for (const room of [...this.store.values()]) this.host?.lost(room.id, reason);
     for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, reason);
   }
 

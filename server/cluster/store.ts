@@ -78,8 +78,8 @@ interface Written {
 export interface StoreHost {
   /** A session loaded with a room taken over: it waits for its client in its grace window. */
   adopt(session: Session): void;
-  /** This node lost a room it held (another node owns it now, or Redis lost it). */
-  lost(room: string): void;
+  /** This node lost a room it held (another node owns it now, or Redis lost it); `reason` goes to its clients. */
+  lost(room: string, reason: string): void;
 }
 
 /** Rooms of one node of a cluster, written through to Redis. */
@@ -282,7 +282,7 @@ export class RedisRoomStore extends MemoryRoomStore {
         .then((seq) => {
           if (seq === -1 && this.get(room.id) === room) {
             this.log.warn({ room: room.id }, 'room is owned by another node now');
-            this.host?.lost(room.id);
+            this.host?.lost(room.id, 'the room moved to another node; reconnect');
           }
         }),
     );
