@@ -206,8 +206,11 @@ export class Hub {
     this.attach(link, session);
     this.counters.resumes++;
     this.roomOf(session).touch();
-    // A client unsure of its own state (a request it sent was never answered) asks for a snapshot.
-    const missed = !wantSnapshot && seq <= session.seq ? session.missedSince(seq) : undefined;
+    // A client unsure of its own state (a request it sent was never answered) asks for a snapshot;
+    // a session taken over from a lost node gets one, as its last changes may not have been kept.
+    const snapshot = wantSnapshot || session.snapshotNext;
+    session.snapshotNext = false;
+    const missed = !snapshot && seq <= session.seq ? session.missedSince(seq) : undefined;
     const room = this.roomOf(session);
     if (missed) {
       this.log.info({ room: room.id, user: session.user, replayed: missed.length }, 'resumed');

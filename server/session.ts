@@ -89,6 +89,11 @@ export class Session {
   home: SessionHome | null = null;
   /** Number of the last push; the next one is `seq + 1`. */
   private lastSeq = 0;
+  /**
+   * Set on a session loaded from a shared room store: its next resume is answered with a snapshot,
+   * since what its node sent or acknowledged last may not have reached the store before it died.
+   */
+  snapshotNext = false;
 
   constructor(init: SessionInit) {
     this.id = init.id;

@@ -51,15 +51,15 @@ export const nodeChannel = (node: string): string => `${P}node:${node}`;
 
 /**
  * Makes ARGV[1] the owner when there is none, when the owner is ARGV[2] (a node found dead), or
- * when it is ARGV[1] already. Returns 1, or the id of the live owner.
+ * when it is ARGV[1] already. Returns `{1, previous owner or ""}`, or `{0, live owner}`.
  */
 export const CLAIM = `
 local cur = redis.call('GET', KEYS[1])
 if (not cur) or cur == ARGV[1] or cur == ARGV[2] then
   redis.call('SET', KEYS[1], ARGV[1])
-  return 1
+  return {1, cur or ''}
 end
-return cur`;
+return {0, cur}`;
 
 /**
  * Writes a room through, if ARGV[1] still owns it (else returns -1: fenced). ARGV: owner, log

@@ -50,7 +50,7 @@ function recordOf(s: Session): SessionRecord {
   };
 }
 
-function sessionOf(room: string, r: SessionRecord): Session {
+function sessionOf(room: string, r: SessionRecord, snapshotNext: boolean): Session {
   const s = new Session({
     id: r.id,
     room,
@@ -65,6 +65,7 @@ function sessionOf(room: string, r: SessionRecord): Session {
   for (const sub of r.subscriptions) s.subscriptions.set(sub.stream, sub);
   s.tokenExp = r.tokenExp;
   s.restoreSeq(r.seq);
+  s.snapshotNext = snapshotNext;
   return s;
 }
 
@@ -163,8 +164,14 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   private async claimAndLoad(id: string, expected: string): Promise<boolean> {
     const keys = roomKeys(id);
-    const won = await this.redis.eval(CLAIM, 1, keys.owner, this.node, expected);
+    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.node, expected)) as [
+      number,
+      string,
+    ];
     if (won !== 1) return false;
+    // A room given up by a stopping node was written through before it let go: resumes may replay
+    // from its log. One whose node died (or restarted) may have lost its last changes: snapshots.
+    const handedOver = previous === '';
     await this.redis.sadd(nodeRoomsKey(this.node), id);
     const [members, attrs, log, meta] = await Promise.all([
       this.redis.hgetall(keys.members),
@@ -184,7 +191,7 @@ export class RedisRoomStore extends MemoryRoomStore {
         room.log.append(entry.t, { except: entry.e, to: entry.o });
       }
     }
-    const sessions = records.map((r) => sessionOf(id, r));
+    const sessions = records.map((r) => sessionOf(id, r, !handedOver));
     this.rooms.set(id, room);
     for (const s of sessions) room.add(s);
     this.watch(
