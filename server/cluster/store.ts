@@ -16,7 +16,7 @@ import type { PublicationInfo, Role, SubscriptionInfo } from '../../src/protocol
 import { Room } from '../room';
 import { MemoryRoomStore } from '../room-store';
 import { Session, type Privileges } from '../session';
-import { CLAIM, COMMIT, DROP, RELEASE, ROOM_KEY_ORDER, nodeRoomsKey, roomKeys } from './keys';
+import { CLAIM, COMMIT, DROP, RELEASE, ROOM_KEY_ORDER, ownerRoomsKey, roomKeys } from './keys';
 
 /** A session as written to its room's membership hash. */
 export interface SessionRecord {
@@ -93,9 +93,14 @@ export class RedisRoomStore extends MemoryRoomStore {
   private inFlight = new Set<Promise<unknown>>();
   host: StoreHost | undefined;
 
+  /**
+   * @param node - this node's id.
+   * @param tag - this run's owner tag (`<node>/<incarnation>`); changes when the node rejoins.
+   */
   constructor(
     private readonly redis: Redis,
     readonly node: string,
+    public tag: string,
     replayLog: number,
     private readonly log: Logger,
   ) {
@@ -121,8 +126,8 @@ export class RedisRoomStore extends MemoryRoomStore {
     const keys = roomKeys(id);
     this.track(
       this.redis
-        .eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.node)
-        .then(() => this.redis.srem(nodeRoomsKey(this.node), id)),
+        .eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.tag)
+        .then(() => this.redis.srem(ownerRoomsKey(this.tag), id)),
     );
   }
 
@@ -145,7 +150,7 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   /**
    * Claims the room for this node and loads it when Redis holds its state (a room whose home died
-   * or stopped). `expected` is a dead node the claim may take the room from.
+   * or stopped). `expected` is the owner tag of a dead node the claim may take the room from.
    */
   prepare(id: string, expected = ''): Promise<boolean> {
     if (this.get(id)) return Promise.resolve(true);
@@ -157,14 +162,14 @@ export class RedisRoomStore extends MemoryRoomStore {
     return pending;
   }
 
-  /** The id of the room's home node, if any. */
+  /** The owner tag of the room's home node, if any. */
   async owner(id: string): Promise<string | null> {
     return this.redis.get(roomKeys(id).owner);
   }
 
   private async claimAndLoad(id: string, expected: string): Promise<boolean> {
     const keys = roomKeys(id);
-    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.node, expected)) as [
+    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.tag, expected)) as [
       number,
       string,
     ];
@@ -172,7 +177,7 @@ export class RedisRoomStore extends MemoryRoomStore {
     // A room given up by a stopping node was written through before it let go: resumes may replay
     // from its log. One whose node died (or restarted) may have lost its last changes: snapshots.
     const handedOver = previous === '';
-    await this.redis.sadd(nodeRoomsKey(this.node), id);
+    await this.redis.sadd(ownerRoomsKey(this.tag), id);
     const [members, attrs, log, meta] = await Promise.all([
       this.redis.hgetall(keys.members),
       this.redis.hgetall(keys.attrs),
@@ -216,8 +221,8 @@ export class RedisRoomStore extends MemoryRoomStore {
   async release(): Promise<void> {
     await this.settled();
     const ids = [...this.values()].map((r) => r.id);
-    await Promise.all(ids.map((id) => this.redis.eval(RELEASE, 1, roomKeys(id).owner, this.node)));
-    if (ids.length > 0) await this.redis.srem(nodeRoomsKey(this.node), ...ids);
+    await Promise.all(ids.map((id) => this.redis.eval(RELEASE, 1, roomKeys(id).owner, this.tag)));
+    if (ids.length > 0) await this.redis.srem(ownerRoomsKey(this.tag), ...ids);
   }
 
   private markDirty(room: Room): void {
@@ -271,7 +276,7 @@ export class RedisRoomStore extends MemoryRoomStore {
     const keys = roomKeys(room.id);
     const meta = JSON.stringify({ createdAt: room.createdAt, node: this.node, ...room.counts() });
     const args: (string | number)[] = [
-      this.node,
+      this.tag,
       this.replayLog,
       meta,
       upserts.length / 2,
