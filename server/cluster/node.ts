@@ -593,10 +593,8 @@ export class ClusterNode {
   async handOver(): Promise<void> {
     this.stopping = true;
     this.ticker = this.host?.timers.cancel(this.ticker);
-    try {
-      await this.store.release();
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'handing rooms over failed');
+    if (!(await this.within(this.store.release(), 'handing the rooms over'))) {
+      this.log.warn('rooms not handed over in time; other nodes take them over once this node expires');
     }
     for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, 'server restart');
   }
@@ -611,15 +609,43 @@ export class ClusterNode {
       this.calls.delete(id);
     }
     this.flushOutbox();
-    await Promise.allSettled([...this.sends]);
-    await this.store.settled();
-    try {
-      await this.redis.del(nodeKey(this.node));
-      await this.redis.eval(FORGET_NODE, 1, NODES_KEY, this.node, this.incarnation);
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'leaving the cluster failed');
-    }
+    const left = await this.within(
+      (async () => {
+        await Promise.allSettled([...this.sends]);
+        await this.store.settled();
+        await this.redis.del(nodeKey(this.node));
+        await this.redis.eval(FORGET_NODE, 1, NODES_KEY, this.node, this.incarnation);
+      })(),
+      'leaving the cluster',
+    );
     this.sub.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // With Redis unreachable, queued commands would wait for it forever: drop them.
+    if (left) await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  /**
+   * Waits for `work`, at most one node TTL: a stopping node must not hang on an unreachable Redis
+   * (the others then treat it as dead once its key expires). False when it failed or timed out.
+   */
+  private async within(work: Promise<unknown>, what: string): Promise<boolean> {
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = this.host?.timers.after('cluster', this.options.nodeTtl, () => resolve(false));
+    });
+    try {
+      return await Promise.race([
+        work.then(
+          () => true,
+          (e: unknown) => {
+            this.log.warn({ err: (e as Error).message }, `${what} failed`);
+            return false;
+          },
+        ),
+        timeout,
+      ]);
+    } finally {
+      this.host?.timers.cancel(timer);
+    }
   }
 }
