@@ -302,8 +302,18 @@ export class ClusterNode {
     for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, reason);
   }
 
-  /** Finds dead runs of nodes (key expired, or the node restarted); one survivor sweeps each. */
+  /**
+   * Finds dead runs of nodes (key expired, or the node restarted): cuts this node's links to them,
+   * and takes part in sweeping them (one survivor takes each one's rooms over).
+   */
   private async sweep(): Promise<void> {
+    // The runs this node relays clients to or holds clients for: each is checked here, since a
+    // survivor may sweep a dead run out of the node hash before this node looks at the hash.
+    const linked = new Set<string>();
+    for (const relay of this.relays.values()) linked.add(relay.home);
+    for (const remote of this.remotes.values()) linked.add(remote.door);
+    linked.delete(this.tag);
+    for (const tag of linked) if (!(await this.alive(tag))) this.cutLinks(tag);
     const nodes = Object.entries(await this.redis.hgetall(NODES_KEY)).filter(([n]) => n !== this.node);
     if (nodes.length === 0) return;
     const live = await Promise.all(nodes.map(([n]) => this.redis.get(nodeKey(n))));
@@ -312,12 +322,16 @@ export class ClusterNode {
     }
   }
 
-  /** One run of a node is gone: its links here are cut, and one survivor takes its rooms over. */
-  private async ownerDead(dead: string): Promise<void> {
-    // Its clients here lost their home; its clients' sessions here lost their door.
+  /** One run of a node is gone: its clients here lost their home; its clients' sessions here, their door. */
+  private cutLinks(dead: string): void {
     for (const [, relay] of this.relays)
       if (relay.home === dead) relay.ws.close(CLOSE.restart, 'home node lost');
     for (const remote of [...this.remotes.values()]) if (remote.door === dead) remote.gone();
+  }
+
+  /** One run of a node is gone: its links here are cut, and one survivor takes its rooms over. */
+  private async ownerDead(dead: string): Promise<void> {
+    this.cutLinks(dead);
     const mine = await this.redis.set(sweepKey(dead), this.tag, 'PX', this.options.nodeTtl * 10, 'NX');
     if (mine === null) return;
     const rooms = await this.redis.smembers(ownerRoomsKey(dead));
