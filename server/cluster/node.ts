@@ -336,7 +336,7 @@ export class ClusterNode {
     if (mine === null) return;
     const rooms = await this.redis.smembers(ownerRoomsKey(dead));
     this.log.warn({ owner: dead, rooms: rooms.length }, 'node gone; taking its rooms over');
-    for (const room of rooms) await this.store.prepare(room, dead);
+    for (const room of rooms) await this.store.prepare(room, dead, false);
     await this.redis.del(ownerRoomsKey(dead));
     const { node, incarnation } = parseTag(dead);
     await this.redis.eval(FORGET_NODE, 1, NODES_KEY, node, incarnation);

@@ -150,13 +150,14 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   /**
    * Claims the room for this node and loads it when Redis holds its state (a room whose home died
-   * or stopped). `expected` is the owner tag of a dead node the claim may take the room from.
+   * or stopped). `expected` is the owner tag of a dead node the claim may take the room from;
+   * `forJoin` is false for a sweep, which leaves a room with nobody in it to whoever joins it next.
    */
-  prepare(id: string, expected = ''): Promise<boolean> {
+  prepare(id: string, expected = '', forJoin = true): Promise<boolean> {
     if (this.get(id)) return Promise.resolve(true);
     let pending = this.loading.get(id);
     if (!pending) {
-      pending = this.claimAndLoad(id, expected).finally(() => this.loading.delete(id));
+      pending = this.claimAndLoad(id, expected, forJoin).finally(() => this.loading.delete(id));
       this.loading.set(id, pending);
     }
     return pending;
@@ -167,7 +168,7 @@ export class RedisRoomStore extends MemoryRoomStore {
     return this.redis.get(roomKeys(id).owner);
   }
 
-  private async claimAndLoad(id: string, expected: string): Promise<boolean> {
+  private async claimAndLoad(id: string, expected: string, forJoin: boolean): Promise<boolean> {
     const keys = roomKeys(id);
     const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.tag, expected)) as [
       number,
@@ -186,6 +187,19 @@ export class RedisRoomStore extends MemoryRoomStore {
     ]);
     if (this.get(id)) return true;
     const records = Object.values(members).map((text) => JSON.parse(text) as SessionRecord);
+    const leftovers = log.length > 0 || Object.keys(attrs).length > 0 || meta !== null;
+    if (records.length === 0 && !leftovers && forJoin) return true;
+    if (records.length === 0) {
+      // Nobody is in it: whatever is left of it (a node died while it emptied) is not a room. The
+      // claim stays for the join about to come (which opens the room), or goes for a sweep.
+      await this.redis.eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.tag);
+      if (!forJoin) {
+        await this.redis.srem(ownerRoomsKey(this.tag), id);
+        return true;
+      }
+      const [again] = (await this.redis.eval(CLAIM, 1, keys.owner, this.tag, '')) as [number, string];
+      return again === 1;
+    }
     const createdAt = meta ? (JSON.parse(meta) as { createdAt: number }).createdAt : Date.now();
     const room = new Room(id, this.replayLog, createdAt);
     for (const [key, value] of Object.entries(attrs)) room.attributes.set(key, value);
