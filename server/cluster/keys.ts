@@ -4,6 +4,7 @@
  * Every key of one room carries the hash tag `{<room>}`, so the keys a script touches sit in one
  * hash slot and the scripts run on Redis Cluster as on a single Redis.
  */
+import type { Redis } from 'ioredis';
 
 /** Prefix of every key and channel, so a cluster can share a Redis with other applications. */
 const P = 'rxroom:';
@@ -18,6 +19,7 @@ export function roomKeys(room: string): RoomKeys {
     seq: `${tag}:seq`,
     log: `${tag}:log`,
     meta: `${tag}:meta`,
+    seqs: `${tag}:seqs`,
   };
 }
 
@@ -34,9 +36,20 @@ export interface RoomKeys {
   readonly log: string;
   /** The room's creation time and counts (JSON). */
   readonly meta: string;
+  /**
+   * Session id → the number of its last push (hash). Apart from the membership records, which
+   * change only when a session does, while every push moves the numbers of all its recipients.
+   */
+  readonly seqs: string;
 }
 
-export const ROOM_KEY_ORDER = ['owner', 'members', 'attrs', 'seq', 'log', 'meta'] as const;
+export const ROOM_KEY_ORDER = ['owner', 'members', 'attrs', 'seq', 'log', 'meta', 'seqs'] as const;
+
+/** A room's keys in {@link ROOM_KEY_ORDER}, as a script takes them. */
+export const roomKeyList = (room: string): string[] => {
+  const keys = roomKeys(room);
+  return ROOM_KEY_ORDER.map((k) => keys[k]);
+};
 
 /**
  * A node's liveness key: holds the node's incarnation (a fresh random id each time it starts) and
@@ -82,7 +95,8 @@ return {0, cur}`;
 /**
  * Writes a room through, if ARGV[1] still owns it (else returns -1: fenced). ARGV: owner, log
  * capacity, meta JSON, then counted lists: sessions to write (id, record)…, sessions to delete…,
- * attributes (-1 = unchanged, else key, value…), pushes to log (entry JSON)…. Returns the room's seq.
+ * attributes (-1 = unchanged, else key, value…), session numbers (id, seq)…, pushes to log (entry
+ * JSON)…. Returns the room's seq.
  */
 export const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
@@ -92,12 +106,14 @@ local i = 4
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
 n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do redis.call('HDEL', KEYS[2], ARGV[i]); i = i + 1 end
+for _ = 1, n do redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('HDEL', KEYS[7], ARGV[i]); i = i + 1 end
 n = tonumber(ARGV[i]); i = i + 1
 if n >= 0 then
   redis.call('DEL', KEYS[3])
   for _ = 1, n do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2 end
 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HSET', KEYS[7], ARGV[i], ARGV[i + 1]); i = i + 2 end
 n = tonumber(ARGV[i]); i = i + 1
 local seq = tonumber(redis.call('GET', KEYS[4]) or '0')
 for _ = 1, n do
@@ -110,7 +126,7 @@ return seq`;
 /** Deletes every key of a room if ARGV[1] owns it (the room ended). Returns 1 or 0. */
 export const DROP = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
 return 1`;
 
 /** Gives up the ownership of a room (its state stays for the next home) if ARGV[1] owns it. */
@@ -118,3 +134,32 @@ export const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1`;
+
+/** A Lua script as a command of its own (EVALSHA, loading the script when Redis lacks it). */
+export type Script = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+
+/** The scripts of a cluster, defined on one Redis connection. */
+export interface Scripts {
+  readonly claim: Script;
+  readonly commit: Script;
+  readonly drop: Script;
+  readonly release: Script;
+  readonly forgetNode: Script;
+}
+
+/** Defines the scripts on `redis` (ioredis sends each by its SHA1 after the first use). */
+export function defineScripts(redis: Redis): Scripts {
+  const define = (name: string, keys: number, lua: string): Script => {
+    redis.defineCommand(name, { numberOfKeys: keys, lua });
+    const command = (redis as unknown as Record<string, Script>)[name];
+    if (!command) throw new Error(`script ${name} was not defined`);
+    return (...args) => command.apply(redis, args);
+  };
+  return {
+    claim: define('rxroomClaim', 1, CLAIM),
+    commit: define('rxroomCommit', ROOM_KEY_ORDER.length, COMMIT),
+    drop: define('rxroomDrop', ROOM_KEY_ORDER.length, DROP),
+    release: define('rxroomRelease', 1, RELEASE),
+    forgetNode: define('rxroomForgetNode', 1, FORGET_NODE),
+  };
+}

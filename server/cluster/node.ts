@@ -22,7 +22,7 @@ import type { SocketLike } from '../connection';
 import type { ResolvedOptions } from '../options';
 import type { ServerTimers, TimerHandle } from '../timers';
 import {
-  FORGET_NODE,
+  type Scripts,
   NODES_KEY,
   nodeChannel,
   nodeKey,
@@ -198,7 +198,10 @@ export class ClusterNode {
     this.node = options.nodeId;
     this.store = new RedisRoomStore(redis, this.node, this.tag, options.replayBuffer, log);
     this.sub = redis.duplicate();
+    this.scripts = this.store.scripts;
   }
+
+  private readonly scripts: Scripts;
 
   /**
    * Connects to Redis (both connections: commands and pub/sub).
@@ -339,7 +342,7 @@ export class ClusterNode {
     for (const room of rooms) await this.store.prepare(room, dead, false);
     await this.redis.del(ownerRoomsKey(dead));
     const { node, incarnation } = parseTag(dead);
-    await this.redis.eval(FORGET_NODE, 1, NODES_KEY, node, incarnation);
+    await this.scripts.forgetNode(NODES_KEY, node, incarnation);
   }
 
   // ── door ─────────────────────────────────────────────────────────────
@@ -628,7 +631,7 @@ export class ClusterNode {
         await Promise.allSettled([...this.sends]);
         await this.store.settled();
         await this.redis.del(nodeKey(this.node));
-        await this.redis.eval(FORGET_NODE, 1, NODES_KEY, this.node, this.incarnation);
+        await this.scripts.forgetNode(NODES_KEY, this.node, this.incarnation);
       })(),
       'leaving the cluster',
     );
