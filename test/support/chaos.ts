@@ -43,6 +43,8 @@ export interface ChaosResult {
   readonly convergeMs: number | null;
   /** Differences still there at the deadline (empty when converged). */
   readonly mismatches: readonly string[];
+  /** The node processes' output, when there are mismatches (cluster only). */
+  readonly serverLogs?: string;
 }
 
 const SERVER: ServerOptions = {
@@ -386,7 +388,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           if (mismatches.some((x) => x.startsWith(`${m.user}@`)))
             process.stdout.write(`trail of ${m.user}:\n  ${m.trail.join('\n  ')}\n`);
         }
-        process.stdout.write(backend.logs());
       }
       if (mismatches.length === 0) {
         convergeMs = Date.now() - stopAt;
@@ -403,6 +404,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       reconnects,
       convergeMs,
       mismatches,
+      ...(mismatches.length > 0 && backend.logs() ? { serverLogs: backend.logs() } : {}),
     };
   } finally {
     subs.forEach((s) => s.unsubscribe());
@@ -423,6 +425,7 @@ export async function runChaosSeeds(
     results.push(result);
     if (result.mismatches.length)
       process.stdout.write(`seed ${seed} mismatches:\n  ${result.mismatches.join('\n  ')}\n`);
+    if (result.serverLogs) process.stdout.write(`seed ${seed} server logs:\n${result.serverLogs}\n`);
   }
   process.stdout.write(`${chaosSummary(results, options.chaosMs)}\n`);
   return results;
