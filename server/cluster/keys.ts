@@ -22,7 +22,7 @@ export function roomKeys(room: string): RoomKeys {
 }
 
 export interface RoomKeys {
-  /** The id of the room's home node (string). */
+  /** The owner tag of the room's home node (string). */
   readonly owner: string;
   /** Session id → session record (JSON): the room's membership (hash). */
   readonly members: string;
@@ -38,16 +38,34 @@ export interface RoomKeys {
 
 export const ROOM_KEY_ORDER = ['owner', 'members', 'attrs', 'seq', 'log', 'meta'] as const;
 
-/** A node's liveness key (expires after the node TTL unless refreshed). */
+/**
+ * A node's liveness key: holds the node's incarnation (a fresh random id each time it starts) and
+ * expires after the node TTL unless refreshed.
+ */
 export const nodeKey = (node: string): string => `${P}node:${node}`;
-/** The rooms a node is (or was) home of (set), for the takeover once it dies. */
-export const nodeRoomsKey = (node: string): string => `${P}node:${node}:rooms`;
-/** Every node that announced itself and has not been swept (set). */
+/**
+ * A room's owner is an *owner tag*, `<node>/<incarnation>`: a node restarted under the same id is
+ * another owner, so a survivor taking over the rooms of its dead run cannot race the new run.
+ */
+export const ownerTag = (node: string, incarnation: string): string => `${node}/${incarnation}`;
+/** The node id and incarnation of an owner tag (or of a connection id, which starts with one). */
+export function parseTag(tag: string): { node: string; incarnation: string } {
+  const [node = '', incarnation = ''] = tag.split('/');
+  return { node, incarnation };
+}
+/** The rooms an owner (one run of a node) is or was home of (set), for the takeover once it dies. */
+export const ownerRoomsKey = (tag: string): string => `${P}owner:${tag}:rooms`;
+/** Every node that announced itself and has not been swept, with its incarnation (hash). */
 export const NODES_KEY = `${P}nodes`;
-/** Taken by the one survivor that sweeps a dead node. */
-export const sweepKey = (node: string): string => `${P}sweep:${node}`;
+/** Taken by the one survivor that sweeps a dead owner. */
+export const sweepKey = (tag: string): string => `${P}sweep:${tag}`;
 /** The pub/sub channel of a node: relayed frames and admin calls addressed to it. */
 export const nodeChannel = (node: string): string => `${P}node:${node}`;
+
+/** Removes node ARGV[1] from the node hash if its incarnation there is still ARGV[2]. */
+export const FORGET_NODE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) return 1 end
+return 0`;
 
 /**
  * Makes ARGV[1] the owner when there is none, when the owner is ARGV[2] (a node found dead), or

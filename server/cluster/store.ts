@@ -16,7 +16,7 @@ import type { PublicationInfo, Role, SubscriptionInfo } from '../../src/protocol
 import { Room } from '../room';
 import { MemoryRoomStore } from '../room-store';
 import { Session, type Privileges } from '../session';
-import { CLAIM, COMMIT, DROP, RELEASE, ROOM_KEY_ORDER, nodeRoomsKey, roomKeys } from './keys';
+import { CLAIM, COMMIT, DROP, RELEASE, ROOM_KEY_ORDER, ownerRoomsKey, roomKeys } from './keys';
 
 /** A session as written to its room's membership hash. */
 export interface SessionRecord {
@@ -93,9 +93,14 @@ export class RedisRoomStore extends MemoryRoomStore {
   private inFlight = new Set<Promise<unknown>>();
   host: StoreHost | undefined;
 
+  /**
+   * @param node - this node's id.
+   * @param tag - this run's owner tag (`<node>/<incarnation>`); changes when the node rejoins.
+   */
   constructor(
     private readonly redis: Redis,
     readonly node: string,
+    public tag: string,
     replayLog: number,
     private readonly log: Logger,
   ) {
@@ -121,8 +126,8 @@ export class RedisRoomStore extends MemoryRoomStore {
     const keys = roomKeys(id);
     this.track(
       this.redis
-        .eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.node)
-        .then(() => this.redis.srem(nodeRoomsKey(this.node), id)),
+        .eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.tag)
+        .then(() => this.redis.srem(ownerRoomsKey(this.tag), id)),
     );
   }
 
@@ -145,26 +150,27 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   /**
    * Claims the room for this node and loads it when Redis holds its state (a room whose home died
-   * or stopped). `expected` is a dead node the claim may take the room from.
+   * or stopped). `expected` is the owner tag of a dead node the claim may take the room from;
+   * `forJoin` is false for a sweep, which leaves a room with nobody in it to whoever joins it next.
    */
-  prepare(id: string, expected = ''): Promise<boolean> {
+  prepare(id: string, expected = '', forJoin = true): Promise<boolean> {
     if (this.get(id)) return Promise.resolve(true);
     let pending = this.loading.get(id);
     if (!pending) {
-      pending = this.claimAndLoad(id, expected).finally(() => this.loading.delete(id));
+      pending = this.claimAndLoad(id, expected, forJoin).finally(() => this.loading.delete(id));
       this.loading.set(id, pending);
     }
     return pending;
   }
 
-  /** The id of the room's home node, if any. */
+  /** The owner tag of the room's home node, if any. */
   async owner(id: string): Promise<string | null> {
     return this.redis.get(roomKeys(id).owner);
   }
 
-  private async claimAndLoad(id: string, expected: string): Promise<boolean> {
+  private async claimAndLoad(id: string, expected: string, forJoin: boolean): Promise<boolean> {
     const keys = roomKeys(id);
-    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.node, expected)) as [
+    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.tag, expected)) as [
       number,
       string,
     ];
@@ -172,7 +178,7 @@ export class RedisRoomStore extends MemoryRoomStore {
     // A room given up by a stopping node was written through before it let go: resumes may replay
     // from its log. One whose node died (or restarted) may have lost its last changes: snapshots.
     const handedOver = previous === '';
-    await this.redis.sadd(nodeRoomsKey(this.node), id);
+    await this.redis.sadd(ownerRoomsKey(this.tag), id);
     const [members, attrs, log, meta] = await Promise.all([
       this.redis.hgetall(keys.members),
       this.redis.hgetall(keys.attrs),
@@ -181,6 +187,19 @@ export class RedisRoomStore extends MemoryRoomStore {
     ]);
     if (this.get(id)) return true;
     const records = Object.values(members).map((text) => JSON.parse(text) as SessionRecord);
+    const leftovers = log.length > 0 || Object.keys(attrs).length > 0 || meta !== null;
+    if (records.length === 0 && !leftovers && forJoin) return true;
+    if (records.length === 0) {
+      // Nobody is in it: whatever is left of it (a node died while it emptied) is not a room. The
+      // claim stays for the join about to come (which opens the room), or goes for a sweep.
+      await this.redis.eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.tag);
+      if (!forJoin) {
+        await this.redis.srem(ownerRoomsKey(this.tag), id);
+        return true;
+      }
+      const [again] = (await this.redis.eval(CLAIM, 1, keys.owner, this.tag, '')) as [number, string];
+      return again === 1;
+    }
     const createdAt = meta ? (JSON.parse(meta) as { createdAt: number }).createdAt : Date.now();
     const room = new Room(id, this.replayLog, createdAt);
     for (const [key, value] of Object.entries(attrs)) room.attributes.set(key, value);
@@ -216,8 +235,8 @@ export class RedisRoomStore extends MemoryRoomStore {
   async release(): Promise<void> {
     await this.settled();
     const ids = [...this.values()].map((r) => r.id);
-    await Promise.all(ids.map((id) => this.redis.eval(RELEASE, 1, roomKeys(id).owner, this.node)));
-    if (ids.length > 0) await this.redis.srem(nodeRoomsKey(this.node), ...ids);
+    await Promise.all(ids.map((id) => this.redis.eval(RELEASE, 1, roomKeys(id).owner, this.tag)));
+    if (ids.length > 0) await this.redis.srem(ownerRoomsKey(this.tag), ...ids);
   }
 
   private markDirty(room: Room): void {
@@ -271,7 +290,7 @@ export class RedisRoomStore extends MemoryRoomStore {
     const keys = roomKeys(room.id);
     const meta = JSON.stringify({ createdAt: room.createdAt, node: this.node, ...room.counts() });
     const args: (string | number)[] = [
-      this.node,
+      this.tag,
       this.replayLog,
       meta,
       upserts.length / 2,
