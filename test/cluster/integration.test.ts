@@ -7,6 +7,8 @@
  *
  * Waits are for conditions on the clients' streams or the admin API; no assertion is about time.
  */
+import WebSocket from 'ws';
+import { createToken } from '../../server';
 import { filter, firstValueFrom, take, toArray, type OperatorFunction } from 'rxjs';
 import type { ClusterStats, RoomView } from '../../server/admin';
 import { autoSubscribe } from '../../src/operators/auto-subscribe';
@@ -25,6 +27,8 @@ let cluster: Cluster | undefined;
 let proxy: FaultProxy;
 const clients: TestClient[] = [];
 const subs: { unsubscribe(): void }[] = [];
+/** Raw sockets of a test, terminated after it. */
+const raw: WebSocket[] = [];
 
 beforeAll(async () => {
   // Heartbeats well inside the grace window, as with the defaults (10 s and 20 s).
@@ -41,6 +45,7 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const s of subs.splice(0)) s.unsubscribe();
   for (const c of clients.splice(0)) c.client.destroy();
+  for (const ws of raw.splice(0)) ws.terminate();
   // A test that killed a node: start it again (same id, same port) for the next one.
   for (const node of cluster?.nodes ?? []) if (!node.alive()) await node.restart();
 });
@@ -396,6 +401,31 @@ describe('a 3-node cluster on one Redis', () => {
       await converged('door', [x, y, z]);
       expect(seenByZ).toEqual([]);
       expect(zStates).toEqual(['connected']);
+    },
+  );
+
+  scenario(
+    'when a home dies, every door closes the clients it relays there with 1012, silent ones too',
+    async () => {
+      // Raw sockets that send nothing after their join: no frame of theirs finds the home gone.
+      const silent = async (node: ClusterNode, user: string) => {
+        const ws = new WebSocket(node.url);
+        raw.push(ws);
+        const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+        await new Promise((resolve) => ws.on('open', resolve));
+        const ack = new Promise<string>((resolve) => ws.once('message', (d) => resolve(d.toString())));
+        const token = await createToken({ room: 'relay', user });
+        ws.send(JSON.stringify({ v: 1, t: 'join', id: 1, token, room: 'relay', user }));
+        expect(JSON.parse(await ack)).toMatchObject({ t: 'ack', ok: true });
+        return { closed };
+      };
+      const [n1, n2, n3] = nodes();
+      await silent(n1!, 'h'); // joins first: n1 is the home
+      const relayed = [await silent(n2!, 'b'), await silent(n3!, 'c')];
+      expect((await roomFromEvery('relay')).get('n2')?.body.node).toBe('n1');
+      await n1!.kill();
+      // only one survivor takes the room over; both doors must cut their relays loose
+      expect(await Promise.all(relayed.map((r) => r.closed))).toEqual([1012, 1012]);
     },
   );
 
