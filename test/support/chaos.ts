@@ -2,6 +2,11 @@
  * The chaos run: clients in two rooms doing random things through the fault proxy while it
  * injects a seeded schedule of faults (including server restarts); then the faults stop and every
  * client's room must converge to the server's truth. Used by the CI chaos test and the soak.
+ *
+ * The backend is one in-process server (restarted mid-run), or a cluster: a throwaway Redis and
+ * three node processes behind the proxy acting as a load balancer, with one node SIGKILLed and
+ * another restarted (SIGTERM, then started again) mid-run; the truth is then read from the admin
+ * API of every live node, which must agree.
  */
 import { firstValueFrom } from 'rxjs';
 import { createToken, startServer, type RunningServer, type ServerOptions } from '../../server';
@@ -10,7 +15,8 @@ import { nodePlatform } from '../../src/bindings/node-platform';
 import { autoSubscribe } from '../../src/operators/auto-subscribe';
 import { exponentialReconnectPolicy } from '../../src/operators/reconnect-policy';
 import { isConnected, type RoomState } from '../../src/streams/model';
-import { FaultProxy, seededRandom } from './fault-proxy';
+import { startCluster } from './cluster';
+import { FaultProxy, seededRandom, type Upstreams } from './fault-proxy';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -19,7 +25,10 @@ export interface ChaosOptions {
   /** How long the room may take to converge once they stop, ms. */
   readonly convergeMs: number;
   readonly clients?: number;
+  /** Disruptions of the backend: server restarts, or for a cluster node kills and restarts. */
   readonly restarts?: number;
+  /** `single` (default): one in-process server. `cluster`: Redis and three node processes. */
+  readonly backend?: 'single' | 'cluster';
 }
 
 export interface ChaosResult {
@@ -27,11 +36,15 @@ export interface ChaosResult {
   readonly faults: Record<string, number>;
   readonly actions: number;
   readonly restarts: number;
+  /** What each disruption did, in order (`restart`, or `kill n2` / `restart n3` in a cluster). */
+  readonly disruptions: readonly string[];
   readonly reconnects: number;
   /** ms from the end of the faults to every client matching the server. */
   readonly convergeMs: number | null;
   /** Differences still there at the deadline (empty when converged). */
   readonly mismatches: readonly string[];
+  /** The node processes' output, when there are mismatches (cluster only). */
+  readonly serverLogs?: string;
 }
 
 const SERVER: ServerOptions = {
@@ -65,12 +78,106 @@ interface Truth {
   sessions: { user: string; connected: boolean; subscriptions: string[] }[];
 }
 
-async function truthOf(server: RunningServer, room: string): Promise<Truth | null> {
-  const res = await fetch(`${server.httpUrl}/admin/rooms/${room}`, {
+async function truthOf(httpUrl: string, room: string): Promise<Truth | null> {
+  const res = await fetch(`${httpUrl}/admin/rooms/${room}`, {
     headers: { authorization: 'Bearer chaos' },
   });
   if (res.status === 404) return null;
   return (await res.json()) as Truth;
+}
+
+/** What the chaos run needs of a backend. */
+interface Backend {
+  /** What the proxy fronts. */
+  readonly upstreams: Upstreams;
+  /** The truth of `room` from every live server (by name); a server that does not answer is left out. */
+  truths(room: string): Promise<Map<string, Truth | null>>;
+  /** Disruption number `i` of the run; says what it did. */
+  disrupt(i: number, random: () => number): Promise<string>;
+  close(): Promise<void>;
+  /** The servers' own output, for the report of a mismatch. */
+  logs(): string;
+}
+
+/** One in-process server on a fixed port; a disruption restarts it. */
+async function singleBackend(): Promise<Backend> {
+  let server: RunningServer = await startServer({ port: 0, ...SERVER });
+  const port = server.port;
+  return {
+    upstreams: server.url,
+    truths: async (room) => new Map([['server', await truthOf(server.httpUrl, room)]]),
+    async disrupt(_i, random) {
+      await server.close();
+      await sleep(100 + random() * 300);
+      server = await startServer({ port, ...SERVER });
+      return 'restart';
+    },
+    close: () => server.close(),
+    logs: () => '',
+  };
+}
+
+/**
+ * Redis and three node processes; the proxy spreads connections over the live ones. Disruptions
+ * alternate: a SIGKILL of a live node (or, with one already dead, starting it again) and a
+ * restart (SIGTERM, a pause, a start) of another.
+ */
+async function clusterBackend(): Promise<Backend> {
+  const cluster = await startCluster({
+    nodes: 3,
+    grace: SERVER.grace!,
+    nodeTtl: 1000,
+    adminSecret: 'chaos',
+    flags: {
+      'heartbeat-interval': SERVER.heartbeatInterval!,
+      'heartbeat-timeout': SERVER.heartbeatTimeout!,
+      'join-timeout': SERVER.joinTimeout!,
+    },
+  });
+  const pick = <T>(list: readonly T[], random: () => number) => list[Math.floor(random() * list.length)]!;
+  return {
+    upstreams: () => cluster.urls(),
+    async truths(room) {
+      const out = new Map<string, Truth | null>();
+      for (const node of cluster.live()) {
+        try {
+          out.set(node.id, await truthOf(node.httpUrl, room));
+        } catch {
+          // a node stopping right now
+        }
+      }
+      return out;
+    },
+    async disrupt(i, random) {
+      const live = cluster.live();
+      const dead = cluster.nodes.filter((n) => !n.alive());
+      if (i % 2 === 0 && live.length === cluster.nodes.length) {
+        const victim = pick(live, random);
+        await victim.kill();
+        return `kill ${victim.id}`;
+      }
+      const node = i % 2 === 0 && dead.length > 0 ? pick(dead, random) : pick(live, random);
+      await node.stop();
+      await sleep(100 + random() * 300);
+      await node.restart();
+      return `restart ${node.id}`;
+    },
+    close: () => cluster.stop(),
+    logs: () => cluster.logs(),
+  };
+}
+
+/** The part of a truth every server must agree on (their own counters differ). */
+function agreed(truth: Truth | null): string {
+  if (!truth) return 'no room';
+  return JSON.stringify({
+    peers: truth.peers.map((p) => p.user).sort(),
+    streams: truth.streams.map((s) => `${s.id}/${s.audioMuted}/${s.videoMuted}`).sort(),
+    attributes: sortKeys(truth.attributes),
+    sessions: truth.sessions
+      .map((s) => `${s.user}/${s.connected}/${[...s.subscriptions].sort().join('+')}`)
+      .sort(),
+  });
 }
 
 /** What differs between a client's room and the server's truth; empty when they agree. */
@@ -130,15 +237,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const random = seededRandom(options.seed);
-  let server = await startServer({ port: 0, ...SERVER });
-  const port = server.port;
-  const proxy = new FaultProxy(server.url, options.seed);
+  const backend = options.backend === 'cluster' ? await clusterBackend() : await singleBackend();
+  const proxy = new FaultProxy(backend.upstreams, options.seed);
   await proxy.start();
   const members: Member[] = [];
   const count = options.clients ?? 8;
   let actions = 0;
   let reconnects = 0;
   let restarts = 0;
+  const disruptions: string[] = [];
   const subs: { unsubscribe(): void }[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -245,10 +352,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         for (const at of [...restartAt]) {
           if (elapsed >= at) {
             restartAt.delete(at);
-            await server.close();
+            disruptions.push(await backend.disrupt(restarts, random));
             restarts++;
-            await sleep(100 + random() * 300);
-            server = await startServer({ port, ...SERVER });
           }
         }
         await sleep(200 + random() * 400);
@@ -265,8 +370,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     while (Date.now() < deadline) {
       await Promise.all(members.filter((m) => !m.client.state.roomId).map(join));
       const truths = new Map<string, Truth | null>();
-      for (const room of ['room-0', 'room-1']) truths.set(room, await truthOf(server, room));
-      mismatches = members.flatMap((m) => compare(m, m.client.state, truths.get(m.room) ?? null));
+      mismatches = [];
+      for (const room of ['room-0', 'room-1']) {
+        const byServer = await backend.truths(room);
+        const [first] = byServer.values();
+        truths.set(room, first ?? null);
+        const views = new Set([...byServer.values()].map(agreed));
+        if (byServer.size === 0) mismatches.push(`${room}: no server answered`);
+        if (views.size > 1)
+          mismatches.push(
+            `${room}: the servers disagree: ${[...byServer].map(([n, t]) => `${n} ${agreed(t)}`).join(' ≠ ')}`,
+          );
+      }
+      mismatches.push(...members.flatMap((m) => compare(m, m.client.state, truths.get(m.room) ?? null)));
       if (process.env.CHAOS_DEBUG && mismatches.length && Date.now() + 150 >= deadline) {
         for (const m of members) {
           if (mismatches.some((x) => x.startsWith(`${m.user}@`)))
@@ -284,14 +400,53 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       faults: { ...proxy.stats },
       actions,
       restarts,
+      disruptions,
       reconnects,
       convergeMs,
       mismatches,
+      ...(mismatches.length > 0 && backend.logs() ? { serverLogs: backend.logs() } : {}),
     };
   } finally {
     subs.forEach((s) => s.unsubscribe());
     members.forEach((m) => m.client.destroy());
     await proxy.close();
-    await server.close();
+    await backend.close();
   }
+}
+
+/** Runs seeds 1…`seeds`, printing each one's mismatches and then the figures of all. */
+export async function runChaosSeeds(
+  seeds: number,
+  options: Omit<ChaosOptions, 'seed'>,
+): Promise<ChaosResult[]> {
+  const results: ChaosResult[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const result = await runChaos({ ...options, seed });
+    results.push(result);
+    if (result.mismatches.length)
+      process.stdout.write(`seed ${seed} mismatches:\n  ${result.mismatches.join('\n  ')}\n`);
+    if (result.serverLogs) process.stdout.write(`seed ${seed} server logs:\n${result.serverLogs}\n`);
+  }
+  process.stdout.write(`${chaosSummary(results, options.chaosMs)}\n`);
+  return results;
+}
+
+/** The figures of chaos runs of `chaosMs` each, as printed by the chaos tests. */
+export function chaosSummary(results: readonly ChaosResult[], chaosMs: number): string {
+  const times = results.map((r) => r.convergeMs ?? Infinity).sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  const total = (k: string) => results.reduce((n, r) => n + (r.faults[k] ?? 0), 0);
+  const disruptions = results.flatMap((r) => r.disruptions);
+  const restarts = disruptions.filter((d) => d === 'restart').length;
+  const nodes = disruptions.filter((d) => d !== 'restart');
+  return [
+    `chaos: ${results.length} seed(s) × ${chaosMs} ms`,
+    `faults: dropped ${total('dropped')}, duplicated ${total('duplicated')}, reordered ${total('reordered')}, corrupted ${total('corrupted')}, delayed ${total('delayed')}, cuts ${total('cuts')}, half-open ${total('halfOpens')}, ` +
+      (nodes.length
+        ? `node disruptions ${nodes.length} (${nodes.join(', ')})`
+        : `server restarts ${restarts}`),
+    `actions ${results.reduce((n, r) => n + r.actions, 0)}, reconnects ${results.reduce((n, r) => n + r.reconnects, 0)}`,
+    `time to converge: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${times[times.length - 1]} ms`,
+    `state mismatches at the deadline: ${results.reduce((n, r) => n + r.mismatches.length, 0)}`,
+  ].join('\n');
 }

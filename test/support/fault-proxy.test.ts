@@ -117,3 +117,63 @@ describe('FaultProxy', () => {
     expect([a(), a(), a()]).toEqual([b(), b(), b()]);
   });
 });
+
+describe('FaultProxy in front of several servers', () => {
+  let servers: RunningServer[];
+  let lb: FaultProxy;
+  let live: string[];
+  beforeEach(async () => {
+    servers = [];
+    for (let i = 0; i < 3; i++) servers.push(await startServer({ port: 0 }));
+    live = servers.map((s) => s.url);
+    lb = new FaultProxy(() => live, 3);
+    await lb.start();
+  });
+  afterEach(async () => {
+    await lb.close();
+    for (const s of servers) await s.close();
+  });
+
+  /** A raw client through `lb` that has had an answer to a ping (so its upstream is connected). */
+  async function pinged(): Promise<WebSocket> {
+    const ws = new WebSocket(lb.url);
+    const pong = new Promise<string>((resolve) => ws.once('message', (d) => resolve(d.toString())));
+    await new Promise((resolve) => ws.on('open', resolve));
+    ws.send(ping(1));
+    expect(JSON.parse(await pong)).toEqual({ v: 1, t: 'pong', id: 1 });
+    return ws;
+  }
+  const spread = () => servers.map((s) => lb.linksByUpstream().get(s.url) ?? 0);
+  const serverSockets = () => servers.map((s) => s.stats().connections);
+
+  it('sends each new connection to the next server in turn', async () => {
+    const clients = [];
+    for (let i = 0; i < 6; i++) clients.push(await pinged());
+    expect(spread()).toEqual([2, 2, 2]);
+    expect(serverSockets()).toEqual([2, 2, 2]);
+    for (const ws of clients) ws.close();
+  });
+
+  it('skips a server that refuses the connection and uses the next one', async () => {
+    await servers[1]!.close(); // still listed, as a load balancer still lists a node that just died
+    const clients = [];
+    for (let i = 0; i < 4; i++) clients.push(await pinged());
+    // turns: 0 → s0; 1 → s1 refused, 2 → s2; 3 → s0; 4 → s1 refused, 5 → s2
+    expect(spread()).toEqual([2, 0, 2]);
+    expect(serverSockets()).toEqual([2, 0, 2]);
+    for (const ws of clients) ws.close();
+  });
+
+  it('reads the list for every connection, and fails the client when no server answers', async () => {
+    live = [servers[2]!.url];
+    const a = await pinged();
+    expect(spread()).toEqual([0, 0, 1]);
+    await servers[2]!.close();
+    expect(await new Promise<number>((resolve) => a.on('close', resolve))).toBe(1000);
+    const b = new WebSocket(lb.url);
+    b.on('error', () => undefined);
+    const code = await new Promise<number>((resolve) => b.on('close', resolve));
+    expect(code).toBe(1006);
+    expect(lb.size).toBe(0);
+  });
+});

@@ -3,6 +3,10 @@
  * proxy connects each of them to the real server, and relays frames in both directions through
  * a fault model. Faults are seeded, so a run can be repeated exactly.
  *
+ * It can also front several servers like a load balancer (the nodes of a cluster): each new client
+ * connection goes to the next upstream in turn, and when connecting to one fails (a killed node) it
+ * tries the next, until every upstream has been tried once.
+ *
  * Per frame and direction it can delay, drop, duplicate, reorder (hold a frame back and let the
  * next one overtake it), corrupt bytes and throttle; per connection it can cut (both sides closed
  * abruptly) or hold half-open (neither side closed, nothing relayed).
@@ -37,10 +41,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** One server URL, or the current list of them (read again for every new connection). */
+export type Upstreams = string | (() => readonly string[]);
+
 interface Link {
   readonly id: number;
   readonly client: WebSocket;
-  readonly server: WebSocket;
+  /** The upstream socket: replaced while connecting fails over to the next upstream. */
+  server: WebSocket;
+  /** The upstream URL the link was connected to. */
+  upstream: string;
   halfOpen: boolean;
   /** The frame held back per direction, to be overtaken by the next one. */
   held: Partial<Record<Direction, { data: string; isBinary: boolean }>>;
@@ -85,11 +95,12 @@ export class FaultProxy {
     halfOpens: 0,
   };
   port = 0;
+  /** The round-robin position: connection n goes to upstream n (mod their number) first. */
+  private turn = 0;
+  private upstreams: () => readonly string[];
 
-  constructor(
-    private target: string,
-    seed = 1,
-  ) {
+  constructor(upstreams: Upstreams, seed = 1) {
+    this.upstreams = listOf(upstreams);
     this.random = seededRandom(seed);
   }
 
@@ -110,9 +121,16 @@ export class FaultProxy {
     this.port = (this.http.address() as AddressInfo).port;
   }
 
-  /** Points new connections at another server URL (after a restart on another port). */
-  retarget(url: string): void {
-    this.target = url;
+  /** Points new connections at another server URL or list (after a restart on another port). */
+  retarget(upstreams: Upstreams): void {
+    this.upstreams = listOf(upstreams);
+  }
+
+  /** How many open links go to each upstream URL. */
+  linksByUpstream(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const link of this.links) out.set(link.upstream, (out.get(link.upstream) ?? 0) + 1);
+    return out;
   }
 
   /** Sets the per-frame faults from now on; `{}` relays faithfully. */
@@ -161,11 +179,11 @@ export class FaultProxy {
 
   private accept(client: WebSocket): void {
     this.stats.connections++;
-    const server = new WebSocket(this.target);
     const link: Link = {
       id: this.nextId++,
       client,
-      server,
+      server: undefined as unknown as WebSocket,
+      upstream: '',
       halfOpen: false,
       held: {},
       busyUntil: { up: 0, down: 0 },
@@ -174,28 +192,53 @@ export class FaultProxy {
       timer: {},
     };
     this.links.add(link);
-    server.on('open', () => {
-      for (const f of link.pendingUp.splice(0)) this.relay(link, 'up', f.data, f.isBinary);
-    });
     client.on('message', (data, isBinary) => {
       const frame = { data: toText(data), isBinary };
-      if (server.readyState === WebSocket.CONNECTING) link.pendingUp.push(frame);
+      if (link.server.readyState === WebSocket.CONNECTING) link.pendingUp.push(frame);
       else this.relay(link, 'up', frame.data, frame.isBinary);
     });
-    server.on('message', (data, isBinary) => this.relay(link, 'down', toText(data), isBinary));
-    const closeBoth = (code: number, reason: Buffer) => {
-      if (!this.links.has(link) || link.halfOpen) return;
-      this.links.delete(link);
-      const c = code >= 1000 && code < 5000 && code !== 1005 && code !== 1006 ? code : 1000;
-      for (const ws of [client, server]) {
-        if (ws.readyState === WebSocket.OPEN) ws.close(c, reason.toString('utf8'));
-        else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      }
-    };
-    client.on('close', closeBoth);
-    server.on('close', closeBoth);
+    client.on('close', (code, reason) => this.closeBoth(link, code, reason));
     client.on('error', () => undefined);
-    server.on('error', () => this.drop(link));
+    this.connectUpstream(link, 0);
+  }
+
+  /** Connects `link` to the next upstream; on failure to the one after, `tried` so far. */
+  private connectUpstream(link: Link, tried: number): void {
+    const list = this.upstreams();
+    if (list.length === 0 || tried >= list.length) {
+      // Nothing left to try: the client sees its connection fail.
+      this.drop(link);
+      return;
+    }
+    const upstream = list[this.turn++ % list.length]!;
+    const server = new WebSocket(upstream);
+    link.server = server;
+    link.upstream = upstream;
+    let opened = false;
+    server.on('open', () => {
+      opened = true;
+      for (const f of link.pendingUp.splice(0)) this.relay(link, 'up', f.data, f.isBinary);
+    });
+    server.on('message', (data, isBinary) => this.relay(link, 'down', toText(data), isBinary));
+    // A failed connection attempt emits 'error' then 'close'; the error handler fails over.
+    server.on('close', (code, reason) => {
+      if (opened) this.closeBoth(link, code, reason);
+    });
+    server.on('error', () => {
+      if (!this.links.has(link)) return;
+      if (opened) this.drop(link);
+      else this.connectUpstream(link, tried + 1);
+    });
+  }
+
+  private closeBoth(link: Link, code: number, reason: Buffer): void {
+    if (!this.links.has(link) || link.halfOpen) return;
+    this.links.delete(link);
+    const c = code >= 1000 && code < 5000 && code !== 1005 && code !== 1006 ? code : 1000;
+    for (const ws of [link.client, link.server]) {
+      if (ws.readyState === WebSocket.OPEN) ws.close(c, reason.toString('utf8'));
+      else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+    }
   }
 
   private relay(link: Link, direction: Direction, data: string, isBinary: boolean): void {
@@ -262,6 +305,10 @@ export class FaultProxy {
       }, queue[0]!.at - Date.now());
     }
   }
+}
+
+function listOf(upstreams: Upstreams): () => readonly string[] {
+  return typeof upstreams === 'string' ? () => [upstreams] : upstreams;
 }
 
 function toText(data: RawData): string {

@@ -32,38 +32,13 @@ export class Harness {
   }
 
   client(userId: string, options: Partial<ClientOptions> = {}): TestClient {
-    const platform = nodePlatform();
-    const client = createClient({ url: this.server.url, platform, ...options });
-    const c = { client, platform, userId };
+    const c = testClient(this.server.url, userId, options);
     this.clients.push(c);
     return c;
   }
 
-  async join(
-    c: TestClient,
-    room = 'room-1',
-    extra: {
-      publish?: boolean;
-      subscribe?: boolean;
-      visible?: boolean;
-      role?: 'broadcaster' | 'audience';
-    } = {},
-  ): Promise<void> {
-    const token = await createToken({
-      room,
-      user: c.userId,
-      publish: extra.publish ?? true,
-      subscribe: extra.subscribe ?? true,
-    });
-    await firstValueFrom(
-      c.client.join({
-        token,
-        roomId: room,
-        userId: c.userId,
-        ...(extra.visible !== undefined ? { visible: extra.visible } : {}),
-        ...(extra.role ? { role: extra.role } : {}),
-      }),
-    );
+  async join(c: TestClient, room = 'room-1', extra: JoinExtra = {}): Promise<void> {
+    await joinRoom(c, room, extra);
   }
 
   async stop(): Promise<void> {
@@ -71,6 +46,38 @@ export class Harness {
     this.clients.length = 0;
     await this.server?.close();
   }
+}
+/** A client of the server at `url` on its own Node platform (destroy it when done). */
+export function testClient(url: string, userId: string, options: Partial<ClientOptions> = {}): TestClient {
+  const platform = nodePlatform();
+  return { client: createClient({ url, platform, ...options }), platform, userId };
+}
+
+/** What a test join may set besides the room (the token's privileges and the join's fields). */
+export interface JoinExtra {
+  publish?: boolean;
+  subscribe?: boolean;
+  visible?: boolean;
+  role?: 'broadcaster' | 'audience';
+}
+
+/** Joins `room` as `c.userId`, with a token signed by the development secret. */
+export async function joinRoom(c: TestClient, room = 'room-1', extra: JoinExtra = {}): Promise<void> {
+  const token = await createToken({
+    room,
+    user: c.userId,
+    publish: extra.publish ?? true,
+    subscribe: extra.subscribe ?? true,
+  });
+  await firstValueFrom(
+    c.client.join({
+      token,
+      roomId: room,
+      userId: c.userId,
+      ...(extra.visible !== undefined ? { visible: extra.visible } : {}),
+      ...(extra.role ? { role: extra.role } : {}),
+    }),
+  );
 }
 
 /** Resolves with the first value of `o` that passes `test`, or fails after `ms`. */
