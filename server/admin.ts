@@ -160,6 +160,11 @@ export function singleAdmin(local: NodeAdmin): Admin {
   };
 }
 
+/** An optional argument of a call from another node: JSON turned its `undefined` into `null`. */
+function optional<T>(value: unknown): T | undefined {
+  return value === null || value === undefined ? undefined : (value as T);
+}
+
 /** The operations other nodes may ask of this one (by name, over the cluster's channels). */
 export function answerCall(local: NodeAdmin, op: string, args: unknown[]): unknown {
   switch (op) {
@@ -173,8 +178,8 @@ export function answerCall(local: NodeAdmin, op: string, args: unknown[]): unkno
       return local.kick(
         args[0] as string,
         args[1] as string,
-        args[2] as KickReason | undefined,
-        args[3] as string | undefined,
+        optional<KickReason>(args[2]),
+        optional<string>(args[3]),
       );
     case 'failStream':
       return local.failStream(
@@ -182,7 +187,7 @@ export function answerCall(local: NodeAdmin, op: string, args: unknown[]): unkno
         args[1] as string,
         args[2] as 'push' | 'play',
         args[3] as string,
-        args[4] as string | undefined,
+        optional<string>(args[4]),
       );
     case 'stats':
       return local.stats();

@@ -43,7 +43,10 @@ export interface ServerStats {
   readonly connectedSessions: number;
   /** Sessions waiting in their grace window. */
   readonly graceSessions: number;
-  /** Open sockets, joined or not. */
+  /**
+   * Open client sockets on this server, joined or not. In a cluster: the sockets this node holds,
+   * whichever node serves their room (sessions are counted by the node serving the room).
+   */
   readonly connections: number;
   /** Published streams. */
   readonly streams: number;
@@ -150,10 +153,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const connections = new Set<Connection>();
   let nextId = 1;
   let closing: Promise<void> | undefined;
-  const accept = (socket: SocketLike, id: string): Connection => {
+  // Connections of clients whose socket another node holds (their room lives here).
+  const relayedIn = new Set<Connection>();
+  const accept = (socket: SocketLike, id: string, relayed = false): Connection => {
     const conn = new Connection(id, socket, hub, resolved, log);
     connections.add(conn);
-    void conn.done.then(() => connections.delete(conn));
+    if (relayed) relayedIn.add(conn);
+    void conn.done.then(() => {
+      connections.delete(conn);
+      relayedIn.delete(conn);
+    });
     return conn;
   };
   const stats = (): ServerStats => {
@@ -168,7 +177,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sessions: hub.sessions.size,
       connectedSessions,
       graceSessions: hub.sessions.size - connectedSessions,
-      connections: connections.size,
+      connections: connections.size - relayedIn.size + (cluster?.relayCount ?? 0),
       streams,
       ...hub.counters,
       timers: hub.timers.counts(),

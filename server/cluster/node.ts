@@ -58,7 +58,7 @@ type Message =
 /** What the server gives its cluster node. */
 export interface NodeHost extends StoreHost {
   /** Starts a connection (as for a new WebSocket) over `socket`; returns it. */
-  accept(socket: SocketLike, id: string): { abandon(): void };
+  accept(socket: SocketLike, id: string, relayed?: boolean): { abandon(): void };
   readonly timers: ServerTimers;
   /** Answers an admin call from another node. */
   answer(op: string, args: unknown[]): unknown;
@@ -228,6 +228,11 @@ export class ClusterNode {
     quietErrors(node.sub, log, 'redis subscriber error');
     await node.sub.connect();
     return node;
+  }
+
+  /** Client sockets this node holds and relays to the home of their room. */
+  get relayCount(): number {
+    return this.relays.size;
   }
 
   /** This run's owner tag (`<node>/<incarnation>`). */
@@ -483,7 +488,7 @@ export class ClusterNode {
         if (this.remotes.has(msg.c) || !this.host || this.stopping) return;
         const socket = new RemoteSocket(msg.c, doorOf(msg.c), this);
         this.remotes.set(msg.c, socket);
-        this.host.accept(socket, msg.c);
+        this.host.accept(socket, msg.c, true);
         return;
       }
       case 'm': {

@@ -206,9 +206,12 @@ describe('a 3-node cluster on one Redis', () => {
           connections: 3,
           streams: 1,
         });
-        // the room and its sessions are counted once, at its home: n1, where a joined first
-        const split = Object.fromEntries(s.body.nodes.map((n) => [n.node, [n.rooms, n.sessions, n.streams]]));
-        expect(split).toEqual({ n1: [1, 3, 1], n2: [0, 0, 0], n3: [0, 0, 0] });
+        // the room and its sessions are counted once, at its home: n1, where a joined first; each
+        // socket by the node holding it
+        const split = Object.fromEntries(
+          s.body.nodes.map((n) => [n.node, [n.rooms, n.sessions, n.streams, n.connections]]),
+        );
+        expect(split).toEqual({ n1: [1, 3, 1, 1], n2: [0, 0, 0, 1], n3: [0, 0, 0, 1] });
       }
       // unknown rooms are unknown everywhere
       for (const n of nodes()) expect((await cluster!.admin('/admin/rooms/nope', n)).status).toBe(404);
@@ -446,6 +449,22 @@ describe('a 3-node cluster on one Redis', () => {
     await until(a, (r) => !r.peers.get('c'), WAIT);
     await until(b, (r) => !r.peers.get('c'), WAIT);
     await converged('kick', [a, b]);
+  });
+
+  scenario('a kick without a message, forwarded from another node, is a plain kick', async () => {
+    const [a, b] = [onNode(0, 'a'), onNode(2, 'b')];
+    for (const x of [a, b]) await joinRoom(x, 'kick-plain');
+    const kicked: RoomEvent[] = [];
+    subs.push(b.client.events$.pipe(filter((e) => e.type === 'kicked')).subscribe((e) => kicked.push(e)));
+    // n1 is the home (a joined there first); the call goes to n2, the message left out
+    const res = await cluster!.admin('/admin/rooms/kick-plain/kick', nodes()[1], {
+      method: 'POST',
+      body: { user: 'b', reason: 'banned' },
+    });
+    expect(res.status).toBe(200);
+    await waitFor(b.client.connection$, (s) => s.status === 'kicked', WAIT);
+    expect(kicked).toEqual([{ type: 'kicked', reason: 'banned' }]);
+    await until(a, (r) => !r.peers.get('b'), WAIT);
   });
 
   scenario(
