@@ -194,6 +194,19 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
     help: `same user joining twice: kick | refuse (${DEFAULTS.duplicateUser})`,
   },
   { flag: 'dev-tokens', key: 'devTokens', kind: 'bool', help: 'serve POST /dev/token (development only)' },
+  {
+    flag: 'redis',
+    key: 'redis',
+    kind: 'string',
+    help: 'redis://host:port: keep rooms in Redis, as one node of a cluster (docs/deploy.md)',
+  },
+  { flag: 'node-id', key: 'nodeId', kind: 'string', help: "this node's id in a cluster (random)" },
+  {
+    flag: 'node-ttl',
+    key: 'nodeTtl',
+    kind: 'int',
+    help: `ms a silent node counts as alive before its rooms move (${DEFAULTS.nodeTtl})`,
+  },
   { flag: 'log-level', key: 'logLevel', kind: 'string', choices: LOG_LEVELS, help: 'log level (info)' },
 ];
 

@@ -3,7 +3,7 @@
  * queue. Knows nothing about rooms; joined requests go to ./handlers.ts, `join` to the hub.
  */
 import type { Logger } from 'pino';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import {
   decodeClientFrame,
   encodeFrame,
@@ -17,19 +17,12 @@ import type { Hub, JoiningLink } from './hub';
 import type { ResolvedOptions } from './options';
 import { RateLimiter } from './rate-limit';
 import type { Session } from './session';
+import { CLOSE } from './close-codes';
 import type { TimerHandle } from './timers';
 
 /** How many recent request ids a connection remembers to drop duplicated frames. */
 const RECENT_IDS = 256;
-/** Close codes of docs/protocol.md §8. */
-export const CLOSE = {
-  normal: 1000,
-  policy: 1008,
-  tooLarge: 1009,
-  kicked: 4001,
-  joinTimeout: 4003,
-  heartbeatTimeout: 4004,
-} as const;
+export { CLOSE } from './close-codes';
 
 /**
  * How long a closing socket may take to answer our close frame before it is destroyed. ws would
@@ -45,6 +38,21 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** WebSocket close reasons are at most 123 bytes. */
 const closeReason = (reason: string) => reason.slice(0, 100);
+
+/**
+ * What a connection needs of its socket: a `ws` WebSocket, or (in a cluster) a client socket held
+ * by another node and relayed over Redis (server/cluster).
+ */
+export interface SocketLike {
+  /** Bytes queued to the client and not yet written. */
+  readonly bufferedAmount: number;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'close', listener: (code: number) => void): unknown;
+}
 
 /** One client socket. */
 export class Connection implements JoiningLink {
@@ -66,7 +74,7 @@ export class Connection implements JoiningLink {
 
   constructor(
     readonly id: string,
-    private readonly ws: WebSocket,
+    private readonly ws: SocketLike,
     private readonly hub: Hub,
     private readonly options: ResolvedOptions,
     log: Logger,
@@ -120,6 +128,15 @@ export class Connection implements JoiningLink {
       this.killTimer = undefined;
       this.ws.terminate();
     });
+  }
+
+  /**
+   * Lets go of the socket without closing it: another node serves its client from now on
+   * (server/cluster). Only before a join, so no session is involved.
+   */
+  abandon(): void {
+    if (this.session) throw new Error('a joined connection cannot be handed over');
+    this.markClosed();
   }
 
   private markClosed(): void {
@@ -204,7 +221,11 @@ export class Connection implements JoiningLink {
       }
       const session = this.session;
       if (!session || session.link !== this) throw new RtcError('NOT_JOINED', `${frame.t} before join`);
-      await handle({ hub: this.hub, session, link: this }, frame, respond);
+      try {
+        await handle({ hub: this.hub, session, link: this }, frame, respond);
+      } finally {
+        this.hub.touch(session);
+      }
       if (!answered) throw new RtcError('INTERNAL', `${frame.t} was not answered`);
     } catch (e) {
       if (answered) {

@@ -10,7 +10,7 @@ import { RoomIdSchema, StreamIdSchema, UserIdSchema, describeIssues } from '../s
 import type { Hub } from './hub';
 import { MEDIA_HOOKS, type MediaHook } from './media-hooks';
 import type { ResolvedOptions } from './options';
-import type { Room } from './room';
+import type { Admin } from './admin';
 import { createToken } from './tokens';
 
 /** Largest accepted request body. */
@@ -102,36 +102,10 @@ const DevTokenBody = v.object({
   ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 3600))),
 });
 
-/** The admin view of a room. */
-function describeRoom(room: Room) {
-  const sessions = [...room.sessions.values()];
-  return {
-    room: room.id,
-    createdAt: room.createdAt,
-    ...room.counts(),
-    peers: sessions.filter((s) => s.visible).map((s) => s.peerInfo()),
-    streams: room.streams(),
-    attributes: Object.fromEntries(room.attributes),
-    sessions: sessions.map((s) => ({
-      session: s.id,
-      ...s.peerInfo(),
-      connected: s.connected,
-      seq: s.seq,
-      joinedAt: s.joinedAt,
-      ...(s.detachedAt === undefined ? {} : { detachedAt: s.detachedAt }),
-      privileges: s.privileges,
-      publications: [...s.publications.values()].map((p) => ({ stream: p.stream.id, url: p.url })),
-      subscriptions: [...s.subscriptions.values()].map((sub) => sub.stream),
-    })),
-    reports: Object.fromEntries(
-      [...room.reports].map(([user, reports]) => [user, Object.fromEntries(reports)] as const),
-    ),
-  };
-}
-
 /** Creates the request listener of the HTTP server. */
 export function createHttpHandler(
   hub: Hub,
+  admin: Admin,
   options: ResolvedOptions,
   log: Logger,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -142,7 +116,12 @@ export function createHttpHandler(
 
     if (path === '/health') {
       if (method !== 'GET') throw new HttpError(405, 'use GET');
-      sendJson(res, 200, { ok: true, rooms: hub.rooms.size, sessions: hub.sessions.size });
+      sendJson(res, 200, {
+        ok: true,
+        node: options.nodeId,
+        rooms: hub.rooms.size,
+        sessions: hub.sessions.size,
+      });
       return;
     }
 
@@ -162,7 +141,7 @@ export function createHttpHandler(
     if (hook !== undefined && options.mediaHooks && isMediaHook(hook)) {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const fields = [...new URLSearchParams(await readBody(req))];
-      const verdict = hub.mediaWatch.hook(hook, fields);
+      const verdict = await admin.mediaHook(hook, fields);
       res.writeHead(verdict.ok ? 200 : 403, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(verdict.reason);
       return;
@@ -177,32 +156,32 @@ export function createHttpHandler(
         res.setHeader('www-authenticate', 'Bearer');
         throw new HttpError(401, 'missing or wrong admin secret');
       }
-      await admin(req, res, method, path.split('/').slice(2).map(decodePart));
+      await adminRoute(req, res, method, path.split('/').slice(2).map(decodePart));
       return;
     }
     throw new HttpError(404, 'not found');
   };
 
-  const admin = async (req: IncomingMessage, res: ServerResponse, method: string, parts: string[]) => {
+  const adminRoute = async (req: IncomingMessage, res: ServerResponse, method: string, parts: string[]) => {
     const [rooms, roomId, action, streamId, streamAction] = parts;
+    if (rooms === 'stats' && parts.length === 1) {
+      if (method !== 'GET') throw new HttpError(405, 'use GET');
+      sendJson(res, 200, await admin.stats());
+      return;
+    }
     if (rooms !== 'rooms') throw new HttpError(404, 'not found');
     if (roomId === undefined) {
       if (method !== 'GET') throw new HttpError(405, 'use GET');
-      const list = [...hub.rooms.values()].map((r) => ({
-        room: r.id,
-        createdAt: r.createdAt,
-        ...r.counts(),
-      }));
-      sendJson(res, 200, { rooms: list });
+      sendJson(res, 200, { rooms: await admin.rooms() });
       return;
     }
-    const room = hub.rooms.get(roomId);
     if (action === undefined) {
       if (method === 'GET') {
+        const room = await admin.room(roomId);
         if (!room) throw new HttpError(404, `no room ${roomId}`);
-        sendJson(res, 200, describeRoom(room));
+        sendJson(res, 200, room);
       } else if (method === 'DELETE') {
-        const closed = hub.closeRoom(roomId);
+        const closed = await admin.closeRoom(roomId);
         if (closed === undefined) throw new HttpError(404, `no room ${roomId}`);
         sendJson(res, 200, { ok: true, sessions: closed });
       } else throw new HttpError(405, 'use GET or DELETE');
@@ -211,9 +190,8 @@ export function createHttpHandler(
     if (action === 'kick' && parts.length === 3) {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       const body = parse(KickBody, await readJson(req));
-      const session = hub.rooms.get(roomId)?.byUser.get(body.user);
-      if (!session) throw new HttpError(404, `no user ${body.user} in room ${roomId}`);
-      hub.kick(session, body.reason ?? 'kicked', body.message);
+      if (!(await admin.kick(roomId, body.user, body.reason, body.message)))
+        throw new HttpError(404, `no user ${body.user} in room ${roomId}`);
       sendJson(res, 200, { ok: true });
       return;
     }
@@ -225,7 +203,7 @@ export function createHttpHandler(
       const direction = body.direction ?? 'push';
       if (direction === 'play' && body.user === undefined)
         throw new HttpError(400, 'play failures name the user');
-      const done = hub.failStream(
+      const done = await admin.failStream(
         roomId,
         streamId,
         direction,

@@ -24,6 +24,7 @@ import type { ResolvedOptions } from './options';
 import type { Room } from './room';
 import { MemoryRoomStore, type RoomStore } from './room-store';
 import { Session, type SessionLink } from './session';
+import { CLOSE } from './close-codes';
 import { ServerTimers } from './timers';
 import { checkTokenMatch, verifyToken } from './tokens';
 import { holdToken } from './handlers';
@@ -63,9 +64,14 @@ export class Hub {
   /** Media hooks and the media state of streams (inert unless `mediaHooks`). */
   readonly mediaWatch: MediaWatch;
 
+  /**
+   * @param rooms - where rooms live: this process's memory by default, or a store shared by the
+   *   nodes of a cluster (server/cluster).
+   */
   constructor(
     readonly options: ResolvedOptions,
     readonly log: Logger,
+    rooms?: RoomStore,
   ) {
     this.media = {
       appId: options.appId,
@@ -75,7 +81,7 @@ export class Hub {
       playTemplate: options.playTemplate,
     };
     this.mediaWatch = new MediaWatch(this, options, log);
-    this.rooms = new MemoryRoomStore(options.replayBuffer);
+    this.rooms = rooms ?? new MemoryRoomStore(options.replayBuffer);
   }
 
   /** True once {@link Hub.shutdown} ran. */
@@ -110,6 +116,11 @@ export class Hub {
       user: frame.user,
     });
     if (mismatch) throw mismatch;
+    // A room shared by several nodes is joined on its home node only.
+    if (this.rooms.prepare && !(await this.rooms.prepare(frame.room))) {
+      link.close(CLOSE.restart, 'the room is served by another node; reconnect');
+      throw new RtcError('CONNECTION_LOST', 'the room is served by another node');
+    }
     // The connection runs one request at a time, so no other join of this socket ran meanwhile;
     // but the socket may have closed (join timeout) or the server may be shutting down.
     if (link.closed || this.closing) {
@@ -194,8 +205,12 @@ export class Hub {
     holdToken(this, session, claims.exp);
     this.attach(link, session);
     this.counters.resumes++;
-    // A client unsure of its own state (a request it sent was never answered) asks for a snapshot.
-    const missed = !wantSnapshot && seq <= session.seq ? session.missedSince(seq) : undefined;
+    this.roomOf(session).touch();
+    // A client unsure of its own state (a request it sent was never answered) asks for a snapshot;
+    // a session taken over from a lost node gets one, as its last changes may not have been kept.
+    const snapshot = wantSnapshot || session.snapshotNext;
+    session.snapshotNext = false;
+    const missed = !snapshot && seq <= session.seq ? session.missedSince(seq) : undefined;
     const room = this.roomOf(session);
     if (missed) {
       this.log.info({ room: room.id, user: session.user, replayed: missed.length }, 'resumed');
@@ -264,6 +279,42 @@ export class Hub {
     };
     if (resumeError) data.resumeError = resumeError.toJSON();
     return data;
+  }
+
+  /** Says that a request of `session` may have changed its room (written through by a shared store). */
+  touch(session: Session): void {
+    this.rooms.get(session.room)?.touch();
+  }
+
+  /**
+   * Takes in a session loaded from a shared room store (its node is gone): it waits in its grace
+   * window for its client to resume here, and the others see it reconnecting.
+   */
+  adopt(session: Session): void {
+    this.sessions.set(session.id, session);
+    holdToken(this, session, session.tokenExp);
+    this.linkLost(session);
+  }
+
+  /**
+   * Forgets a room without telling anyone (another node serves it now, or the shared store lost
+   * it): its sockets are closed with `code`, so their clients reconnect and resume where it lives.
+   */
+  evictRoom(id: string, code: number, reason: string): void {
+    const room = this.rooms.get(id);
+    if (!room) return;
+    room.changed = undefined;
+    for (const session of room.sessions.values()) {
+      session.clearTimers(this.timers);
+      const link = session.link;
+      session.link = null;
+      this.sessions.delete(session.id);
+      link?.close(code, reason);
+      for (const p of session.publications.values()) this.mediaWatch.untrack(id, p.stream.id);
+      this.mediaWatch.dropPlayers(id, session.user);
+    }
+    this.rooms.forget(id);
+    this.log.warn({ room: id, reason }, 'room evicted');
   }
 
   // ── leaving ──────────────────────────────────────────────────────────
@@ -463,8 +514,11 @@ export class Hub {
 
   // ── server ───────────────────────────────────────────────────────────
 
-  /** Ends every session without grace and closes their sockets with 1000. */
-  shutdown(): void {
+  /**
+   * Ends every session here without grace and closes their sockets with `code` (1000; 1012 for a
+   * cluster node, whose rooms live on elsewhere).
+   */
+  shutdown(code: number = CLOSE.normal, reason = 'server shutdown'): void {
     this.closing = true;
     // Media sessions are left running: a restarted server picks them up from the media server.
     this.mediaWatch.close();
@@ -472,7 +526,7 @@ export class Hub {
       session.clearTimers(this.timers);
       const link = session.link;
       session.link = null;
-      link?.close(1000, 'server shutdown');
+      link?.close(code, reason);
     }
     this.sessions.clear();
     this.rooms.clear();

@@ -14,7 +14,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { Connection, CLOSE } from './connection';
+import { answerCall, clusterAdmin, nodeAdmin, singleAdmin } from './admin';
+import { ClusterNode } from './cluster/node';
+import { Connection, CLOSE, type SocketLike } from './connection';
 import { createHttpHandler } from './http';
 import { Hub } from './hub';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
@@ -64,6 +66,8 @@ export interface RunningServer {
   readonly httpUrl: string;
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** This server's node id (`--node-id`; random when not given). */
+  readonly node: string;
   /** The options in effect. */
   readonly options: ResolvedOptions;
   /**
@@ -140,10 +144,52 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (resolved.defaultSecret) {
     log.warn('using the public development token secret; set a secret before exposing this server');
   }
-  const hub = new Hub(resolved, log);
+  // With --redis this server is one node of a cluster: rooms live in Redis, frames cross nodes.
+  const cluster = resolved.redis === undefined ? undefined : await ClusterNode.connect(resolved, log);
+  const hub = new Hub(resolved, log, cluster?.store);
   const connections = new Set<Connection>();
   let nextId = 1;
   let closing: Promise<void> | undefined;
+  const accept = (socket: SocketLike, id: string): Connection => {
+    const conn = new Connection(id, socket, hub, resolved, log);
+    connections.add(conn);
+    void conn.done.then(() => connections.delete(conn));
+    return conn;
+  };
+  const stats = (): ServerStats => {
+    let connectedSessions = 0;
+    let streams = 0;
+    for (const s of hub.sessions.values()) {
+      if (s.connected) connectedSessions++;
+      streams += s.publications.size;
+    }
+    return {
+      rooms: hub.rooms.size,
+      sessions: hub.sessions.size,
+      connectedSessions,
+      graceSessions: hub.sessions.size - connectedSessions,
+      connections: connections.size,
+      streams,
+      ...hub.counters,
+      timers: hub.timers.counts(),
+    };
+  };
+  const local = nodeAdmin(hub, resolved.nodeId, stats);
+  if (cluster) {
+    try {
+      await cluster.start({
+        accept,
+        timers: hub.timers,
+        answer: (op, args) => answerCall(local, op, args),
+        adopt: (session) => hub.adopt(session),
+        lost: (room, reason) => hub.evictRoom(room, CLOSE.restart, reason),
+      });
+    } catch (e) {
+      await cluster.stop();
+      throw e;
+    }
+  }
+  const admin = cluster ? clusterAdmin(cluster, local) : singleAdmin(local);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -159,7 +205,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       headersTimeout: resolved.headersTimeout,
       connectionsCheckingInterval: Math.min(1000, resolved.headersTimeout),
     },
-    createHttpHandler(hub, resolved, log),
+    createHttpHandler(hub, admin, resolved, log),
   );
   const releasePending = limitPending(http, resolved.maxPendingPerIp, log);
   // Sockets per remote address: one client opening sockets without end is refused at the door.
@@ -192,13 +238,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ws.terminate();
         return;
       }
-      const conn = new Connection(`c${nextId++}`, ws, hub, resolved, log);
-      connections.add(conn);
-      void conn.done.then(() => connections.delete(conn));
+      if (cluster) cluster.door(ws);
+      else accept(ws, `c${nextId++}`);
     });
   });
 
-  await listen(http, resolved.port, resolved.host);
+  try {
+    await listen(http, resolved.port, resolved.host);
+  } catch (e) {
+    hub.shutdown();
+    await cluster?.stop();
+    throw e;
+  }
   // After listening, a server error (e.g. out of file descriptors) is logged, not thrown.
   http.on('error', (err) => log.error({ err }, 'http server error'));
   const port = (http.address() as AddressInfo).port;
@@ -206,9 +257,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   log.info({ port, host: resolved.host }, 'listening');
 
   const shutdown = async (): Promise<void> => {
-    hub.shutdown();
-    for (const conn of connections) conn.close(CLOSE.normal, 'server shutdown', SHUTDOWN_WAIT_MS);
+    // A cluster node hands its rooms over first; its clients then resume on the other nodes.
+    await cluster?.handOver();
+    const [code, reason] = cluster ? [CLOSE.restart, 'server restart'] : [CLOSE.normal, 'server shutdown'];
+    hub.shutdown(code, reason);
+    for (const conn of connections) conn.close(code, reason, SHUTDOWN_WAIT_MS);
     await Promise.all([...connections].map((c) => c.done));
+    await cluster?.stop();
     wss.close();
     await new Promise<void>((resolve) => {
       http.close(() => resolve());
@@ -222,25 +277,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `ws://${host}:${port}`,
     httpUrl: `http://${host}:${port}`,
     port,
+    node: resolved.nodeId,
     options: resolved,
     close: () => (closing ??= shutdown()),
-    stats: () => {
-      let connectedSessions = 0;
-      let streams = 0;
-      for (const s of hub.sessions.values()) {
-        if (s.connected) connectedSessions++;
-        streams += s.publications.size;
-      }
-      return {
-        rooms: hub.rooms.size,
-        sessions: hub.sessions.size,
-        connectedSessions,
-        graceSessions: hub.sessions.size - connectedSessions,
-        connections: connections.size,
-        streams,
-        ...hub.counters,
-        timers: hub.timers.counts(),
-      };
-    },
+    stats,
   };
 }

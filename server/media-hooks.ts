@@ -234,6 +234,12 @@ export class MediaWatch {
   }
 
   /** Answers one hook call from its form fields, in the order they were posted. */
+  /** Whether this server follows the stream a hook's form names (in a cluster: the stream's room lives here). */
+  follows(fields: readonly (readonly [string, string])[]): boolean {
+    const name = fields.find(([field]) => field === 'name')?.[1];
+    return name !== undefined && this.entries.has(name);
+  }
+
   hook(hook: MediaHook, fields: readonly (readonly [string, string])[]): HookVerdict {
     const verdict = this.check(hook, fields);
     if (!verdict.ok) this.log.warn({ hook, reason: verdict.reason }, 'media hook refused');

@@ -2,6 +2,7 @@
  * Options of the reference server, their defaults and their validation. Everything else in the
  * server reads the resolved form, so no module has to know a default.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LIMITS } from '../src/protocol';
 
@@ -89,6 +90,18 @@ export interface ServerOptions {
   readonly duplicateUser?: DuplicateUserPolicy;
   /** Serve `POST /dev/token` (signs tokens for anyone who asks: development only). Default false. */
   readonly devTokens?: boolean;
+  /**
+   * A Redis URL (`redis://host:port/db`): rooms are kept in Redis and this server is one node of a
+   * cluster (docs/deploy.md). Without it every room lives in this process (the embedded default).
+   */
+  readonly redis?: string;
+  /** This node's id in a cluster (letters, digits, `_.-`, at most 64). Default: a random one. */
+  readonly nodeId?: string;
+  /**
+   * Lifetime of this node's liveness key in Redis, refreshed every third of it; a node silent that
+   * long is dead and its rooms move to another node. Default 5,000.
+   */
+  readonly nodeTtl?: number;
   /** Log level. Default `silent`, so embedding the server (and tests) stays quiet. */
   readonly logLevel?: LogLevel;
   /** A pino logger to use instead of creating one (its level wins over `logLevel`). */
@@ -127,7 +140,34 @@ export interface ResolvedOptions {
   readonly headersTimeout: number;
   readonly duplicateUser: DuplicateUserPolicy;
   readonly devTokens: boolean;
+  readonly redis: string | undefined;
+  readonly nodeId: string;
+  readonly nodeTtl: number;
   readonly logLevel: LogLevel;
+}
+
+/** A Redis URL, checked here so a typo fails at start rather than on the first reconnect. */
+function redisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`option redis must be a redis:// or rediss:// URL, not ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new TypeError(`option redis must be a redis:// or rediss:// URL, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Node ids end up in Redis key and channel names: a safe alphabet, and random when not given. */
+function nodeId(value: string | undefined): string {
+  if (value === undefined || value === '') return `n-${randomBytes(6).toString('hex')}`;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) {
+    throw new TypeError('option nodeId must be 1–64 of letters, digits, _ . -');
+  }
+  return value;
 }
 
 /** The development secret. Anyone can read it here, hence the warning when it is used. */
@@ -163,6 +203,7 @@ export const DEFAULTS = {
   tokenExpiryLead: 60_000,
   maxConnectionsPerIp: 64,
   maxPendingPerIp: 16,
+  nodeTtl: 5000,
   headersTimeout: 5_000,
   duplicateUser: 'kick',
   devTokens: false,
@@ -281,6 +322,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     headersTimeout: integer('headersTimeout', o.headersTimeout ?? DEFAULTS.headersTimeout, 100, 300_000),
     duplicateUser,
     devTokens: o.devTokens ?? DEFAULTS.devTokens,
+    redis: redisUrl(o.redis),
+    nodeId: nodeId(o.nodeId),
+    nodeTtl: integer('nodeTtl', o.nodeTtl ?? DEFAULTS.nodeTtl, 300, 600_000),
     logLevel,
   };
 }

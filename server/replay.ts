@@ -45,9 +45,10 @@ export interface Audience {
 }
 
 /** One logged push. Session ids, not sessions, so the log keeps no left session alive. */
-interface LogEntry extends Audience {
+export interface LoggedPush extends Audience {
   readonly tail: PushText;
 }
+type LogEntry = LoggedPush;
 
 /** Whether a logged push was addressed to `session`. */
 export function addressedTo(entry: Audience, session: string): boolean {

@@ -13,22 +13,29 @@ export interface RoomStore {
   get(id: string): Room | undefined;
   /** The room, created (empty, sequence 0) when there is none. */
   open(id: string): Room;
-  /** Forgets a room (its log with it). */
+  /** Forgets a room (its log with it): it ended. */
   drop(id: string): void;
+  /** Forgets a room here only: in a store shared by several nodes it lives on elsewhere. */
+  forget(id: string): void;
   /** Every room. */
   values(): IterableIterator<Room>;
   /** Number of rooms. */
   readonly size: number;
   /** Forgets every room (server shutdown). */
   clear(): void;
+  /**
+   * Makes this server the room's home before a join looks at it (a store shared by several
+   * servers: claims the room, loads it). False when another server holds the room.
+   */
+  prepare?(id: string): Promise<boolean>;
 }
 
 /** Rooms in this process's memory. */
 export class MemoryRoomStore implements RoomStore {
-  private readonly rooms = new Map<string, Room>();
+  protected readonly rooms = new Map<string, Room>();
 
   /** @param replayLog - pushes each room keeps for resumes. */
-  constructor(private readonly replayLog: number) {}
+  constructor(protected readonly replayLog: number) {}
 
   get(id: string): Room | undefined {
     return this.rooms.get(id);
@@ -44,6 +51,10 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   drop(id: string): void {
+    this.rooms.delete(id);
+  }
+
+  forget(id: string): void {
     this.rooms.delete(id);
   }
 

@@ -3,7 +3,7 @@
  * (who is visible, who publishes, which stream is whose). Created on first join, dropped when empty.
  */
 import type { RequestFrame, StreamInfo } from '../src/protocol';
-import { encodePush, RoomLog, type Audience, type PushText } from './replay';
+import { encodePush, RoomLog, type Audience, type LoggedPush, type PushText } from './replay';
 import type { PushBody, Session, SessionHome } from './session';
 
 /** A client report as kept for monitoring. */
@@ -29,14 +29,24 @@ export class Room implements SessionHome {
   readonly attributes = new Map<string, string>();
   /** Latest report per user, keyed by kind (and stream, for player reports). */
   readonly reports = new Map<string, Map<string, StoredReport>>();
-  readonly createdAt = Date.now();
   /** The room's last pushes, each encoded once, for resumes (§7). */
   readonly log: RoomLog;
+  /**
+   * Told of every change of the room (a session added or removed, a push, a request handled), once
+   * the room store keeps rooms outside this process: it writes the room through. Unset in memory.
+   */
+  changed: ((room: Room) => void) | undefined;
+  /** Pushes logged since the store last wrote the room through (only while {@link Room.changed} is set). */
+  readonly unsaved: LoggedPush[] = [];
 
-  /** @param replayLog - how many pushes of the room to keep for resumes. */
+  /**
+   * @param replayLog - how many pushes of the room to keep for resumes.
+   * @param createdAt - when the room was created (a room loaded from a store keeps its own).
+   */
   constructor(
     readonly id: string,
     replayLog: number,
+    readonly createdAt = Date.now(),
   ) {
     this.log = new RoomLog(replayLog);
   }
@@ -46,6 +56,7 @@ export class Room implements SessionHome {
     this.sessions.set(session.id, session);
     this.byUser.set(session.user, session);
     session.home = this;
+    this.touch();
   }
 
   /** Removes a session and its reports. */
@@ -53,6 +64,12 @@ export class Room implements SessionHome {
     this.sessions.delete(session.id);
     if (this.byUser.get(session.user) === session) this.byUser.delete(session.user);
     this.reports.delete(session.user);
+    this.touch();
+  }
+
+  /** Says the room changed (see {@link Room.changed}). */
+  touch(): void {
+    this.changed?.(this);
   }
 
   get empty(): boolean {
@@ -110,6 +127,10 @@ export class Room implements SessionHome {
   private record(body: PushBody, audience: Audience): PushText {
     const tail = encodePush(body);
     this.log.append(tail, audience);
+    if (this.changed) {
+      this.unsaved.push({ tail, ...audience });
+      this.changed(this);
+    }
     return tail;
   }
 

@@ -52,6 +52,8 @@ export interface SessionInit {
   readonly role: Role;
   readonly businessId: string | undefined;
   readonly privileges: Privileges;
+  /** When the session joined (a session loaded from a room store keeps its own). */
+  readonly joinedAt?: number;
 }
 
 /** One user's session in a room. State only; the rules live in the request handlers. */
@@ -82,11 +84,16 @@ export class Session {
   private tokenGeneration = 0;
   /** When the socket went away (for the admin API). */
   detachedAt: number | undefined;
-  readonly joinedAt = Date.now();
+  readonly joinedAt: number;
   /** The room that encodes and logs this session's pushes (set when the room adds it). */
   home: SessionHome | null = null;
   /** Number of the last push; the next one is `seq + 1`. */
   private lastSeq = 0;
+  /**
+   * Set on a session loaded from a shared room store: its next resume is answered with a snapshot,
+   * since what its node sent or acknowledged last may not have reached the store before it died.
+   */
+  snapshotNext = false;
 
   constructor(init: SessionInit) {
     this.id = init.id;
@@ -96,6 +103,12 @@ export class Session {
     this.role = init.role;
     this.businessId = init.businessId;
     this.privileges = init.privileges;
+    this.joinedAt = init.joinedAt ?? Date.now();
+  }
+
+  /** Continues the numbering at `seq` (a session loaded from a room store). */
+  restoreSeq(seq: number): void {
+    this.lastSeq = seq;
   }
 
   /** Number of the last push sent (or buffered) to this session. */

@@ -18,7 +18,9 @@ export type TimerKind =
   /** A stream's wait while its media is `lost`. */
   | 'media-lost'
   /** A session's token: `token-expiring` before its expiry, the end of the session after it. */
-  | 'token';
+  | 'token'
+  /** A cluster node's own work: its liveness key, the dead-node sweep, admin calls to other nodes. */
+  | 'cluster';
 
 /** The kinds in a fixed order (for stats). */
 export const TIMER_KINDS: readonly TimerKind[] = [
@@ -29,6 +31,7 @@ export const TIMER_KINDS: readonly TimerKind[] = [
   'media-refresh',
   'media-lost',
   'token',
+  'cluster',
 ];
 
 /** A handle of {@link ServerTimers.after}. */

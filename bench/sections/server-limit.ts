@@ -95,12 +95,13 @@ export async function serveLimitChild(kind: ServerKind): Promise<void> {
   if (kind === 'bare') url = await startBare();
   else {
     const { startServer } = await import('../../server');
-    // All clients come from 127.0.0.1, as behind a proxy: no per-address connection cap.
+    // All clients come from 127.0.0.1, as behind a proxy: no per-address caps.
     const server = await startServer({
       port: 0,
       secret: LIMIT_SECRET,
       logLevel: 'silent',
       maxConnectionsPerIp: 0,
+      maxPendingPerIp: 0,
     });
     url = server.url;
   }

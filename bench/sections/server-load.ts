@@ -31,7 +31,13 @@ interface MemoryReply {
 export async function serveChild(): Promise<void> {
   const { startServer } = await import('../../server');
   // All 1,000 clients come from 127.0.0.1, as behind a proxy: no per-address connection cap.
-  const server = await startServer({ port: 0, secret: SECRET, logLevel: 'silent', maxConnectionsPerIp: 0 });
+  const server = await startServer({
+    port: 0,
+    secret: SECRET,
+    logLevel: 'silent',
+    maxConnectionsPerIp: 0,
+    maxPendingPerIp: 0,
+  });
   const memory = () => {
     const g = globalThis as { gc?: () => void };
     g.gc?.();

@@ -33,7 +33,7 @@ describe('GET /health', () => {
     const res = await http(server, 'GET', '/health');
     expect(res).toEqual({
       status: 200,
-      body: { ok: true, rooms: expect.any(Number), sessions: expect.any(Number) },
+      body: { ok: true, node: server.node, rooms: expect.any(Number), sessions: expect.any(Number) },
     });
     expect((res.body as { rooms: number }).rooms).toBeGreaterThanOrEqual(1);
   });
@@ -81,6 +81,7 @@ describe('rooms', () => {
       publishers: 0,
       streams: 0,
       connected: 2,
+      node: server.node,
     });
   });
 

@@ -319,6 +319,17 @@ describe('main', () => {
     await first.stop?.();
   });
 
+  it('exits 1 naming the URL when Redis cannot be reached', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const { io, stderr } = fakeIo();
+    expect(
+      await main(['--port', '0', '--redis', 'redis://127.0.0.1:1', '--log-level', 'silent'], io),
+    ).toEqual({
+      exitCode: 1,
+    });
+    expect(stderr()).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+
   it('a token for the wrong secret is refused by the served server', async () => {
     const outcome = await main(['--port', '0', '--secret', 'right', '--log-level', 'silent'], fakeIo().io);
     const server = outcome.server;

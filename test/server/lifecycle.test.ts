@@ -50,6 +50,7 @@ describe('close and restart', () => {
       grace: 1, // bob's session
       'media-refresh': 2, // alice publishes, bob subscribes
       'media-lost': 0,
+      cluster: 0,
       token: 2, // alice's and bob's tokens (token-expiring)
     });
     await server.close();
@@ -60,6 +61,7 @@ describe('close and restart', () => {
       grace: 0,
       'media-refresh': 0,
       'media-lost': 0,
+      cluster: 0,
       token: 0,
     });
   });
@@ -111,7 +113,16 @@ describe('stats', () => {
         rateLimited: 0,
         joins: 2,
         resumes: 0,
-        timers: { join: 1, heartbeat: 1, close: 0, grace: 1, 'media-refresh': 1, 'media-lost': 0, token: 2 },
+        timers: {
+          join: 1,
+          heartbeat: 1,
+          close: 0,
+          grace: 1,
+          'media-refresh': 1,
+          'media-lost': 0,
+          token: 2,
+          cluster: 0,
+        },
       });
     } finally {
       await server.close();

@@ -251,6 +251,9 @@ describe('resolveOptions', () => {
       tokenExpiryLead: 60_000,
       duplicateUser: 'kick',
       devTokens: false,
+      redis: undefined,
+      nodeId: expect.stringMatching(/^n-[0-9a-f]{12}$/),
+      nodeTtl: 5000,
       logLevel: 'silent',
     });
   });
@@ -264,5 +267,31 @@ describe('resolveOptions', () => {
 
   it('treats an empty admin secret as none', () => {
     expect(resolveOptions({ adminSecret: '' }).adminSecret).toBeUndefined();
+  });
+});
+
+describe('resolveOptions: cluster', () => {
+  it('takes a redis:// or rediss:// URL and refuses anything else', () => {
+    expect(resolveOptions({ redis: 'redis://127.0.0.1:6379' }).redis).toBe('redis://127.0.0.1:6379');
+    expect(resolveOptions({ redis: 'rediss://cache.example:6380/2' }).redis).toBe(
+      'rediss://cache.example:6380/2',
+    );
+    expect(resolveOptions({ redis: '' }).redis).toBeUndefined();
+    expect(() => resolveOptions({ redis: 'http://127.0.0.1:6379' })).toThrow(
+      /option redis must be a redis:\/\//,
+    );
+    expect(() => resolveOptions({ redis: '127.0.0.1:6379' })).toThrow(TypeError);
+  });
+
+  it('keeps a given node id, makes a random one otherwise, and refuses ids unfit for key names', () => {
+    expect(resolveOptions({ nodeId: 'node-1.a_b' }).nodeId).toBe('node-1.a_b');
+    expect(resolveOptions().nodeId).not.toBe(resolveOptions().nodeId);
+    expect(() => resolveOptions({ nodeId: 'a:b' })).toThrow(/nodeId/);
+    expect(() => resolveOptions({ nodeId: 'x'.repeat(65) })).toThrow(/nodeId/);
+  });
+
+  it('bounds the node TTL', () => {
+    expect(resolveOptions({ nodeTtl: 1500 }).nodeTtl).toBe(1500);
+    expect(() => resolveOptions({ nodeTtl: 100 })).toThrow(/nodeTtl/);
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * Redis key and channel names of a cluster, and its Lua scripts (docs/deploy.md lists them).
+ *
+ * Every key of one room carries the hash tag `{<room>}`, so the keys a script touches sit in one
+ * hash slot and the scripts run on Redis Cluster as on a single Redis.
+ */
+
+/** Prefix of every key and channel, so a cluster can share a Redis with other applications. */
+const P = 'rxroom:';
+
+/** The keys of one room, in the order the scripts take them. */
+export function roomKeys(room: string): RoomKeys {
+  const tag = `${P}room:{${room}}`;
+  return {
+    owner: `${tag}:owner`,
+    members: `${tag}:members`,
+    attrs: `${tag}:attrs`,
+    seq: `${tag}:seq`,
+    log: `${tag}:log`,
+    meta: `${tag}:meta`,
+  };
+}
+
+export interface RoomKeys {
+  /** The id of the room's home node (string). */
+  readonly owner: string;
+  /** Session id → session record (JSON): the room's membership (hash). */
+  readonly members: string;
+  /** Room attributes (hash). */
+  readonly attrs: string;
+  /** The room's push counter (integer): one atomic sequence per room; log entry ids. */
+  readonly seq: string;
+  /** The room's last pushes (stream, bounded at the replay buffer), entry id `<seq>-0`. */
+  readonly log: string;
+  /** The room's creation time and counts (JSON). */
+  readonly meta: string;
+}
+
+export const ROOM_KEY_ORDER = ['owner', 'members', 'attrs', 'seq', 'log', 'meta'] as const;
+
+/** A node's liveness key (expires after the node TTL unless refreshed). */
+export const nodeKey = (node: string): string => `${P}node:${node}`;
+/** The rooms a node is (or was) home of (set), for the takeover once it dies. */
+export const nodeRoomsKey = (node: string): string => `${P}node:${node}:rooms`;
+/** Every node that announced itself and has not been swept (set). */
+export const NODES_KEY = `${P}nodes`;
+/** Taken by the one survivor that sweeps a dead node. */
+export const sweepKey = (node: string): string => `${P}sweep:${node}`;
+/** The pub/sub channel of a node: relayed frames and admin calls addressed to it. */
+export const nodeChannel = (node: string): string => `${P}node:${node}`;
+
+/**
+ * Makes ARGV[1] the owner when there is none, when the owner is ARGV[2] (a node found dead), or
+ * when it is ARGV[1] already. Returns `{1, previous owner or ""}`, or `{0, live owner}`.
+ */
+export const CLAIM = `
+local cur = redis.call('GET', KEYS[1])
+if (not cur) or cur == ARGV[1] or cur == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return {1, cur or ''}
+end
+return {0, cur}`;
+
+/**
+ * Writes a room through, if ARGV[1] still owns it (else returns -1: fenced). ARGV: owner, log
+ * capacity, meta JSON, then counted lists: sessions to write (id, record)…, sessions to delete…,
+ * attributes (-1 = unchanged, else key, value…), pushes to log (entry JSON)…. Returns the room's seq.
+ */
+export const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local cap = tonumber(ARGV[2])
+redis.call('SET', KEYS[6], ARGV[3])
+local i = 4
+local n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HDEL', KEYS[2], ARGV[i]); i = i + 1 end
+n = tonumber(ARGV[i]); i = i + 1
+if n >= 0 then
+  redis.call('DEL', KEYS[3])
+  for _ = 1, n do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2 end
+end
+n = tonumber(ARGV[i]); i = i + 1
+local seq = tonumber(redis.call('GET', KEYS[4]) or '0')
+for _ = 1, n do
+  seq = redis.call('INCR', KEYS[4])
+  if cap > 0 then redis.call('XADD', KEYS[5], 'MAXLEN', cap, seq .. '-0', 'p', ARGV[i]) end
+  i = i + 1
+end
+return seq`;
+
+/** Deletes every key of a room if ARGV[1] owns it (the room ended). Returns 1 or 0. */
+export const DROP = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+return 1`;
+
+/** Gives up the ownership of a room (its state stays for the next home) if ARGV[1] owns it. */
+export const RELEASE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`;

@@ -1,0 +1,588 @@
+/**
+ * One node of a cluster of reference servers sharing a Redis (docs/deploy.md).
+ *
+ * Every room has one home node, which runs the room exactly as a single server does (./store.ts
+ * writes it through to Redis). A client may connect to any node, its *door*: when its first `join`
+ * names a room homed elsewhere, the door relays the client's frames to the home over Redis pub/sub
+ * and the home's frames back, so the home serves the client as if it were connected there.
+ *
+ * Nodes announce themselves with a key that expires after the node TTL. Each node refreshes its own
+ * and sweeps the others: the rooms of a dead node are taken over by one survivor (compare-and-set on
+ * the room's owner key), their sessions loaded into their grace window to resume or be removed;
+ * clients relayed to a dead home, and sessions whose door died, reconnect and resume.
+ */
+import { isUtf8 } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import { CLOSE } from '../close-codes';
+import type { SocketLike } from '../connection';
+import type { ResolvedOptions } from '../options';
+import type { ServerTimers, TimerHandle } from '../timers';
+import { NODES_KEY, nodeChannel, nodeKey, nodeRoomsKey, sweepKey } from './keys';
+import { RedisRoomStore, type StoreHost } from './store';
+
+/** Bytes queued to a client beyond which it is not reading (as for a local socket). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** How long an admin call to another node may take. */
+const CALL_TIMEOUT_MS = 3000;
+
+/** A frame or a close, in order, from a home to a door: `[conn, text]` or `[conn, null, code, reason]` (code -1: terminate). */
+type Out = [string, string] | [string, null, number, string];
+
+/** What nodes say to each other on their channels. */
+type Message =
+  /** Door → home: a client socket that will join a room homed there. */
+  | { k: 'o'; c: string }
+  /** Door → home: a client frame (`b`: base64 of a binary frame that is not UTF-8). */
+  | { k: 'm'; c: string; d: string; b?: 1 }
+  /** Door → home: the client socket closed (or home → door's answer for a connection it does not know). */
+  | { k: 'x'; c: string }
+  /** Home `f` → door: frames and closes in order. */
+  | { k: 'S'; f: string; l: Out[] }
+  /** An admin call and its answer. */
+  | { k: 'q'; id: number; from: string; op: string; a: unknown[] }
+  | { k: 'r'; id: number; ok: boolean; v?: unknown; e?: string };
+
+/** What the server gives its cluster node. */
+export interface NodeHost extends StoreHost {
+  /** Starts a connection (as for a new WebSocket) over `socket`; returns it. */
+  accept(socket: SocketLike, id: string): { abandon(): void };
+  readonly timers: ServerTimers;
+  /** Answers an admin call from another node. */
+  answer(op: string, args: unknown[]): unknown;
+}
+
+/** The door's side of a client socket, while the door has not decided where it goes. */
+class DoorSocket extends EventEmitter implements SocketLike {
+  private detached = false;
+  constructor(private readonly ws: WebSocket) {
+    super();
+  }
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+  send(text: string): void {
+    if (!this.detached) this.ws.send(text);
+  }
+  close(code: number, reason: string): void {
+    if (!this.detached) this.ws.close(code, reason);
+  }
+  terminate(): void {
+    if (!this.detached) this.ws.terminate();
+  }
+  /** Hands the socket over to a relay: the local connection ends without touching it. */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.emit('close', CLOSE.normal);
+  }
+  closed(code: number): void {
+    if (!this.detached) this.emit('close', code);
+    this.detached = true;
+  }
+}
+
+/** The home's side of a client socket held by another node. */
+class RemoteSocket extends EventEmitter implements SocketLike {
+  readonly bufferedAmount = 0;
+  private ended = false;
+  constructor(
+    readonly id: string,
+    readonly door: string,
+    private readonly node: ClusterNode,
+  ) {
+    super();
+  }
+  send(text: string): void {
+    if (!this.ended) this.node.out(this.door, [this.id, text]);
+  }
+  close(code: number, reason: string): void {
+    this.end([this.id, null, code, reason], code);
+  }
+  terminate(): void {
+    this.end([this.id, null, -1, ''], 1006);
+  }
+  /** The client socket is gone (closed at the door, or the door died). */
+  gone(): void {
+    this.end(undefined, 1006);
+  }
+  private end(out: Out | undefined, code: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (out) this.node.out(this.door, out);
+    this.node.forgetRemote(this);
+    queueMicrotask(() => this.emit('close', code));
+  }
+}
+
+/** The door's relay of one client socket to the home of its room. */
+interface Relay {
+  readonly ws: WebSocket;
+  readonly home: string;
+  /** The home closed it: its close needs no word back. */
+  closedByHome: boolean;
+}
+
+/** The door node of a connection id (`<node>/<incarnation>/<n>`). */
+const doorOf = (conn: string) => conn.slice(0, conn.indexOf('/'));
+
+/** Reads the room of a `join` frame without the full decoder (the home decodes it properly). */
+function joinRoom(data: RawData): string | undefined {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  try {
+    const frame = JSON.parse(bytes.toString('utf8')) as { t?: unknown; room?: unknown };
+    return frame.t === 'join' && typeof frame.room === 'string' && /^[A-Za-z0-9_.@+-]{1,64}$/.test(frame.room)
+      ? frame.room
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Logs the first error of each outage of a Redis connection (it retries every few ms meanwhile). */
+function quietErrors(redis: Redis, log: Logger, what: string): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.warn({ err: err.message }, what);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.warn(`${what}: connected again`);
+    down = false;
+  });
+}
+
+/** A node of a cluster: rooms in Redis, frames relayed between nodes, dead nodes swept. */
+export class ClusterNode {
+  readonly store: RedisRoomStore;
+  readonly node: string;
+  /** Changes on every start, so frames meant for an earlier run of the same node id are told apart. */
+  private readonly incarnation = randomBytes(4).toString('hex');
+  private host: NodeHost | undefined;
+  private readonly sub: Redis;
+  private nextConn = 0;
+  private readonly relays = new Map<string, Relay>();
+  private readonly remotes = new Map<string, RemoteSocket>();
+  private readonly outbox = new Map<string, Out[]>();
+  private outboxQueued = false;
+  private readonly sends = new Set<Promise<unknown>>();
+  private readonly calls = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: TimerHandle }
+  >();
+  private nextCall = 0;
+  private ticker: TimerHandle | undefined;
+  private stopping = false;
+  private sweeping = false;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly options: ResolvedOptions,
+    private readonly log: Logger,
+  ) {
+    this.node = options.nodeId;
+    this.store = new RedisRoomStore(redis, this.node, options.replayBuffer, log);
+    this.sub = redis.duplicate();
+  }
+
+  /**
+   * Connects to Redis (both connections: commands and pub/sub).
+   *
+   * @throws Error when Redis cannot be reached.
+   */
+  static async connect(options: ResolvedOptions, log: Logger): Promise<ClusterNode> {
+    const url = options.redis;
+    if (url === undefined) throw new TypeError('no redis URL');
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+    });
+    // ioredis reconnects by itself; errors while it does are logged once per outage, not thrown.
+    quietErrors(redis, log, 'redis connection error');
+    try {
+      await redis.connect();
+    } catch (e) {
+      redis.disconnect();
+      throw new Error(`cannot reach Redis at ${url}: ${(e as Error).message}`);
+    }
+    const node = new ClusterNode(redis, options, log);
+    quietErrors(node.sub, log, 'redis subscriber error');
+    await node.sub.connect();
+    return node;
+  }
+
+  /** Starts serving: listens on its channel, announces itself, takes back rooms of an earlier run. */
+  async start(host: NodeHost): Promise<void> {
+    this.host = host;
+    this.store.host = host;
+    this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) =>
+      this.onMessage(message.toString('utf8')),
+    );
+    await this.sub.subscribe(nodeChannel(this.node));
+    await this.announce();
+    // A node restarted under the same id takes its rooms back: their sessions wait to resume.
+    for (const room of await this.redis.smembers(nodeRoomsKey(this.node))) {
+      if (!(await this.store.prepare(room, this.node))) await this.redis.srem(nodeRoomsKey(this.node), room);
+    }
+    this.tick();
+  }
+
+  private async announce(): Promise<void> {
+    await this.redis.set(nodeKey(this.node), this.incarnation, 'PX', this.options.nodeTtl);
+    await this.redis.sadd(NODES_KEY, this.node);
+  }
+
+  private tick(): void {
+    if (this.stopping || !this.host) return;
+    this.ticker = this.host.timers.after(
+      'cluster',
+      Math.max(100, Math.floor(this.options.nodeTtl / 3)),
+      () => {
+        this.ticker = undefined;
+        void this.heartbeat().finally(() => this.tick());
+      },
+    );
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const kept = await this.redis.set(
+        nodeKey(this.node),
+        this.incarnation,
+        'PX',
+        this.options.nodeTtl,
+        'XX',
+      );
+      if (kept === null && !this.stopping) {
+        // Redis lost our key: it restarted without its data, or we were silent past the TTL and
+        // our rooms moved. Either way what we hold is no longer the truth: let every client reconnect.
+        this.log.warn('this node was dropped from the cluster; its clients reconnect');
+        this.dropEverything('the node rejoins the cluster; reconnect');
+        await this.announce();
+      }
+      if (!this.sweeping) {
+        this.sweeping = true;
+        try {
+          await this.sweep();
+        } finally {
+          this.sweeping = false;
+        }
+      }
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'cluster heartbeat failed');
+    }
+  }
+
+  private dropEverything(reason: string): void {
+    for (const room of [...this.store.values()]) this.host?.lost(room.id, reason);
+    for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, reason);
+  }
+
+  /** Finds dead nodes; one survivor takes each one's rooms over. */
+  private async sweep(): Promise<void> {
+    const nodes = (await this.redis.smembers(NODES_KEY)).filter((n) => n !== this.node);
+    if (nodes.length === 0) return;
+    const alive = await Promise.all(nodes.map((n) => this.redis.exists(nodeKey(n))));
+    for (const [i, n] of nodes.entries()) if (alive[i] === 0) await this.nodeDead(n);
+  }
+
+  private async nodeDead(dead: string): Promise<void> {
+    // Its clients here lost their home; its clients' sessions here lost their door.
+    for (const [, relay] of this.relays)
+      if (relay.home === dead) relay.ws.close(CLOSE.restart, 'home node lost');
+    for (const remote of [...this.remotes.values()]) if (remote.door === dead) remote.gone();
+    const mine = await this.redis.set(sweepKey(dead), this.node, 'PX', this.options.nodeTtl * 10, 'NX');
+    if (mine === null) return;
+    const rooms = await this.redis.smembers(nodeRoomsKey(dead));
+    this.log.warn({ node: dead, rooms: rooms.length }, 'node dead; taking its rooms over');
+    for (const room of rooms) await this.store.prepare(room, dead);
+    await this.redis.del(nodeRoomsKey(dead));
+    await this.redis.srem(NODES_KEY, dead);
+  }
+
+  // ── door ─────────────────────────────────────────────────────────────
+
+  /**
+   * Serves a new client socket: locally until its first `join`, then where that join's room lives
+   * (here, or relayed to its home).
+   */
+  door(ws: WebSocket): void {
+    const host = this.host;
+    if (!host) {
+      ws.terminate();
+      return;
+    }
+    const id = `${this.node}/${this.incarnation}/${++this.nextConn}`;
+    const local = new DoorSocket(ws);
+    const conn = host.accept(local, id);
+    let state: 'open' | 'routing' | 'local' | 'relayed' = 'open';
+    const held: [RawData, boolean][] = [];
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (state === 'local' || (state === 'open' && joinRoom(data) === undefined)) {
+        local.emit('message', data, isBinary);
+        return;
+      }
+      if (state === 'relayed') {
+        this.forward(id, data, isBinary);
+        return;
+      }
+      held.push([data, isBinary]);
+      if (state === 'routing') return;
+      state = 'routing';
+      const room = joinRoom(data) ?? '';
+      const replayLocally = () => {
+        state = 'local';
+        for (const [d, b] of held.splice(0)) local.emit('message', d, b);
+      };
+      this.route(room).then(
+        (home) => {
+          if (ws.readyState !== ws.OPEN) return;
+          if (home === this.node) {
+            replayLocally();
+            return;
+          }
+          state = 'relayed';
+          conn.abandon();
+          local.detach();
+          this.relays.set(id, { ws, home, closedByHome: false });
+          this.publish(home, { k: 'o', c: id });
+          for (const [d, b] of held.splice(0)) this.forward(id, d, b);
+        },
+        (e: unknown) => {
+          this.log.warn({ err: (e as Error).message, room }, 'routing a join failed; served here');
+          replayLocally();
+        },
+      );
+    });
+    ws.on('error', (err) => local.emit('error', err));
+    ws.once('close', (code: number) => {
+      local.closed(code);
+      const relay = this.relays.get(id);
+      if (relay) {
+        this.relays.delete(id);
+        if (!relay.closedByHome) this.publish(relay.home, { k: 'x', c: id });
+      }
+    });
+  }
+
+  /** The node a join for `room` goes to: here when the room lives here or nobody (alive) holds it. */
+  async route(room: string): Promise<string> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (this.store.get(room)) return this.node;
+      const owner = await this.store.owner(room);
+      if (owner !== null && owner !== this.node && (await this.redis.exists(nodeKey(owner))) === 1)
+        return owner;
+      if (await this.store.prepare(room, owner ?? '')) return this.node;
+    }
+    throw new Error(`the home of room ${room} keeps moving`);
+  }
+
+  private forward(id: string, data: RawData, isBinary: boolean): void {
+    const relay = this.relays.get(id);
+    if (!relay) return;
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const binary = isBinary && !isUtf8(bytes);
+    const sent = this.publish(
+      relay.home,
+      binary
+        ? { k: 'm', c: id, d: bytes.toString('base64'), b: 1 }
+        : { k: 'm', c: id, d: bytes.toString('utf8') },
+    );
+    void sent.then((receivers) => {
+      // Nobody listens on the home's channel: it died. The client reconnects and finds the new home.
+      if (receivers === 0 && this.relays.get(id) === relay) relay.ws.close(CLOSE.restart, 'home node lost');
+    });
+  }
+
+  // ── home ─────────────────────────────────────────────────────────────
+
+  /** Queues a frame or close for a client socket held by `door`; sent in order at the end of the tick. */
+  out(door: string, item: Out): void {
+    let list = this.outbox.get(door);
+    if (!list) {
+      list = [];
+      this.outbox.set(door, list);
+    }
+    list.push(item);
+    if (this.outboxQueued) return;
+    this.outboxQueued = true;
+    queueMicrotask(() => this.flushOutbox());
+  }
+
+  private flushOutbox(): void {
+    this.outboxQueued = false;
+    for (const [door, list] of this.outbox) {
+      this.outbox.delete(door);
+      void this.publish(door, { k: 'S', f: this.node, l: list }).then((receivers) => {
+        if (receivers === 0) for (const r of [...this.remotes.values()]) if (r.door === door) r.gone();
+      });
+    }
+  }
+
+  forgetRemote(socket: RemoteSocket): void {
+    if (this.remotes.get(socket.id) === socket) this.remotes.delete(socket.id);
+  }
+
+  private onMessage(text: string): void {
+    let msg: Message;
+    try {
+      msg = JSON.parse(text) as Message;
+    } catch {
+      this.log.error('unreadable cluster message');
+      return;
+    }
+    switch (msg.k) {
+      case 'o': {
+        if (this.remotes.has(msg.c) || !this.host || this.stopping) return;
+        const socket = new RemoteSocket(msg.c, doorOf(msg.c), this);
+        this.remotes.set(msg.c, socket);
+        this.host.accept(socket, msg.c);
+        return;
+      }
+      case 'm': {
+        const socket = this.remotes.get(msg.c);
+        if (!socket) {
+          // A client whose session this node no longer holds (it restarted, or gave the room up).
+          void this.publish(doorOf(msg.c), {
+            k: 'S',
+            f: this.node,
+            l: [[msg.c, null, CLOSE.restart, 'session moved; reconnect']],
+          });
+          return;
+        }
+        socket.emit('message', Buffer.from(msg.d, msg.b ? 'base64' : 'utf8'), msg.b === 1);
+        return;
+      }
+      case 'x': {
+        this.remotes.get(msg.c)?.gone();
+        return;
+      }
+      case 'S': {
+        const unknown = new Set<string>();
+        for (const [c, data, code, reason] of msg.l) {
+          const relay = this.relays.get(c);
+          if (!relay) {
+            if (data !== null) unknown.add(c);
+            continue;
+          }
+          if (data !== null) {
+            if (relay.ws.bufferedAmount > MAX_BUFFERED_BYTES) relay.ws.terminate();
+            else relay.ws.send(data);
+          } else {
+            relay.closedByHome = true;
+            this.relays.delete(c);
+            if (code === -1) relay.ws.terminate();
+            else relay.ws.close(code, reason);
+          }
+        }
+        // Frames for a client gone from here (or from an earlier run of this node): the home lets go.
+        for (const c of unknown) void this.publish(msg.f, { k: 'x', c });
+        return;
+      }
+      case 'q': {
+        let reply: Message;
+        try {
+          reply = { k: 'r', id: msg.id, ok: true, v: this.host?.answer(msg.op, msg.a) ?? null };
+        } catch (e) {
+          reply = { k: 'r', id: msg.id, ok: false, e: (e as Error).message };
+        }
+        void this.publish(msg.from, reply);
+        return;
+      }
+      case 'r': {
+        const call = this.calls.get(msg.id);
+        if (!call) return;
+        this.calls.delete(msg.id);
+        this.host?.timers.cancel(call.timer);
+        if (msg.ok) call.resolve(msg.v);
+        else call.reject(new Error(msg.e ?? 'failed'));
+        return;
+      }
+    }
+  }
+
+  // ── admin ────────────────────────────────────────────────────────────
+
+  /** Every node alive now (this one included). */
+  async nodes(): Promise<string[]> {
+    const nodes = await this.redis.smembers(NODES_KEY);
+    const alive = await Promise.all(nodes.map((n) => (n === this.node ? 1 : this.redis.exists(nodeKey(n)))));
+    return nodes.filter((_, i) => alive[i] === 1).sort();
+  }
+
+  /** Runs an admin call on `node` (this one directly). */
+  async call(node: string, op: string, args: unknown[] = []): Promise<unknown> {
+    if (node === this.node) return this.host?.answer(op, args);
+    const host = this.host;
+    if (!host) throw new Error('not started');
+    const id = ++this.nextCall;
+    const answer = new Promise<unknown>((resolve, reject) => {
+      const timer = host.timers.after('cluster', CALL_TIMEOUT_MS, () => {
+        this.calls.delete(id);
+        reject(new Error(`node ${node} did not answer`));
+      });
+      this.calls.set(id, { resolve, reject, timer });
+    });
+    await this.publish(node, { k: 'q', id, from: this.node, op, a: args });
+    return answer;
+  }
+
+  /** The home node of a room, if it has one. */
+  async homeOf(room: string): Promise<string | null> {
+    if (this.store.get(room)) return this.node;
+    return this.store.owner(room);
+  }
+
+  private publish(node: string, msg: Message): Promise<number> {
+    const sent = this.redis.publish(nodeChannel(node), JSON.stringify(msg)).catch((e: unknown) => {
+      this.log.warn({ err: (e as Error).message, node }, 'cluster publish failed');
+      return -1;
+    });
+    this.sends.add(sent);
+    void sent.finally(() => this.sends.delete(sent));
+    return sent;
+  }
+
+  // ── stop ─────────────────────────────────────────────────────────────
+
+  /**
+   * Hands this node's rooms over before the server closes its sockets: their state written,
+   * ownership given up, so the clients resume on another node.
+   */
+  async handOver(): Promise<void> {
+    this.stopping = true;
+    this.ticker = this.host?.timers.cancel(this.ticker);
+    try {
+      await this.store.release();
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'handing rooms over failed');
+    }
+    for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, 'server restart');
+  }
+
+  /** Leaves the cluster and closes the Redis connections (after the sockets closed). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.ticker = this.host?.timers.cancel(this.ticker);
+    for (const [id, call] of this.calls) {
+      this.host?.timers.cancel(call.timer);
+      call.reject(new Error('node stopping'));
+      this.calls.delete(id);
+    }
+    this.flushOutbox();
+    await Promise.allSettled([...this.sends]);
+    await this.store.settled();
+    try {
+      await this.redis.del(nodeKey(this.node));
+      await this.redis.srem(NODES_KEY, this.node);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'leaving the cluster failed');
+    }
+    this.sub.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

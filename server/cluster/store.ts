@@ -1,0 +1,303 @@
+/**
+ * The Redis room store: the rooms this node is home of, kept in memory as on a single node and
+ * written through to Redis after every change, so another node can take a room over when this
+ * one dies or stops (docs/deploy.md).
+ *
+ * - A room is claimed (compare-and-set on its owner key) before a join looks at it, and loaded from
+ *   Redis when it has state there: its sessions wait in their grace window for their clients.
+ * - Changes are gathered per room and written at the end of the synchronous stretch that made them,
+ *   in one Lua script that checks ownership first (a node that lost a room cannot overwrite it).
+ * - Pushes go to the room's stream with the room's sequence as entry id, bounded at the replay
+ *   buffer; a room taken over replays from it, so a resume by `seq` works across nodes.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PublicationInfo, Role, SubscriptionInfo } from '../../src/protocol';
+import { Room } from '../room';
+import { MemoryRoomStore } from '../room-store';
+import { Session, type Privileges } from '../session';
+import { CLAIM, COMMIT, DROP, RELEASE, ROOM_KEY_ORDER, nodeRoomsKey, roomKeys } from './keys';
+
+/** A session as written to its room's membership hash. */
+export interface SessionRecord {
+  readonly id: string;
+  readonly user: string;
+  readonly visible: boolean;
+  readonly role: Role;
+  readonly businessId?: string;
+  readonly privileges: Privileges;
+  readonly publications: readonly PublicationInfo[];
+  readonly subscriptions: readonly SubscriptionInfo[];
+  readonly tokenExp: number;
+  /** The session's push number (docs/protocol.md §6). */
+  readonly seq: number;
+  readonly joinedAt: number;
+}
+
+function recordOf(s: Session): SessionRecord {
+  return {
+    id: s.id,
+    user: s.user,
+    visible: s.visible,
+    role: s.role,
+    ...(s.businessId === undefined ? {} : { businessId: s.businessId }),
+    privileges: s.privileges,
+    publications: [...s.publications.values()],
+    subscriptions: [...s.subscriptions.values()],
+    tokenExp: s.tokenExp,
+    seq: s.seq,
+    joinedAt: s.joinedAt,
+  };
+}
+
+function sessionOf(room: string, r: SessionRecord, snapshotNext: boolean): Session {
+  const s = new Session({
+    id: r.id,
+    room,
+    user: r.user,
+    visible: r.visible,
+    role: r.role,
+    businessId: r.businessId,
+    privileges: r.privileges,
+    joinedAt: r.joinedAt,
+  });
+  for (const p of r.publications) s.publications.set(p.stream.tag ?? p.stream.kind, p);
+  for (const sub of r.subscriptions) s.subscriptions.set(sub.stream, sub);
+  s.tokenExp = r.tokenExp;
+  s.restoreSeq(r.seq);
+  s.snapshotNext = snapshotNext;
+  return s;
+}
+
+/** What was last written of a room, to write only what changed. */
+interface Written {
+  readonly sessions: Map<string, string>;
+  attrs: string;
+}
+
+/** What a node does with what the store finds. */
+export interface StoreHost {
+  /** A session loaded with a room taken over: it waits for its client in its grace window. */
+  adopt(session: Session): void;
+  /** This node lost a room it held (another node owns it now, or Redis lost it); `reason` goes to its clients. */
+  lost(room: string, reason: string): void;
+}
+
+/** Rooms of one node of a cluster, written through to Redis. */
+export class RedisRoomStore extends MemoryRoomStore {
+  private readonly written = new Map<string, Written>();
+  private readonly dirty = new Set<Room>();
+  private flushing = false;
+  private readonly loading = new Map<string, Promise<boolean>>();
+  /** Writes not yet answered by Redis; {@link RedisRoomStore.settled} waits for them. */
+  private inFlight = new Set<Promise<unknown>>();
+  host: StoreHost | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly node: string,
+    replayLog: number,
+    private readonly log: Logger,
+  ) {
+    super(replayLog);
+  }
+
+  override open(id: string): Room {
+    const existing = this.get(id);
+    if (existing) return existing;
+    const room = super.open(id);
+    this.watch(room, new Map(), '{}');
+    return room;
+  }
+
+  private watch(room: Room, sessions: Map<string, string>, attrs: string): void {
+    this.written.set(room.id, { sessions, attrs });
+    room.changed = (r) => this.markDirty(r);
+  }
+
+  /** The room ended: forgotten here, and its keys deleted (if this node still owns it). */
+  override drop(id: string): void {
+    this.forget(id);
+    const keys = roomKeys(id);
+    this.track(
+      this.redis
+        .eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.node)
+        .then(() => this.redis.srem(nodeRoomsKey(this.node), id)),
+    );
+  }
+
+  override forget(id: string): void {
+    const room = this.get(id);
+    if (room) {
+      room.changed = undefined;
+      this.dirty.delete(room);
+    }
+    super.forget(id);
+    this.written.delete(id);
+  }
+
+  override clear(): void {
+    for (const room of this.values()) room.changed = undefined;
+    this.dirty.clear();
+    this.written.clear();
+    super.clear();
+  }
+
+  /**
+   * Claims the room for this node and loads it when Redis holds its state (a room whose home died
+   * or stopped). `expected` is a dead node the claim may take the room from.
+   */
+  prepare(id: string, expected = ''): Promise<boolean> {
+    if (this.get(id)) return Promise.resolve(true);
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.claimAndLoad(id, expected).finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** The id of the room's home node, if any. */
+  async owner(id: string): Promise<string | null> {
+    return this.redis.get(roomKeys(id).owner);
+  }
+
+  private async claimAndLoad(id: string, expected: string): Promise<boolean> {
+    const keys = roomKeys(id);
+    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.node, expected)) as [
+      number,
+      string,
+    ];
+    if (won !== 1) return false;
+    // A room given up by a stopping node was written through before it let go: resumes may replay
+    // from its log. One whose node died (or restarted) may have lost its last changes: snapshots.
+    const handedOver = previous === '';
+    await this.redis.sadd(nodeRoomsKey(this.node), id);
+    const [members, attrs, log, meta] = await Promise.all([
+      this.redis.hgetall(keys.members),
+      this.redis.hgetall(keys.attrs),
+      this.redis.xrange(keys.log, '-', '+'),
+      this.redis.get(keys.meta),
+    ]);
+    if (this.get(id)) return true;
+    const records = Object.values(members).map((text) => JSON.parse(text) as SessionRecord);
+    const createdAt = meta ? (JSON.parse(meta) as { createdAt: number }).createdAt : Date.now();
+    const room = new Room(id, this.replayLog, createdAt);
+    for (const [key, value] of Object.entries(attrs)) room.attributes.set(key, value);
+    for (const [, fields] of log) {
+      const text = fields[1];
+      if (text !== undefined) {
+        const entry = JSON.parse(text) as { t: string; e?: string; o?: string };
+        room.log.append(entry.t, { except: entry.e, to: entry.o });
+      }
+    }
+    const sessions = records.map((r) => sessionOf(id, r, !handedOver));
+    this.rooms.set(id, room);
+    for (const s of sessions) room.add(s);
+    this.watch(
+      room,
+      new Map(sessions.map((s) => [s.id, JSON.stringify(recordOf(s))])),
+      JSON.stringify(Object.fromEntries(room.attributes)),
+    );
+    if (sessions.length > 0) {
+      this.log.info({ room: id, sessions: sessions.length }, 'room taken over');
+      for (const s of sessions) this.host?.adopt(s);
+    }
+    return true;
+  }
+
+  /** Waits until every write sent so far is answered. */
+  async settled(): Promise<void> {
+    this.flush();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Gives up every room of this node, state written, so other nodes take them on (a stopping node). */
+  async release(): Promise<void> {
+    await this.settled();
+    const ids = [...this.values()].map((r) => r.id);
+    await Promise.all(ids.map((id) => this.redis.eval(RELEASE, 1, roomKeys(id).owner, this.node)));
+    if (ids.length > 0) await this.redis.srem(nodeRoomsKey(this.node), ...ids);
+  }
+
+  private markDirty(room: Room): void {
+    this.dirty.add(room);
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const rooms = [...this.dirty];
+    this.dirty.clear();
+    for (const room of rooms) if (this.get(room.id) === room) this.commit(room);
+  }
+
+  private commit(room: Room): void {
+    const written = this.written.get(room.id);
+    if (!written) return;
+    const upserts: string[] = [];
+    const seen = new Set<string>();
+    for (const s of room.sessions.values()) {
+      seen.add(s.id);
+      const text = JSON.stringify(recordOf(s));
+      if (written.sessions.get(s.id) !== text) {
+        upserts.push(s.id, text);
+        written.sessions.set(s.id, text);
+      }
+    }
+    const deletes: string[] = [];
+    for (const id of written.sessions.keys()) {
+      if (!seen.has(id)) {
+        deletes.push(id);
+        written.sessions.delete(id);
+      }
+    }
+    const attrsText = JSON.stringify(Object.fromEntries(room.attributes));
+    let attrs: string[] | undefined;
+    if (attrsText !== written.attrs) {
+      written.attrs = attrsText;
+      attrs = [...room.attributes].flat();
+    }
+    const pushes = room.unsaved.splice(0).map((p) =>
+      JSON.stringify({
+        t: p.tail,
+        ...(p.except === undefined ? {} : { e: p.except }),
+        ...(p.to === undefined ? {} : { o: p.to }),
+      }),
+    );
+    if (upserts.length === 0 && deletes.length === 0 && !attrs && pushes.length === 0) return;
+    const keys = roomKeys(room.id);
+    const meta = JSON.stringify({ createdAt: room.createdAt, node: this.node, ...room.counts() });
+    const args: (string | number)[] = [
+      this.node,
+      this.replayLog,
+      meta,
+      upserts.length / 2,
+      ...upserts,
+      deletes.length,
+      ...deletes,
+      attrs ? attrs.length / 2 : -1,
+      ...(attrs ?? []),
+      pushes.length,
+      ...pushes,
+    ];
+    this.track(
+      this.redis
+        .eval(COMMIT, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), ...args)
+        .then((seq) => {
+          if (seq === -1 && this.get(room.id) === room) {
+            this.log.warn({ room: room.id }, 'room is owned by another node now');
+            this.host?.lost(room.id, 'the room moved to another node; reconnect');
+          }
+        }),
+    );
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch((e: unknown) => this.log.error({ err: e }, 'redis write failed'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+}
