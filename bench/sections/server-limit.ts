@@ -165,16 +165,16 @@ export interface LoadTarget {
   usage(): Promise<Usage>;
 }
 
-/** {@link LIMIT_LOAD} or a variant of it (another length of the paced phase). */
+/** The shape of {@link LIMIT_LOAD}, with any numbers. */
 export type Load = { readonly [K in keyof typeof LIMIT_LOAD]: number };
 
 /**
- * The load of the section against one target, already started and warm-up not yet done: warm-up,
- * connect, join, paced fan-out. Every socket it opened is closed when it returns or throws.
+ * {@link LIMIT_LOAD} against one target, already started: warm-up, connect, join, paced fan-out.
+ * Every socket it opened is closed when it returns or throws.
  */
-export async function runLoad(target: LoadTarget, load: Load = LIMIT_LOAD) {
+export async function runLoad(target: LoadTarget) {
   const { createToken } = await import('../../server');
-  const { rooms, perRoom, inFlight, sendsPerSecond, seconds } = load;
+  const { rooms, perRoom, inFlight, sendsPerSecond, seconds } = LIMIT_LOAD;
   const { urls } = target;
   const members: { room: string; user: string; token: string; url: string; client?: RawClient }[] = [];
   try {
