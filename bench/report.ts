@@ -836,7 +836,9 @@ function renderCluster(p: Para, cl: ClusterResult): void {
       `${homes}. ${pct(cluster.crossDeliveries, 0)} of the deliveries reached a receiver on another ` +
       `node than the room’s home, and ${pct(cluster.relayedSends, 0)} of the messages were sent ` +
       'through a node that is not the home (relayed there first). In the cluster column, CPU and ' +
-      'memory are those of all four server processes together.',
+      'memory are those of all four server processes together. The machine’s 1-minute load ' +
+      `average was ${cl.loadAverage[0]} at the start and ${cl.loadAverage[1]} at the end of the ` +
+      'section (shared with other work).',
     mdTable(
       [
         'measure',

@@ -21,6 +21,7 @@ import { spawn, fork, execFileSync, type ChildProcess } from 'node:child_process
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median, round } from '../lib/common';
@@ -311,6 +312,7 @@ async function clusterRun() {
 }
 
 export async function runServerCluster(childScript: string, execArgv: readonly string[]) {
+  const loadAtStart = loadavg()[0] ?? 0;
   const runs: { bare: Figures; one: Figures; cluster: Awaited<ReturnType<typeof clusterRun>> }[] = [];
   for (let i = 0; i < CLUSTER_RUNS; i++) {
     const bare = await bareRun(childScript, execArgv);
@@ -350,5 +352,7 @@ export async function runServerCluster(childScript: string, execArgv: readonly s
       homes: r.cluster.homes,
     })),
     ratios: { one: against(one), cluster: against(cluster) },
+    /** The machine's 1-minute load average at the start and the end (other work shares it). */
+    loadAverage: [round(loadAtStart, 1), round(loadavg()[0] ?? 0, 1)] as const,
   };
 }
