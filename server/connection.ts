@@ -66,7 +66,15 @@ export class Connection implements JoiningLink {
   private draining = false;
   private lastSeen = Date.now();
   private readonly limiter: RateLimiter;
-  private queue: Promise<void> = Promise.resolve();
+  /**
+   * The serial request queue: requests wait here while one runs. A request whose handler is
+   * synchronous (most) runs to its ack without a promise; an async one (join, publish,
+   * renew-token) holds the queue until it settles.
+   */
+  private readonly waiting: ClientFrame[] = [];
+  private running = false;
+  /** Close with 1008 once the admitted requests are answered (a broken rate limit). */
+  private closeWhenIdle = false;
   private joinTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private killTimer: TimerHandle | undefined;
@@ -158,7 +166,8 @@ export class Connection implements JoiningLink {
       // the queue answer them, then close. This frame and any later one are not answered (§8).
       this.log.warn('rate limit broken; closing once the admitted requests are answered');
       this.draining = true;
-      this.queue = this.queue.then(() => this.close(CLOSE.policy, 'rate limit exceeded'));
+      this.closeWhenIdle = true;
+      if (!this.running) this.idle();
       return;
     }
     // Binary frames are read as UTF-8 text too (§1); ws hands both over as Buffers.
@@ -191,43 +200,50 @@ export class Connection implements JoiningLink {
     if (this.seenIds.size > RECENT_IDS) this.seenIds.delete(this.seenIds.values().next().value as number);
     // One request at a time per connection, in arrival order: a join awaiting its token check
     // must finish before the requests sent after it are looked at.
-    // run() answers its own failures; the catch only keeps the chain alive should answering fail.
-    this.queue = this.queue
-      .then(() => this.run(frame))
-      .catch((e: unknown) => this.log.error({ err: e }, 'request handling failed'));
+    if (this.running) this.waiting.push(frame);
+    else this.drive(frame);
   }
 
-  private async run(frame: ClientFrame): Promise<void> {
-    if (this.isClosed) return;
+  /** Runs `frame`, then every request queued behind it, until one has to wait for a promise. */
+  private drive(first: ClientFrame): void {
+    this.running = true;
+    let frame: ClientFrame | undefined = first;
+    while (frame) {
+      const pending = this.run(frame);
+      if (pending) {
+        // run() answers its own failures; the catch only keeps the queue alive should answering fail.
+        pending
+          .catch((e: unknown) => this.log.error({ err: e }, 'request handling failed'))
+          .finally(() => {
+            const next = this.waiting.shift();
+            if (next) this.drive(next);
+            else this.idle();
+          });
+        return;
+      }
+      frame = this.waiting.shift();
+    }
+    this.idle();
+  }
+
+  private idle(): void {
+    this.running = false;
+    if (this.closeWhenIdle) this.close(CLOSE.policy, 'rate limit exceeded');
+  }
+
+  /**
+   * Runs one request and answers it: synchronously when its handler is, else through the promise
+   * it returns (which never rejects).
+   */
+  private run(frame: ClientFrame): Promise<void> | undefined {
+    if (this.isClosed) return undefined;
     const id = frame.id;
     let answered = false;
     const respond = (data: unknown): void => {
       answered = true;
       this.sendFrame({ v: PROTOCOL_VERSION, t: 'ack', id, ok: true, data });
     };
-    try {
-      if (frame.t === 'ping') {
-        // The seq lets a client notice that the last push before a quiet period was lost.
-        const seq = this.session && this.session.link === this ? this.session.seq : undefined;
-        this.sendFrame({ v: PROTOCOL_VERSION, t: 'pong', id, ...(seq === undefined ? {} : { seq }) });
-        return;
-      }
-      if (frame.t === 'join') {
-        await this.hub.join(this, frame, (data) => {
-          respond(data);
-          this.joined();
-        });
-        return;
-      }
-      const session = this.session;
-      if (!session || session.link !== this) throw new RtcError('NOT_JOINED', `${frame.t} before join`);
-      try {
-        await handle({ hub: this.hub, session, link: this }, frame, respond);
-      } finally {
-        this.hub.touch(session);
-      }
-      if (!answered) throw new RtcError('INTERNAL', `${frame.t} was not answered`);
-    } catch (e) {
+    const fail = (e: unknown): void => {
       if (answered) {
         this.log.error({ err: e, t: frame.t }, 'request failed after its ack');
         return;
@@ -239,7 +255,42 @@ export class Connection implements JoiningLink {
         error = new RtcError('INTERNAL', 'unexpected server error');
       }
       this.sendError(error, id);
+    };
+    const unanswered = (): void => {
+      if (!answered) fail(new RtcError('INTERNAL', `${frame.t} was not answered`));
+    };
+    try {
+      if (frame.t === 'ping') {
+        // The seq lets a client notice that the last push before a quiet period was lost.
+        const seq = this.session && this.session.link === this ? this.session.seq : undefined;
+        this.sendFrame({ v: PROTOCOL_VERSION, t: 'pong', id, ...(seq === undefined ? {} : { seq }) });
+        return undefined;
+      }
+      if (frame.t === 'join') {
+        return this.hub
+          .join(this, frame, (data) => {
+            respond(data);
+            this.joined();
+          })
+          .catch(fail);
+      }
+      const session = this.session;
+      if (!session || session.link !== this) throw new RtcError('NOT_JOINED', `${frame.t} before join`);
+      let result: void | Promise<void>;
+      try {
+        result = handle({ hub: this.hub, session, link: this }, frame, respond);
+      } finally {
+        // A synchronous handler is done (or failed) here; an async one says so when it settles.
+        this.hub.touch(session);
+      }
+      if (result) {
+        return result.then(unanswered, fail).finally(() => this.hub.touch(session));
+      }
+      unanswered();
+    } catch (e) {
+      fail(e);
     }
+    return undefined;
   }
 
   /** The join succeeded: from now on silence is what ends the socket. */

@@ -21,7 +21,16 @@ import { CLOSE } from '../close-codes';
 import type { SocketLike } from '../connection';
 import type { ResolvedOptions } from '../options';
 import type { ServerTimers, TimerHandle } from '../timers';
-import { NODES_KEY, nodeChannel, nodeKey, nodeRoomsKey, sweepKey } from './keys';
+import {
+  type Scripts,
+  NODES_KEY,
+  nodeChannel,
+  nodeKey,
+  ownerRoomsKey,
+  ownerTag,
+  parseTag,
+  sweepKey,
+} from './keys';
 import { RedisRoomStore, type StoreHost } from './store';
 
 /** Bytes queued to a client beyond which it is not reading (as for a local socket). */
@@ -126,8 +135,8 @@ interface Relay {
   closedByHome: boolean;
 }
 
-/** The door node of a connection id (`<node>/<incarnation>/<n>`). */
-const doorOf = (conn: string) => conn.slice(0, conn.indexOf('/'));
+/** The owner tag of the door of a connection id (`<node>/<incarnation>/<n>`). */
+const doorOf = (conn: string) => conn.slice(0, conn.lastIndexOf('/'));
 
 /** Reads the room of a `join` frame without the full decoder (the home decodes it properly). */
 function joinRoom(data: RawData): string | undefined {
@@ -159,8 +168,11 @@ function quietErrors(redis: Redis, log: Logger, what: string): void {
 export class ClusterNode {
   readonly store: RedisRoomStore;
   readonly node: string;
-  /** Changes on every start, so frames meant for an earlier run of the same node id are told apart. */
-  private readonly incarnation = randomBytes(4).toString('hex');
+  /**
+   * Changes on every start (and when the node rejoins after being dropped), so rooms and frames of
+   * an earlier run of the same node id are told apart.
+   */
+  private incarnation = randomBytes(4).toString('hex');
   private host: NodeHost | undefined;
   private readonly sub: Redis;
   private nextConn = 0;
@@ -184,9 +196,12 @@ export class ClusterNode {
     private readonly log: Logger,
   ) {
     this.node = options.nodeId;
-    this.store = new RedisRoomStore(redis, this.node, options.replayBuffer, log);
+    this.store = new RedisRoomStore(redis, this.node, this.tag, options.replayBuffer, log);
     this.sub = redis.duplicate();
+    this.scripts = this.store.scripts;
   }
+
+  private readonly scripts: Scripts;
 
   /**
    * Connects to Redis (both connections: commands and pub/sub).
@@ -215,6 +230,11 @@ export class ClusterNode {
     return node;
   }
 
+  /** This run's owner tag (`<node>/<incarnation>`). */
+  get tag(): string {
+    return ownerTag(this.node, this.incarnation);
+  }
+
   /** Starts serving: listens on its channel, announces itself, takes back rooms of an earlier run. */
   async start(host: NodeHost): Promise<void> {
     this.host = host;
@@ -223,17 +243,17 @@ export class ClusterNode {
       this.onMessage(message.toString('utf8')),
     );
     await this.sub.subscribe(nodeChannel(this.node));
+    const earlier = await this.redis.hget(NODES_KEY, this.node);
     await this.announce();
-    // A node restarted under the same id takes its rooms back: their sessions wait to resume.
-    for (const room of await this.redis.smembers(nodeRoomsKey(this.node))) {
-      if (!(await this.store.prepare(room, this.node))) await this.redis.srem(nodeRoomsKey(this.node), room);
-    }
+    // A node restarted under the same id sweeps its earlier run (if no survivor did): its rooms come
+    // back with their sessions waiting to resume.
+    if (earlier !== null && earlier !== this.incarnation) await this.ownerDead(ownerTag(this.node, earlier));
     this.tick();
   }
 
   private async announce(): Promise<void> {
     await this.redis.set(nodeKey(this.node), this.incarnation, 'PX', this.options.nodeTtl);
-    await this.redis.sadd(NODES_KEY, this.node);
+    await this.redis.hset(NODES_KEY, this.node, this.incarnation);
   }
 
   private tick(): void {
@@ -262,6 +282,9 @@ export class ClusterNode {
         // our rooms moved. Either way what we hold is no longer the truth: let every client reconnect.
         this.log.warn('this node was dropped from the cluster; its clients reconnect');
         this.dropEverything('the node rejoins the cluster; reconnect');
+        // A new run: whatever a survivor does with the old one's rooms cannot touch the new ones.
+        this.incarnation = randomBytes(4).toString('hex');
+        this.store.tag = this.tag;
         await this.announce();
       }
       if (!this.sweeping) {
@@ -282,26 +305,44 @@ export class ClusterNode {
     for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, reason);
   }
 
-  /** Finds dead nodes; one survivor takes each one's rooms over. */
+  /**
+   * Finds dead runs of nodes (key expired, or the node restarted): cuts this node's links to them,
+   * and takes part in sweeping them (one survivor takes each one's rooms over).
+   */
   private async sweep(): Promise<void> {
-    const nodes = (await this.redis.smembers(NODES_KEY)).filter((n) => n !== this.node);
+    // The runs this node relays clients to or holds clients for: each is checked here, since a
+    // survivor may sweep a dead run out of the node hash before this node looks at the hash.
+    const linked = new Set<string>();
+    for (const relay of this.relays.values()) linked.add(relay.home);
+    for (const remote of this.remotes.values()) linked.add(remote.door);
+    linked.delete(this.tag);
+    for (const tag of linked) if (!(await this.alive(tag))) this.cutLinks(tag);
+    const nodes = Object.entries(await this.redis.hgetall(NODES_KEY)).filter(([n]) => n !== this.node);
     if (nodes.length === 0) return;
-    const alive = await Promise.all(nodes.map((n) => this.redis.exists(nodeKey(n))));
-    for (const [i, n] of nodes.entries()) if (alive[i] === 0) await this.nodeDead(n);
+    const live = await Promise.all(nodes.map(([n]) => this.redis.get(nodeKey(n))));
+    for (const [i, [n, incarnation]] of nodes.entries()) {
+      if (live[i] !== incarnation) await this.ownerDead(ownerTag(n, incarnation));
+    }
   }
 
-  private async nodeDead(dead: string): Promise<void> {
-    // Its clients here lost their home; its clients' sessions here lost their door.
+  /** One run of a node is gone: its clients here lost their home; its clients' sessions here, their door. */
+  private cutLinks(dead: string): void {
     for (const [, relay] of this.relays)
       if (relay.home === dead) relay.ws.close(CLOSE.restart, 'home node lost');
     for (const remote of [...this.remotes.values()]) if (remote.door === dead) remote.gone();
-    const mine = await this.redis.set(sweepKey(dead), this.node, 'PX', this.options.nodeTtl * 10, 'NX');
+  }
+
+  /** One run of a node is gone: its links here are cut, and one survivor takes its rooms over. */
+  private async ownerDead(dead: string): Promise<void> {
+    this.cutLinks(dead);
+    const mine = await this.redis.set(sweepKey(dead), this.tag, 'PX', this.options.nodeTtl * 10, 'NX');
     if (mine === null) return;
-    const rooms = await this.redis.smembers(nodeRoomsKey(dead));
-    this.log.warn({ node: dead, rooms: rooms.length }, 'node dead; taking its rooms over');
-    for (const room of rooms) await this.store.prepare(room, dead);
-    await this.redis.del(nodeRoomsKey(dead));
-    await this.redis.srem(NODES_KEY, dead);
+    const rooms = await this.redis.smembers(ownerRoomsKey(dead));
+    this.log.warn({ owner: dead, rooms: rooms.length }, 'node gone; taking its rooms over');
+    for (const room of rooms) await this.store.prepare(room, dead, false);
+    await this.redis.del(ownerRoomsKey(dead));
+    const { node, incarnation } = parseTag(dead);
+    await this.scripts.forgetNode(NODES_KEY, node, incarnation);
   }
 
   // ── door ─────────────────────────────────────────────────────────────
@@ -341,7 +382,7 @@ export class ClusterNode {
       this.route(room).then(
         (home) => {
           if (ws.readyState !== ws.OPEN) return;
-          if (home === this.node) {
+          if (home === this.tag) {
             replayLocally();
             return;
           }
@@ -369,14 +410,16 @@ export class ClusterNode {
     });
   }
 
-  /** The node a join for `room` goes to: here when the room lives here or nobody (alive) holds it. */
+  /**
+   * The owner tag of the node a join for `room` goes to: this run's own when the room lives here or
+   * nobody alive holds it (then it is claimed here).
+   */
   async route(room: string): Promise<string> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (this.store.get(room)) return this.node;
+      if (this.store.get(room)) return this.tag;
       const owner = await this.store.owner(room);
-      if (owner !== null && owner !== this.node && (await this.redis.exists(nodeKey(owner))) === 1)
-        return owner;
-      if (await this.store.prepare(room, owner ?? '')) return this.node;
+      if (owner !== null && owner !== this.tag && (await this.alive(owner))) return owner;
+      if (await this.store.prepare(room, owner ?? '')) return this.tag;
     }
     throw new Error(`the home of room ${room} keeps moving`);
   }
@@ -509,13 +552,22 @@ export class ClusterNode {
 
   /** Every node alive now (this one included). */
   async nodes(): Promise<string[]> {
-    const nodes = await this.redis.smembers(NODES_KEY);
-    const alive = await Promise.all(nodes.map((n) => (n === this.node ? 1 : this.redis.exists(nodeKey(n)))));
-    return nodes.filter((_, i) => alive[i] === 1).sort();
+    const nodes = Object.entries(await this.redis.hgetall(NODES_KEY));
+    const alive = await Promise.all(
+      nodes.map(([n, incarnation]) => n === this.node || this.alive(ownerTag(n, incarnation))),
+    );
+    return nodes.flatMap(([n], i) => (alive[i] ? [n] : [])).sort();
+  }
+
+  /** Whether the run of a node an owner tag names is still alive. */
+  private async alive(tag: string): Promise<boolean> {
+    const { node, incarnation } = parseTag(tag);
+    return (await this.redis.get(nodeKey(node))) === incarnation;
   }
 
   /** Runs an admin call on `node` (this one directly). */
-  async call(node: string, op: string, args: unknown[] = []): Promise<unknown> {
+  async call(target: string, op: string, args: unknown[] = []): Promise<unknown> {
+    const { node } = parseTag(target);
     if (node === this.node) return this.host?.answer(op, args);
     const host = this.host;
     if (!host) throw new Error('not started');
@@ -537,7 +589,9 @@ export class ClusterNode {
     return this.store.owner(room);
   }
 
-  private publish(node: string, msg: Message): Promise<number> {
+  /** Publishes on the channel of a node, named by its id or an owner tag. */
+  private publish(target: string, msg: Message): Promise<number> {
+    const { node } = parseTag(target);
     const sent = this.redis.publish(nodeChannel(node), JSON.stringify(msg)).catch((e: unknown) => {
       this.log.warn({ err: (e as Error).message, node }, 'cluster publish failed');
       return -1;
@@ -556,10 +610,8 @@ export class ClusterNode {
   async handOver(): Promise<void> {
     this.stopping = true;
     this.ticker = this.host?.timers.cancel(this.ticker);
-    try {
-      await this.store.release();
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'handing rooms over failed');
+    if (!(await this.within(this.store.release(), 'handing the rooms over'))) {
+      this.log.warn('rooms not handed over in time; other nodes take them over once this node expires');
     }
     for (const [, relay] of this.relays) relay.ws.close(CLOSE.restart, 'server restart');
   }
@@ -574,15 +626,43 @@ export class ClusterNode {
       this.calls.delete(id);
     }
     this.flushOutbox();
-    await Promise.allSettled([...this.sends]);
-    await this.store.settled();
-    try {
-      await this.redis.del(nodeKey(this.node));
-      await this.redis.srem(NODES_KEY, this.node);
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'leaving the cluster failed');
-    }
+    const left = await this.within(
+      (async () => {
+        await Promise.allSettled([...this.sends]);
+        await this.store.settled();
+        await this.redis.del(nodeKey(this.node));
+        await this.scripts.forgetNode(NODES_KEY, this.node, this.incarnation);
+      })(),
+      'leaving the cluster',
+    );
     this.sub.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // With Redis unreachable, queued commands would wait for it forever: drop them.
+    if (left) await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  /**
+   * Waits for `work`, at most one node TTL: a stopping node must not hang on an unreachable Redis
+   * (the others then treat it as dead once its key expires). False when it failed or timed out.
+   */
+  private async within(work: Promise<unknown>, what: string): Promise<boolean> {
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = this.host?.timers.after('cluster', this.options.nodeTtl, () => resolve(false));
+    });
+    try {
+      return await Promise.race([
+        work.then(
+          () => true,
+          (e: unknown) => {
+            this.log.warn({ err: (e as Error).message }, `${what} failed`);
+            return false;
+          },
+        ),
+        timeout,
+      ]);
+    } finally {
+      this.host?.timers.cancel(timer);
+    }
   }
 }

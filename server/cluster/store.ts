@@ -16,7 +16,7 @@ import type { PublicationInfo, Role, SubscriptionInfo } from '../../src/protocol
 import { Room } from '../room';
 import { MemoryRoomStore } from '../room-store';
 import { Session, type Privileges } from '../session';
-import { CLAIM, COMMIT, DROP, RELEASE, ROOM_KEY_ORDER, nodeRoomsKey, roomKeys } from './keys';
+import { defineScripts, ownerRoomsKey, roomKeyList, roomKeys, type Scripts } from './keys';
 
 /** A session as written to its room's membership hash. */
 export interface SessionRecord {
@@ -29,8 +29,6 @@ export interface SessionRecord {
   readonly publications: readonly PublicationInfo[];
   readonly subscriptions: readonly SubscriptionInfo[];
   readonly tokenExp: number;
-  /** The session's push number (docs/protocol.md §6). */
-  readonly seq: number;
   readonly joinedAt: number;
 }
 
@@ -45,12 +43,11 @@ function recordOf(s: Session): SessionRecord {
     publications: [...s.publications.values()],
     subscriptions: [...s.subscriptions.values()],
     tokenExp: s.tokenExp,
-    seq: s.seq,
     joinedAt: s.joinedAt,
   };
 }
 
-function sessionOf(room: string, r: SessionRecord, snapshotNext: boolean): Session {
+function sessionOf(room: string, r: SessionRecord, seq: number, snapshotNext: boolean): Session {
   const s = new Session({
     id: r.id,
     room,
@@ -64,7 +61,7 @@ function sessionOf(room: string, r: SessionRecord, snapshotNext: boolean): Sessi
   for (const p of r.publications) s.publications.set(p.stream.tag ?? p.stream.kind, p);
   for (const sub of r.subscriptions) s.subscriptions.set(sub.stream, sub);
   s.tokenExp = r.tokenExp;
-  s.restoreSeq(r.seq);
+  s.restoreSeq(seq);
   s.snapshotNext = snapshotNext;
   return s;
 }
@@ -72,6 +69,7 @@ function sessionOf(room: string, r: SessionRecord, snapshotNext: boolean): Sessi
 /** What was last written of a room, to write only what changed. */
 interface Written {
   readonly sessions: Map<string, string>;
+  readonly seqs: Map<string, number>;
   attrs: string;
 }
 
@@ -93,36 +91,44 @@ export class RedisRoomStore extends MemoryRoomStore {
   private inFlight = new Set<Promise<unknown>>();
   host: StoreHost | undefined;
 
+  /**
+   * @param node - this node's id.
+   * @param tag - this run's owner tag (`<node>/<incarnation>`); changes when the node rejoins.
+   */
   constructor(
     private readonly redis: Redis,
     readonly node: string,
+    public tag: string,
     replayLog: number,
     private readonly log: Logger,
   ) {
     super(replayLog);
+    this.scripts = defineScripts(redis);
   }
+
+  /** The cluster's Lua scripts, on this store's connection. */
+  readonly scripts: Scripts;
 
   override open(id: string): Room {
     const existing = this.get(id);
     if (existing) return existing;
     const room = super.open(id);
-    this.watch(room, new Map(), '{}');
+    this.watch(room, { sessions: new Map(), seqs: new Map(), attrs: '{}' });
     return room;
   }
 
-  private watch(room: Room, sessions: Map<string, string>, attrs: string): void {
-    this.written.set(room.id, { sessions, attrs });
+  private watch(room: Room, written: Written): void {
+    this.written.set(room.id, written);
     room.changed = (r) => this.markDirty(r);
   }
 
   /** The room ended: forgotten here, and its keys deleted (if this node still owns it). */
   override drop(id: string): void {
     this.forget(id);
-    const keys = roomKeys(id);
     this.track(
-      this.redis
-        .eval(DROP, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), this.node)
-        .then(() => this.redis.srem(nodeRoomsKey(this.node), id)),
+      this.scripts
+        .drop(...roomKeyList(id), this.tag)
+        .then(() => this.redis.srem(ownerRoomsKey(this.tag), id)),
     );
   }
 
@@ -145,42 +151,54 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   /**
    * Claims the room for this node and loads it when Redis holds its state (a room whose home died
-   * or stopped). `expected` is a dead node the claim may take the room from.
+   * or stopped). `expected` is the owner tag of a dead node the claim may take the room from;
+   * `forJoin` is false for a sweep, which leaves a room with nobody in it to whoever joins it next.
    */
-  prepare(id: string, expected = ''): Promise<boolean> {
+  prepare(id: string, expected = '', forJoin = true): Promise<boolean> {
     if (this.get(id)) return Promise.resolve(true);
     let pending = this.loading.get(id);
     if (!pending) {
-      pending = this.claimAndLoad(id, expected).finally(() => this.loading.delete(id));
+      pending = this.claimAndLoad(id, expected, forJoin).finally(() => this.loading.delete(id));
       this.loading.set(id, pending);
     }
     return pending;
   }
 
-  /** The id of the room's home node, if any. */
+  /** The owner tag of the room's home node, if any. */
   async owner(id: string): Promise<string | null> {
     return this.redis.get(roomKeys(id).owner);
   }
 
-  private async claimAndLoad(id: string, expected: string): Promise<boolean> {
+  private async claimAndLoad(id: string, expected: string, forJoin: boolean): Promise<boolean> {
     const keys = roomKeys(id);
-    const [won, previous] = (await this.redis.eval(CLAIM, 1, keys.owner, this.node, expected)) as [
-      number,
-      string,
-    ];
+    const [won, previous] = (await this.scripts.claim(keys.owner, this.tag, expected)) as [number, string];
     if (won !== 1) return false;
     // A room given up by a stopping node was written through before it let go: resumes may replay
     // from its log. One whose node died (or restarted) may have lost its last changes: snapshots.
     const handedOver = previous === '';
-    await this.redis.sadd(nodeRoomsKey(this.node), id);
-    const [members, attrs, log, meta] = await Promise.all([
+    await this.redis.sadd(ownerRoomsKey(this.tag), id);
+    const [members, attrs, log, meta, seqs] = await Promise.all([
       this.redis.hgetall(keys.members),
       this.redis.hgetall(keys.attrs),
       this.redis.xrange(keys.log, '-', '+'),
       this.redis.get(keys.meta),
+      this.redis.hgetall(keys.seqs),
     ]);
     if (this.get(id)) return true;
     const records = Object.values(members).map((text) => JSON.parse(text) as SessionRecord);
+    const leftovers = log.length > 0 || Object.keys(attrs).length > 0 || meta !== null;
+    if (records.length === 0 && !leftovers && forJoin) return true;
+    if (records.length === 0) {
+      // Nobody is in it: whatever is left of it (a node died while it emptied) is not a room. The
+      // claim stays for the join about to come (which opens the room), or goes for a sweep.
+      await this.scripts.drop(...roomKeyList(id), this.tag);
+      if (!forJoin) {
+        await this.redis.srem(ownerRoomsKey(this.tag), id);
+        return true;
+      }
+      const [again] = (await this.scripts.claim(keys.owner, this.tag, '')) as [number, string];
+      return again === 1;
+    }
     const createdAt = meta ? (JSON.parse(meta) as { createdAt: number }).createdAt : Date.now();
     const room = new Room(id, this.replayLog, createdAt);
     for (const [key, value] of Object.entries(attrs)) room.attributes.set(key, value);
@@ -191,14 +209,14 @@ export class RedisRoomStore extends MemoryRoomStore {
         room.log.append(entry.t, { except: entry.e, to: entry.o });
       }
     }
-    const sessions = records.map((r) => sessionOf(id, r, !handedOver));
+    const sessions = records.map((r) => sessionOf(id, r, Number(seqs[r.id] ?? 0), !handedOver));
     this.rooms.set(id, room);
     for (const s of sessions) room.add(s);
-    this.watch(
-      room,
-      new Map(sessions.map((s) => [s.id, JSON.stringify(recordOf(s))])),
-      JSON.stringify(Object.fromEntries(room.attributes)),
-    );
+    this.watch(room, {
+      sessions: new Map(sessions.map((s) => [s.id, JSON.stringify(recordOf(s))])),
+      seqs: new Map(sessions.map((s) => [s.id, s.seq])),
+      attrs: JSON.stringify(Object.fromEntries(room.attributes)),
+    });
     if (sessions.length > 0) {
       this.log.info({ room: id, sessions: sessions.length }, 'room taken over');
       for (const s of sessions) this.host?.adopt(s);
@@ -216,8 +234,8 @@ export class RedisRoomStore extends MemoryRoomStore {
   async release(): Promise<void> {
     await this.settled();
     const ids = [...this.values()].map((r) => r.id);
-    await Promise.all(ids.map((id) => this.redis.eval(RELEASE, 1, roomKeys(id).owner, this.node)));
-    if (ids.length > 0) await this.redis.srem(nodeRoomsKey(this.node), ...ids);
+    await Promise.all(ids.map((id) => this.scripts.release(roomKeys(id).owner, this.tag)));
+    if (ids.length > 0) await this.redis.srem(ownerRoomsKey(this.tag), ...ids);
   }
 
   private markDirty(room: Room): void {
@@ -238,6 +256,7 @@ export class RedisRoomStore extends MemoryRoomStore {
     const written = this.written.get(room.id);
     if (!written) return;
     const upserts: string[] = [];
+    const seqs: (string | number)[] = [];
     const seen = new Set<string>();
     for (const s of room.sessions.values()) {
       seen.add(s.id);
@@ -246,12 +265,17 @@ export class RedisRoomStore extends MemoryRoomStore {
         upserts.push(s.id, text);
         written.sessions.set(s.id, text);
       }
+      if (written.seqs.get(s.id) !== s.seq) {
+        seqs.push(s.id, s.seq);
+        written.seqs.set(s.id, s.seq);
+      }
     }
     const deletes: string[] = [];
     for (const id of written.sessions.keys()) {
       if (!seen.has(id)) {
         deletes.push(id);
         written.sessions.delete(id);
+        written.seqs.delete(id);
       }
     }
     const attrsText = JSON.stringify(Object.fromEntries(room.attributes));
@@ -267,11 +291,11 @@ export class RedisRoomStore extends MemoryRoomStore {
         ...(p.to === undefined ? {} : { o: p.to }),
       }),
     );
-    if (upserts.length === 0 && deletes.length === 0 && !attrs && pushes.length === 0) return;
-    const keys = roomKeys(room.id);
+    if (upserts.length === 0 && deletes.length === 0 && !attrs && seqs.length === 0 && pushes.length === 0)
+      return;
     const meta = JSON.stringify({ createdAt: room.createdAt, node: this.node, ...room.counts() });
     const args: (string | number)[] = [
-      this.node,
+      this.tag,
       this.replayLog,
       meta,
       upserts.length / 2,
@@ -280,18 +304,18 @@ export class RedisRoomStore extends MemoryRoomStore {
       ...deletes,
       attrs ? attrs.length / 2 : -1,
       ...(attrs ?? []),
+      seqs.length / 2,
+      ...seqs,
       pushes.length,
       ...pushes,
     ];
     this.track(
-      this.redis
-        .eval(COMMIT, ROOM_KEY_ORDER.length, ...ROOM_KEY_ORDER.map((k) => keys[k]), ...args)
-        .then((seq) => {
-          if (seq === -1 && this.get(room.id) === room) {
-            this.log.warn({ room: room.id }, 'room is owned by another node now');
-            this.host?.lost(room.id, 'the room moved to another node; reconnect');
-          }
-        }),
+      this.scripts.commit(...roomKeyList(room.id), ...args).then((seq) => {
+        if (seq === -1 && this.get(room.id) === room) {
+          this.log.warn({ room: room.id }, 'room is owned by another node now');
+          this.host?.lost(room.id, 'the room moved to another node; reconnect');
+        }
+      }),
     );
   }
 
