@@ -101,7 +101,7 @@ interface RedisServer {
   readonly child: ChildProcess;
   /** Redis's CPU time and RSS, its `used_memory` as its heap, and its traffic so far. */
   usage(): Promise<Usage & RedisTraffic>;
-  /** The home node of each room, from the rooms' owner keys. */
+  /** The id of each room's home node, from the rooms' owner keys. */
   owners(rooms: readonly string[]): Promise<(string | null)[]>;
   stop(): Promise<void>;
 }
@@ -124,7 +124,7 @@ async function startRedis(): Promise<RedisServer> {
   const { Redis } = await import('ioredis');
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
-  const { roomKeys } = await import('../../server/cluster/keys');
+  const { parseTag, roomKeys } = await import('../../server/cluster/keys');
   return {
     url,
     child,
@@ -140,7 +140,14 @@ async function startRedis(): Promise<RedisServer> {
         commands: field('total_commands_processed'),
       };
     },
-    owners: (rooms) => Promise.all(rooms.map((room) => client.get(roomKeys(room).owner))),
+    owners: (rooms) =>
+      Promise.all(
+        rooms.map(async (room) => {
+          // The owner is a tag of one run of a node, `<node>/<incarnation>`.
+          const tag = await client.get(roomKeys(room).owner);
+          return tag === null ? null : parseTag(tag).node;
+        }),
+      ),
     async stop() {
       client.disconnect();
       await stopChild(child, 'SIGTERM');
