@@ -780,15 +780,15 @@ function renderLimit(p: Para, lm: LimitResult): void {
  * profiling; see bench/sections/server-cluster.ts).
  */
 export const CLUSTER_PROFILE_NOTE =
-  'Where the extra work goes: a CPU profile of the three nodes over the paced phase (`--cpu-prof`, ' +
-  'one run, 2026-11-27) spends about 30 % of their busy time under ioredis (commands to Redis) and ' +
-  '26 % under ws (the pushes to the clients), both mostly in the socket writes; 9 % in the ' +
-  "store's commit outside Redis I/O; 11 % in the cluster code itself. Per message sent, Redis " +
-  'reads about 5 KB in 17 commands (the row above): the commit goes out as `EVAL` with its whole ' +
-  'script on every change (not `EVALSHA`), and each session record in the members hash carries ' +
-  'the session’s `seq`, which every push moves, so every message rewrites the records of all ' +
-  'its recipients (an `HSET` each, a JSON.stringify of each to find them). Relayed pushes are ' +
-  'escaped once more inside the JSON of each door message.';
+  'Where the extra work goes: a CPU profile of the three nodes over the paced phase ' +
+  '(`--cpu-prof`, one run, 2026-11-27, the code measured here) gives ioredis 38 % of their busy ' +
+  'time (its socket writes to Redis 23 %, its own JavaScript 15 %), ws 25 % (the writes to the ' +
+  'clients 20 %), the cluster code 12 %, GC 11 %, the rest of the server 9 % (requests, ' +
+  'protocol, valibot). Per message, Redis reads about 2 KB and runs 17 commands (the row above), ' +
+  "most of them inside the commit script (the room's counter, its stream, its meta record, and " +
+  'the push number of each of the 9 recipients in the `seqs` hash), and up to three pub/sub ' +
+  'messages carry it (the sender’s door to the home, then the home to each other door). A ' +
+  'cluster node’s extra cost per push is this Redis traffic, on top of the one-node work.';
 
 function renderCluster(p: Para, cl: ClusterResult): void {
   const { load, bare, one, cluster, ratios } = cl;
@@ -890,12 +890,13 @@ function renderCluster(p: Para, cl: ClusterResult): void {
       `(${cl.nodes + 2} busy processes) share this machine's 2 cores, where the bare server and ` +
       'the one node share them with the load generator alone. The cluster cannot show here what ' +
       'it is for (more cores, so more sockets and rooms): what it shows is what spreading each ' +
-      'room over nodes costs, the extra work (a relayed message crosses Redis up to twice, door → ' +
-      'home and home → door, and every change of a room is also written to Redis) and ' +
+      'room over nodes costs, the extra work (a message sent through a door crosses Redis to the ' +
+      'home, its pushes cross back to every other door, and every change of a room is also ' +
+      'written to Redis) and ' +
       `${cl.nodes + 1} server processes queueing for 2 cores. Its latencies include that queueing, ` +
       'so they overstate what a message costs on machines where each node has its own core; its ' +
       'CPU per delivered push, summed over every process, is the figure to read for the extra ' +
-      'work, and it does not depend on the core count. The four targets of issue 18 are for one ' +
+      'work, and it depends far less on the core count. The four targets of issue 18 are for one ' +
       'node against the bare server (4c); the cluster rows have none.' +
       (CLUSTER_PROFILE_NOTE ? ` ${CLUSTER_PROFILE_NOTE}` : ''),
   );
