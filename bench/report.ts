@@ -7,6 +7,7 @@ import { cpus, freemem, release, totalmem, type as osType } from 'node:os';
 import type { runBundle } from './sections/bundle';
 import type { runMedia } from './sections/media';
 import type { runLeaks, runReconnect } from './sections/recovery';
+import type { runServerCluster } from './sections/server-cluster';
 import type { runServerLoad } from './sections/server-load';
 import type { runServerLimit } from './sections/server-limit';
 import type { runSetData } from './sections/setdata';
@@ -22,6 +23,7 @@ type RecoveryResult = {
 type ServerResult = Awaited<ReturnType<typeof runServerLoad>>;
 type MediaResult = Awaited<ReturnType<typeof runMedia>>;
 type LimitResult = Awaited<ReturnType<typeof runServerLimit>>;
+type ClusterResult = Awaited<ReturnType<typeof runServerCluster>>;
 
 export interface Machine {
   readonly cpu: string;
@@ -124,6 +126,23 @@ export const TARGETS = {
   limitHeapPerSocket: 3,
   limitCpuPerDelivery: 1.3,
 } as const;
+
+/** A row of rxroom against a baseline as a ratio, checked against a target when there is one. */
+const ratioRow = (
+  section: string,
+  measure: string,
+  values: [string, string],
+  ratio: number,
+  target?: number,
+): SummaryRow => ({
+  section,
+  measure,
+  rxroom: values[0],
+  baseline: values[1],
+  result: `×${ratio.toFixed(2)}`,
+  target: target === undefined ? '' : `≤ ×${target}`,
+  met: target === undefined ? null : ratio <= target,
+});
 
 export function summaryRows(results: Results): SummaryRow[] {
   const rows: SummaryRow[] = [];
@@ -433,15 +452,7 @@ export function summaryRows(results: Results): SummaryRow[] {
     const { rxroom: rx, bare, ratios } = lm;
     const load = `${int(rx.sockets)} sockets / ${lm.load.rooms} rooms`;
     const limitRow = (measure: string, values: [string, string], ratio: number, target: number) =>
-      rows.push({
-        section: '4 limit',
-        measure: `${load}: ${measure}`,
-        rxroom: values[0],
-        baseline: values[1],
-        result: `×${ratio.toFixed(2)}`,
-        target: `≤ ×${target}`,
-        met: ratio <= target,
-      });
+      rows.push(ratioRow('4 limit', `${load}: ${measure}`, values, ratio, target));
     const p50s = (a: { p50: number }, b: { p50: number }) => `p50 ${msf(a.p50, 2)} vs ${msf(b.p50, 2)}`;
     limitRow(
       `join → ack p99 vs bare ws server (${p50s(rx.joinMs, bare.joinMs)})`,
@@ -466,6 +477,39 @@ export function summaryRows(results: Results): SummaryRow[] {
       [`${rx.cpuPerDeliveryUs} µs`, `${bare.cpuPerDeliveryUs} µs`],
       ratios.cpuPerDelivery,
       TARGETS.limitCpuPerDelivery,
+    );
+  }
+  const cl = results.sections.cluster as ClusterResult | undefined;
+  if (cl) {
+    const load = `${int(cl.cluster.sockets)} sockets / ${cl.load.rooms} rooms`;
+    const pair = (x: { p50: number; p99: number }) => `${msf(x.p50, 2)} / ${msf(x.p99, 2)}`;
+    const clusterRow = (measure: string, values: [string, string], ratio: number) =>
+      rows.push(ratioRow('4 cluster', `${load}: ${measure}`, values, ratio));
+    const nodes = `${cl.nodes} nodes on Redis`;
+    clusterRow(
+      `join → ack p50 / p99, ${nodes} vs bare ws server`,
+      [pair(cl.cluster.joinMs), pair(cl.bare.joinMs)],
+      cl.ratios.cluster.joinP99,
+    );
+    clusterRow(
+      'join → ack p50 / p99, one node (same run) vs bare ws server',
+      [pair(cl.one.joinMs), pair(cl.bare.joinMs)],
+      cl.ratios.one.joinP99,
+    );
+    clusterRow(
+      `cross-node fan-out p50 / p99 at ${int(cl.cluster.deliveriesPerSecond)} pushes/s, ${nodes}`,
+      [pair(cl.cluster.fanoutMs), pair(cl.bare.fanoutMs)],
+      cl.ratios.cluster.fanoutP99,
+    );
+    clusterRow(
+      `fan-out p50 / p99 at ${int(cl.one.deliveriesPerSecond)} pushes/s, one node (same run)`,
+      [pair(cl.one.fanoutMs), pair(cl.bare.fanoutMs)],
+      cl.ratios.one.fanoutP99,
+    );
+    clusterRow(
+      `CPU per delivered push, ${nodes} (nodes + Redis; one node ${us(cl.one.cpuPerDeliveryUs)})`,
+      [us(cl.cluster.cpuPerDeliveryUs), us(cl.bare.cpuPerDeliveryUs)],
+      cl.ratios.cluster.cpuPerDelivery,
     );
   }
   const md = results.sections.media as MediaResult | undefined;
@@ -627,7 +671,7 @@ export function renderMarkdown(results: Results): string {
       'watchdog. All traffic stays on 127.0.0.1. The trace and the frame streams are seeded, so every ' +
       'run replays the same events; only the timings vary. Close other work on the machine first: the ' +
       'signaling and server numbers are CPU-bound. The media section needs ' +
-      '`apt-get install nginx libnginx-mod-rtmp ffmpeg`.',
+      '`apt-get install nginx libnginx-mod-rtmp ffmpeg`, the cluster section `redis-server`.',
   );
 
   const sd = results.sections.setdata as SetDataResult | undefined;
@@ -641,6 +685,8 @@ export function renderMarkdown(results: Results): string {
   if (rc || sv) renderRecovery(p, rc, sv);
   const lm = results.sections.limit as LimitResult | undefined;
   if (lm) renderLimit(p, lm);
+  const cl = results.sections.cluster as ClusterResult | undefined;
+  if (cl) renderCluster(p, cl);
   const md = results.sections.media as MediaResult | undefined;
   if (md) renderMedia(p, md);
   if (Object.keys(results.errors).length > 0) {
@@ -726,6 +772,133 @@ function renderLimit(p: Para, lm: LimitResult): void {
     `Targets (issue 18): join p99 ≤ ×${TARGETS.limitJoinP99}, fan-out p99 ≤ ×${TARGETS.limitFanoutP99}, ` +
       `heap per socket ≤ ×${TARGETS.limitHeapPerSocket}, CPU per delivered push ≤ ×${TARGETS.limitCpuPerDelivery}.` +
       (LIMIT_PROFILE_NOTE ? ` ${LIMIT_PROFILE_NOTE}` : ''),
+  );
+}
+
+/**
+ * Where a cluster node's time goes, from a CPU profile of the nodes (written by hand after
+ * profiling; see bench/sections/server-cluster.ts).
+ */
+export const CLUSTER_PROFILE_NOTE =
+  'Where the extra work goes: a CPU profile of the three nodes over the paced phase ' +
+  '(`--cpu-prof`, one run, 2026-11-27, the code measured here) gives ioredis 38 % of their busy ' +
+  'time (its socket writes to Redis 23 %, its own JavaScript 15 %), ws 25 % (the writes to the ' +
+  'clients 20 %), the cluster code 12 %, GC 11 %, the rest of the server 9 % (requests, ' +
+  'protocol, valibot). Per message, Redis reads about 2 KB and runs 17 commands (the row above), ' +
+  "most of them inside the commit script (the room's counter, its stream, its meta record, and " +
+  'the push number of each of the 9 recipients in the `seqs` hash), and up to three pub/sub ' +
+  'messages carry it (the sender’s door to the home, then the home to each other door). A ' +
+  'cluster node’s extra cost per push is this Redis traffic, on top of the one-node work.';
+
+function renderCluster(p: Para, cl: ClusterResult): void {
+  const { load, bare, one, cluster, ratios } = cl;
+  const lat = (x: { p50: number; p99: number; max: number }) =>
+    `${msf(x.p50, 2)} / ${msf(x.p99, 2)} / ${msf(x.max, 2)}`;
+  const x = (r: number) => `×${r.toFixed(2)}`;
+  /** A row: the measure, its value for each server, its ratio to the bare server for the two others. */
+  const line = (
+    measure: string,
+    value: (s: typeof bare) => string,
+    ratio?: (k: keyof typeof ratios) => string,
+  ): string[] => [
+    measure,
+    ...[bare, one, cluster].map(value),
+    ratio?.('one') ?? '',
+    ratio?.('cluster') ?? '',
+  ];
+  const homes = cl.perRun
+    .map((r) =>
+      Object.entries(r.homes)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, rooms]) => rooms)
+        .join('/'),
+    )
+    .join(', ');
+  p(
+    `## 4d. ${cl.nodes} nodes on one Redis`,
+    `bench/sections/server-cluster.ts (issue 18): the load of 4c (${int(cluster.sockets)} sockets in ` +
+      `${load.rooms} rooms of ${load.perRoom}, joins ${load.inFlight} in flight, then ` +
+      `${load.sendsPerSecond} messages/s for ${load.seconds} s, round robin over the rooms) against ` +
+      `${cl.nodes} rxroom nodes on one Redis, against one node without Redis (the in-memory store) ` +
+      'and against the bare `ws` server of 4c, in the same run: ' +
+      `${cl.runs} runs of each, alternating, every figure the median of its runs (per run, p99 ` +
+      `${cl.nodes} nodes / one node / bare: join ` +
+      `${cl.perRun.map((r) => r.joinP99.map((v) => msf(v, 1)).join(' / ')).join('; ')}; fan-out ` +
+      `${cl.perRun.map((r) => r.fanoutP99.map((v) => msf(v, 1)).join(' / ')).join('; ')}).`,
+    'The nodes are `rxroom-server --redis … --node-id …` processes started from the source ' +
+      '(`node --import tsx server/cli.ts`, as every other server of the bench runs, so the figures ' +
+      'are those of the checked-out code and need no build), each in its own process; the one ' +
+      "node is the same command without `--redis`; Redis is a throwaway `redis-server --save '' " +
+      '--appendonly no` on a free port of 127.0.0.1. Member u of room r connects to node ' +
+      `(r + u) mod ${cl.nodes}, so every room has members on every node: the room lives on its ` +
+      'home (the node that claimed it at the first join) and the other nodes relay their members’ ' +
+      'frames to it, and its pushes back, over Redis pub/sub. Rooms per home (per run): ' +
+      `${homes}. ${pct(cluster.crossDeliveries, 0)} of the deliveries reached a receiver on another ` +
+      `node than the room’s home, and ${pct(cluster.relayedSends, 0)} of the messages were sent ` +
+      'through a node that is not the home (relayed there first). In the cluster column, CPU and ' +
+      'memory are those of all four server processes together. The machine’s 1-minute load ' +
+      `average was ${cl.loadAverage[0]} at the start and ${cl.loadAverage[1]} at the end of the ` +
+      'section (shared with other work).',
+    mdTable(
+      [
+        'measure',
+        'bare ws',
+        'one node',
+        `${cl.nodes} nodes + Redis`,
+        'one node / bare',
+        `${cl.nodes} nodes / bare`,
+      ],
+      [
+        line(
+          'join → ack p50 / p99 / max',
+          (s) => lat(s.joinMs),
+          (k) => `${x(ratios[k].joinP50)} / ${x(ratios[k].joinP99)}`,
+        ),
+        line(
+          'message → each receiver p50 / p99 / max',
+          (s) => lat(s.fanoutMs),
+          (k) => `${x(ratios[k].fanoutP50)} / ${x(ratios[k].fanoutP99)}`,
+        ),
+        line(
+          'pushes delivered (of those asked for), per second',
+          (s) => `${int(s.delivered)} of ${int(s.expected)}, ${int(s.deliveriesPerSecond)}/s`,
+        ),
+        line(
+          'server CPU per delivered push (every server process)',
+          (s) =>
+            s === cluster
+              ? `${us(s.cpuPerDeliveryUs)} (Redis ${us(cluster.redisCpuPerDeliveryUs)})`
+              : us(s.cpuPerDeliveryUs),
+          (k) => x(ratios[k].cpuPerDelivery),
+        ),
+        line(
+          'server CPU per join',
+          (s) => us(s.cpuPerJoinUs),
+          (k) => x(ratios[k].cpuPerJoin),
+        ),
+        line('into Redis per message sent: bytes, commands', (s) =>
+          s === cluster ? `${int(cluster.redisBytesPerMessage)} B, ${cluster.redisCommandsPerMessage}` : '',
+        ),
+        line(
+          'memory per socket after the load (heap after GC; with Redis, + its used_memory)',
+          (s) => `${s.heapPerSocketKiB} KiB`,
+          (k) => x(ratios[k].heapPerSocket),
+        ),
+      ],
+    ),
+    `What the 2 cores mean: the ${cl.nodes} nodes, Redis and the load generator ` +
+      `(${cl.nodes + 2} busy processes) share this machine's 2 cores, where the bare server and ` +
+      'the one node share them with the load generator alone. The cluster cannot show here what ' +
+      'it is for (more cores, so more sockets and rooms): what it shows is what spreading each ' +
+      'room over nodes costs, the extra work (a message sent through a door crosses Redis to the ' +
+      'home, its pushes cross back to every other door, and every change of a room is also ' +
+      'written to Redis) and ' +
+      `${cl.nodes + 1} server processes queueing for 2 cores. Its latencies include that queueing, ` +
+      'so they overstate what a message costs on machines where each node has its own core; its ' +
+      'CPU per delivered push, summed over every process, is the figure to read for the extra ' +
+      'work, and it depends far less on the core count. The four targets of issue 18 are for one ' +
+      'node against the bare server (4c); the cluster rows have none.' +
+      (CLUSTER_PROFILE_NOTE ? ` ${CLUSTER_PROFILE_NOTE}` : ''),
   );
 }
 

@@ -22,7 +22,16 @@ import { performance } from 'node:perf_hooks';
 import { machineInfo, renderConsole, renderMarkdown, summaryRows, type Results } from './report';
 
 const ROOT = join(__dirname, '..');
-const SECTIONS = ['setdata', 'signaling', 'bundle', 'recovery', 'server', 'limit', 'media'] as const;
+const SECTIONS = [
+  'setdata',
+  'signaling',
+  'bundle',
+  'recovery',
+  'server',
+  'limit',
+  'cluster',
+  'media',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Generous per-section limits; the whole run is expected to take about 4 minutes. */
@@ -33,6 +42,7 @@ const LIMIT_MS: Record<Section, number> = {
   recovery: 150_000,
   server: 120_000,
   limit: 360_000,
+  cluster: 300_000,
   media: 240_000,
 };
 
@@ -63,6 +73,10 @@ async function runSection(name: Section, quick: boolean): Promise<unknown> {
     case 'limit': {
       const { runServerLimit } = await import('./sections/server-limit');
       return runServerLimit(__filename, process.execArgv);
+    }
+    case 'cluster': {
+      const { runServerCluster } = await import('./sections/server-cluster');
+      return runServerCluster(__filename, process.execArgv);
     }
     case 'media': {
       const { runMedia } = await import('./sections/media');

@@ -23,9 +23,11 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { round, summarize } from '../lib/common';
+import { answerUsage, type Usage } from '../lib/usage';
 import { inBatches, ms, RawClient, type RawFrame } from './server-load';
 
-const SECRET = 'bench-limit-secret';
+/** The token secret of every server of 4c and 4d. */
+export const LIMIT_SECRET = 'bench-limit-secret';
 export const LIMIT_LOAD = {
   rooms: 100,
   perRoom: 10,
@@ -37,22 +39,6 @@ export const LIMIT_LOAD = {
 } as const;
 
 export type ServerKind = 'bare' | 'rxroom';
-
-interface Usage {
-  readonly heapUsed: number;
-  readonly rss: number;
-  /** process.cpuUsage() user + system, µs. */
-  readonly cpuUs: number;
-}
-
-function usage(): Usage {
-  const g = globalThis as { gc?: () => void };
-  g.gc?.();
-  g.gc?.();
-  const m = process.memoryUsage();
-  const c = process.cpuUsage();
-  return { heapUsed: m.heapUsed, rss: m.rss, cpuUs: c.user + c.system };
-}
 
 /** The bare room server: parse, re-serialise once per room, send to the room. */
 function startBare(): Promise<string> {
@@ -112,15 +98,15 @@ export async function serveLimitChild(kind: ServerKind): Promise<void> {
     // All clients come from 127.0.0.1, as behind a proxy: no per-address caps.
     const server = await startServer({
       port: 0,
-      secret: SECRET,
+      secret: LIMIT_SECRET,
       logLevel: 'silent',
       maxConnectionsPerIp: 0,
       maxPendingPerIp: 0,
     });
     url = server.url;
   }
+  answerUsage();
   process.on('message', (msg) => {
-    if (msg === 'usage') process.send?.({ usage: usage() });
     if (msg === 'close') process.exit(0);
   });
   process.on('disconnect', () => process.exit(0));
@@ -128,23 +114,26 @@ export async function serveLimitChild(kind: ServerKind): Promise<void> {
 }
 
 /**
- * The same warm-up for both servers before anything is measured: {@link WARM_UP_SOCKETS} sockets
+ * The same warm-up for every server before anything is measured: {@link WARM_UP_SOCKETS} sockets
  * join rooms of their own, send a few messages, and leave, so that p99 figures measure the
- * server, not its first compilation.
+ * server, not its first compilation. With several nodes, the sockets of each warm-up room are
+ * spread over them as in the load.
  */
 const WARM_UP_SOCKETS = 200;
 
-async function warmUp(
-  url: string,
-  createToken: (o: { room: string; user: string; secret: string }) => Promise<string>,
-): Promise<void> {
+async function warmUp(urls: readonly string[], createToken: CreateToken): Promise<void> {
   const clients: RawClient[] = [];
   await inBatches([...Array(WARM_UP_SOCKETS).keys()], LIMIT_LOAD.inFlight, async (i) => {
     const room = `warm-${i % 20}`;
     const user = `warm-${i}`;
-    const client = await RawClient.open(url);
+    const client = await RawClient.open(urls[i % urls.length]!);
     clients.push(client);
-    await client.request({ t: 'join', token: await createToken({ room, user, secret: SECRET }), room, user });
+    await client.request({
+      t: 'join',
+      token: await createToken({ room, user, secret: LIMIT_SECRET }),
+      room,
+      user,
+    });
   });
   for (let round = 0; round < 5; round++) {
     await Promise.all(
@@ -154,8 +143,10 @@ async function warmUp(
   await Promise.all(clients.map((c) => (c.ws.close(), once(c.ws, 'close'))));
 }
 
-/** Ask a server child for its usage. */
-async function ask(child: ChildProcess): Promise<Usage> {
+type CreateToken = (o: { room: string; user: string; secret: string }) => Promise<string>;
+
+/** Ask a process that runs {@link answerUsage} for its usage. */
+export async function askUsage(child: ChildProcess): Promise<Usage> {
   child.send('usage');
   for (;;) {
     const [msg] = (await once(child, 'message')) as [{ usage?: Usage }];
@@ -163,30 +154,44 @@ async function ask(child: ChildProcess): Promise<Usage> {
   }
 }
 
-/** One server under the load. */
-export async function loadOne(childScript: string, execArgv: readonly string[], kind: ServerKind) {
+/** Where the load goes: one server, or the nodes of a cluster. */
+export interface LoadTarget {
+  /**
+   * One URL per node. Member u of room r connects to `urls[(r + u) % urls.length]`, so with
+   * several nodes every room has members on each of them.
+   */
+  readonly urls: readonly string[];
+  /** Heap (after GC), RSS and CPU time of the server: with several processes, their sum. */
+  usage(): Promise<Usage>;
+}
+
+/** The shape of {@link LIMIT_LOAD}, with any numbers. */
+export type Load = { readonly [K in keyof typeof LIMIT_LOAD]: number };
+
+/**
+ * {@link LIMIT_LOAD} against one target, already started: warm-up, connect, join, paced fan-out.
+ * Every socket it opened is closed when it returns or throws.
+ */
+export async function runLoad(target: LoadTarget) {
   const { createToken } = await import('../../server');
   const { rooms, perRoom, inFlight, sendsPerSecond, seconds } = LIMIT_LOAD;
-  const child = fork(childScript, [`--limit-child=${kind}`], {
-    execArgv: [...execArgv, '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const members: { room: string; user: string; token: string; client?: RawClient }[] = [];
+  const { urls } = target;
+  const members: { room: string; user: string; token: string; url: string; client?: RawClient }[] = [];
   try {
-    const [hello] = (await once(child, 'message')) as [{ url: string }];
     for (let r = 0; r < rooms; r++) {
       for (let u = 0; u < perRoom; u++) {
         const room = `room-${r}`;
         const user = `user-${u}`;
-        members.push({ room, user, token: await createToken({ room, user, secret: SECRET }) });
+        const url = urls[(r + u) % urls.length]!;
+        members.push({ room, user, url, token: await createToken({ room, user, secret: LIMIT_SECRET }) });
       }
     }
-    await warmUp(hello.url, createToken);
-    const before = await ask(child);
+    await warmUp(urls, createToken);
+    const before = await target.usage();
     await inBatches(members, inFlight, async (m) => {
-      m.client = await RawClient.open(hello.url);
+      m.client = await RawClient.open(m.url);
     });
-    const beforeJoin = await ask(child);
+    const beforeJoin = await target.usage();
     const join: number[] = [];
     await inBatches(members, inFlight, async (m) => {
       const t0 = performance.now();
@@ -194,7 +199,7 @@ export async function loadOne(childScript: string, execArgv: readonly string[], 
       join.push(performance.now() - t0);
       if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack.error)}`);
     });
-    const afterJoin = await ask(child);
+    const afterJoin = await target.usage();
 
     // Paced fan-out: every tick, the next rooms (round robin) send one message each.
     const byRoom = new Map<string, typeof members>();
@@ -217,7 +222,7 @@ export async function loadOne(childScript: string, execArgv: readonly string[], 
     let sent = 0;
     let owed = 0;
     const acks: Promise<RawFrame>[] = [];
-    const startCpu = (await ask(child)).cpuUs;
+    const startCpu = (await target.usage()).cpuUs;
     const started = performance.now();
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -242,16 +247,16 @@ export async function loadOne(childScript: string, execArgv: readonly string[], 
     const deadline = performance.now() + 10_000;
     while (delivered < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const elapsed = (performance.now() - started) / 1000;
-    const afterFanout = await ask(child);
+    const afterFanout = await target.usage();
     for (const m of members) m.client?.ws.close();
     const sockets = members.length;
     return {
-      kind,
       sockets,
       joinMs: ms(summarize(join)),
       cpuPerJoinUs: round((afterJoin.cpuUs - beforeJoin.cpuUs) / sockets, 1),
       sends: sent,
       delivered,
+      expected,
       deliveriesPerSecond: round(delivered / elapsed, 0),
       fanoutMs: ms(summarize(latency)),
       cpuPerDeliveryUs: round((afterFanout.cpuUs - startCpu) / Math.max(1, delivered), 2),
@@ -260,9 +265,45 @@ export async function loadOne(childScript: string, execArgv: readonly string[], 
     };
   } finally {
     for (const m of members) m.client?.ws.terminate();
-    if (child.connected) child.send('close');
-    await Promise.race([once(child, 'exit'), new Promise((resolve) => setTimeout(resolve, 3000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Ends a child process: `close` over IPC when it has a channel, SIGKILL after 3 s. */
+export async function stopChild(child: ChildProcess, signal?: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  if (signal) child.kill(signal);
+  else if (child.connected) child.send('close');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Forks bench/run.ts as one server ({@link serveLimitChild}); resolves once it listens. */
+export async function forkServer(
+  childScript: string,
+  execArgv: readonly string[],
+  kind: ServerKind,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(childScript, [`--limit-child=${kind}`], {
+    execArgv: [...execArgv, '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const [hello] = (await once(child, 'message')) as [{ url: string }];
+    return { child, url: hello.url };
+  } catch (e) {
+    await stopChild(child);
+    throw e;
+  }
+}
+
+/** One server under the load, in a child process of its own. */
+export async function loadOne(childScript: string, execArgv: readonly string[], kind: ServerKind) {
+  const { child, url } = await forkServer(childScript, execArgv, kind);
+  try {
+    return { kind, ...(await runLoad({ urls: [url], usage: () => askUsage(child) })) };
+  } finally {
+    await stopChild(child);
   }
 }
 
@@ -275,15 +316,15 @@ export const LIMIT_RUNS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Every figure of several runs of one server, each the median of the runs. */
-function medianOf(runs: One[]): One {
+export function medianOf<T extends Awaited<ReturnType<typeof runLoad>>>(runs: readonly T[]): T {
   const first = runs[0]!;
-  const lat = (pick: (r: One) => One['joinMs']) => ({
+  const lat = (pick: (r: T) => T['joinMs']) => ({
     p50: median(runs.map((r) => pick(r).p50)),
     p99: median(runs.map((r) => pick(r).p99)),
     max: median(runs.map((r) => pick(r).max)),
     n: first.joinMs.n,
   });
-  const num = (pick: (r: One) => number) => median(runs.map(pick));
+  const num = (pick: (r: T) => number) => median(runs.map(pick));
   return {
     ...first,
     joinMs: lat((r) => r.joinMs),
