@@ -1,0 +1,208 @@
+/**
+ * Failures of the multi-node server (issue 18, what 3), with a throwaway Redis and three node
+ * processes: a room's node dies (its sessions move to one survivor, and those whose clients never
+ * come back leave exactly once), a node freezes past its TTL and wakes, a room empties. (A Redis
+ * restart without its data is in integration.test.ts.)
+ *
+ * Raw protocol clients (test/server/support), so every push is counted. Nothing here asserts a
+ * duration.
+ */
+import { Redis } from 'ioredis';
+import { DEV_SECRET } from '../../server';
+import type { JoinAckData } from '../../src/protocol';
+import { Client, closeClients, token } from '../server/support';
+import { startCluster, withClusterLogs, type Cluster } from '../support/cluster';
+
+const WAIT = 30_000;
+jest.setTimeout(120_000);
+
+let cluster: Cluster | undefined;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 3, grace: 3000, nodeTtl: 1000 });
+}, 120_000);
+
+afterEach(async () => {
+  await closeClients();
+  for (const node of cluster?.nodes ?? []) if (!node.alive()) await node.restart();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+function scenario(name: string, body: () => Promise<void>): void {
+  it(
+    name,
+    withClusterLogs(() => cluster, body),
+  );
+}
+
+interface Member {
+  readonly user: string;
+  readonly room: string;
+  client: Client;
+  ack: JoinAckData;
+}
+
+async function join(url: string, room: string, user: string): Promise<Member> {
+  const client = await Client.open(url);
+  const ack = await client.ok('join', { token: await token(room, user, { secret: DEV_SECRET }), room, user });
+  return { user, room, client, ack };
+}
+
+/** Opens a new socket to `url` and resumes the member's session from the last push it saw. */
+async function resume(m: Member, url: string): Promise<JoinAckData> {
+  const seq = m.client.lastSeq ?? m.ack.seq;
+  m.client = await Client.open(url);
+  m.ack = await m.client.ok('join', {
+    token: await token(m.room, m.user, { secret: DEV_SECRET }),
+    room: m.room,
+    user: m.user,
+    resume: { session: m.ack.session, seq },
+  });
+  return m.ack;
+}
+
+/** The join ack of a fresh join or a snapshot (which carry the room's state). */
+function full(ack: JoinAckData): Extract<JoinAckData, { peers: unknown }> {
+  if (ack.mode === 'resumed') throw new Error('expected a join ack with the room state, got resumed');
+  return ack;
+}
+
+interface Stats {
+  nodes: { node: string; rooms: number; sessions: number }[];
+}
+
+/**
+ * The entries for `room` in the cluster's room list, which gathers every live node's rooms: one
+ * entry when exactly one node serves it. (Rooms of earlier tests may still wait out a grace window.)
+ */
+async function roomsNamed(room: string): Promise<{ node: string; sessions: number; connected: number }[]> {
+  const list = await cluster!.admin<{
+    rooms: { room: string; node: string; sessions: number; connected: number }[];
+  }>('/admin/rooms');
+  return list.body.rooms.filter((r) => r.room === room);
+}
+
+scenario(
+  'the sessions of a dead node move to one survivor; those never resumed leave exactly once',
+  async () => {
+    const c = cluster!;
+    const [n1, n2, n3] = c.nodes;
+    const room = 'failover-dead-home';
+    // The first join claims the room for the node it reaches: n1 is its home.
+    const lost = await join(n1!.url, room, 'lost');
+    await lost.client.ok('publish', { audio: true, video: true });
+    const o2 = await join(n2!.url, room, 'o2');
+    const o3 = await join(n3!.url, room, 'o3');
+    expect(
+      full(o3.ack)
+        .peers.map((p) => p.user)
+        .sort(),
+    ).toEqual(['lost', 'o2']);
+    expect((await c.admin<{ node: string }>(`/admin/rooms/${room}`, n3)).body.node).toBe('n1');
+
+    await n1!.kill();
+    // o2's and o3's doors live, their home is gone: each door closes its socket with 1012.
+    expect((await o2.client.waitClose(WAIT)).code).toBe(1012);
+    expect((await o3.client.waitClose(WAIT)).code).toBe(1012);
+    // Resuming on their own nodes: one survivor took the room over (a snapshot, as the dead node's
+    // last writes may be missing); `lost` is there, reconnecting, with its stream.
+    for (const [m, url] of [
+      [o2, n2!.url],
+      [o3, n3!.url],
+    ] as const) {
+      const ack = await resume(m, url);
+      expect(ack.mode).toBe('snapshot');
+      expect(ack.session).toBe(m.ack.session);
+      expect(full(ack).peers.find((p) => p.user === 'lost')).toMatchObject({ reconnecting: true });
+      expect(full(ack).streams.map((s) => s.id)).toEqual(['lost:main']);
+    }
+    // `lost` never comes back: after its grace window both see its stream go and it leave, once.
+    for (const m of [o2, o3]) {
+      await m.client.next('peer-left', (p) => p.user === 'lost');
+      await m.client.sync();
+    }
+    for (const m of [o2, o3]) {
+      expect(m.client.pushes('stream-removed').map((p) => [p.stream, p.reason])).toEqual([
+        ['lost:main', 'peer-left'],
+      ]);
+      expect(m.client.pushes('peer-left').map((p) => [p.user, p.reason])).toEqual([['lost', 'timeout']]);
+    }
+    // One node holds the room, and the cluster counts o2 and o3 only.
+    const stats = (await c.admin<Stats>('/admin/stats', n2)).body;
+    expect(stats.nodes.map((n) => n.node)).toEqual(['n2', 'n3']);
+    expect(await roomsNamed(room)).toEqual([expect.objectContaining({ sessions: 2, connected: 2 })]);
+    // Redis agrees: two members, and nothing left of the dead run of n1.
+    const redis = new Redis(c.redis.url);
+    try {
+      expect((await redis.hkeys(`rxroom:room:{${room}}:members`)).sort()).toEqual(
+        [o2.ack.session, o3.ack.session].sort(),
+      );
+      expect(await redis.keys('rxroom:owner:n1/*')).toEqual([]);
+      expect(Object.keys(await redis.hgetall('rxroom:nodes')).sort()).toEqual(['n2', 'n3']);
+    } finally {
+      redis.disconnect();
+    }
+  },
+);
+
+scenario(
+  'a node frozen past its TTL finds its room moved when it wakes: its clients resume on the new home',
+  async () => {
+    const c = cluster!;
+    const [n1, n2] = c.nodes;
+    const room = 'failover-frozen';
+    const a = await join(n1!.url, room, 'a');
+    await a.client.ok('attrs-set', { attributes: { topic: 'frozen' } });
+    const b = await join(n2!.url, room, 'b');
+    expect((await c.admin<{ node: string }>(`/admin/rooms/${room}`, n2)).body.node).toBe('n1');
+    process.kill(n1!.pid, 'SIGSTOP');
+    try {
+      // n1 is silent past its TTL: a survivor takes the room over and b's door lets b go.
+      expect((await b.client.waitClose(WAIT)).code).toBe(1012);
+      const ack = await resume(b, n2!.url);
+      expect(ack.mode).toBe('snapshot');
+      expect(full(ack).attributes).toEqual({ topic: 'frozen' });
+    } finally {
+      process.kill(n1!.pid, 'SIGCONT');
+    }
+    // n1 wakes up, finds it was dropped from the cluster and closes what it held: a resumes (its
+    // door is n1 again) on the room's new home.
+    expect((await a.client.waitClose(WAIT)).code).toBe(1012);
+    const again = await resume(a, n1!.url);
+    expect(again.session).toBe(a.ack.session);
+    expect(full(again).peers.map((p) => p.user)).toEqual(['b']);
+    const truth = (
+      await c.admin<{ node: string; sessions: { user: string; connected: boolean }[] }>(
+        `/admin/rooms/${room}`,
+        n1,
+      )
+    ).body;
+    expect(truth.node).not.toBe('n1');
+    expect(truth.sessions.map((s) => `${s.user}:${s.connected}`).sort()).toEqual(['a:true', 'b:true']);
+    expect(await roomsNamed(room)).toEqual([expect.objectContaining({ sessions: 2, connected: 2 })]);
+  },
+);
+
+scenario('a room whose clients all left is gone from Redis', async () => {
+  const c = cluster!;
+  const room = 'failover-empty';
+  const a = await join(c.nodes[0]!.url, room, 'a');
+  const b = await join(c.nodes[1]!.url, room, 'b');
+  await b.client.ok('leave', {});
+  await a.client.ok('leave', {});
+  const redis = new Redis(c.redis.url);
+  try {
+    let keys: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      keys = await redis.keys(`rxroom:room:{${room}}:*`);
+      if (keys.length === 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(keys).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});
