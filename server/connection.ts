@@ -12,7 +12,7 @@ import {
   type Frame,
 } from '../src/protocol';
 import { RtcError } from '../src/errors';
-import { handle } from './handlers';
+import { handle, READ_ONLY_REQUESTS } from './handlers';
 import type { Hub, JoiningLink } from './hub';
 import type { ResolvedOptions } from './options';
 import { RateLimiter } from './rate-limit';
@@ -276,15 +276,17 @@ export class Connection implements JoiningLink {
       }
       const session = this.session;
       if (!session || session.link !== this) throw new RtcError('NOT_JOINED', `${frame.t} before join`);
+      const touch = READ_ONLY_REQUESTS.has(frame.t) ? undefined : () => this.hub.touch(session);
       let result: void | Promise<void>;
       try {
         result = handle({ hub: this.hub, session, link: this }, frame, respond);
       } finally {
         // A synchronous handler is done (or failed) here; an async one says so when it settles.
-        this.hub.touch(session);
+        touch?.();
       }
       if (result) {
-        return result.then(unanswered, fail).finally(() => this.hub.touch(session));
+        const settled = result.then(unanswered, fail);
+        return touch ? settled.finally(touch) : settled;
       }
       unanswered();
     } catch (e) {

@@ -364,6 +364,16 @@ const renewToken: Handler<'renew-token'> = async (ctx, frame, respond) => {
   respond({ exp: claims.exp });
 };
 
+/**
+ * Requests that change nothing a room store keeps (their pushes say so themselves): after the
+ * others, a store shared by several nodes writes the session's room through.
+ */
+export const READ_ONLY_REQUESTS: ReadonlySet<SessionRequestType> = new Set([
+  'message',
+  'attrs-get',
+  'report',
+]);
+
 /** Every handler, by request type. */
 export const handlers: { readonly [K in SessionRequestType]: Handler<K> } = {
   leave,

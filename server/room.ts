@@ -19,6 +19,12 @@ export interface OwnedStream {
   readonly stream: StreamInfo;
 }
 
+/**
+ * What changed in a room: its state (sessions, their streams and subscriptions, attributes), or
+ * only its log (a push: the numbers of its recipients move, nothing else).
+ */
+export type RoomChange = 'state' | 'push';
+
 /** One room of the server. */
 export class Room implements SessionHome {
   /** Sessions by session id. */
@@ -35,7 +41,7 @@ export class Room implements SessionHome {
    * Told of every change of the room (a session added or removed, a push, a request handled), once
    * the room store keeps rooms outside this process: it writes the room through. Unset in memory.
    */
-  changed: ((room: Room) => void) | undefined;
+  changed: ((room: Room, what: RoomChange) => void) | undefined;
   /** Pushes logged since the store last wrote the room through (only while {@link Room.changed} is set). */
   readonly unsaved: LoggedPush[] = [];
 
@@ -69,7 +75,7 @@ export class Room implements SessionHome {
 
   /** Says the room changed (see {@link Room.changed}). */
   touch(): void {
-    this.changed?.(this);
+    this.changed?.(this, 'state');
   }
 
   get empty(): boolean {
@@ -129,7 +135,7 @@ export class Room implements SessionHome {
     this.log.append(tail, audience);
     if (this.changed) {
       this.unsaved.push({ tail, ...audience });
-      this.changed(this);
+      this.changed(this, 'push');
     }
     return tail;
   }

@@ -94,14 +94,14 @@ return {0, cur}`;
 
 /**
  * Writes a room through, if ARGV[1] still owns it (else returns -1: fenced). ARGV: owner, log
- * capacity, meta JSON, then counted lists: sessions to write (id, record)…, sessions to delete…,
+ * capacity, meta JSON (or `-`: unchanged), then counted lists: sessions to write (id, record)…, sessions to delete…,
  * attributes (-1 = unchanged, else key, value…), session numbers (id, seq)…, pushes to log (entry
  * JSON)…. Returns the room's seq.
  */
 export const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local cap = tonumber(ARGV[2])
-redis.call('SET', KEYS[6], ARGV[3])
+if ARGV[3] ~= '-' then redis.call('SET', KEYS[6], ARGV[3]) end
 local i = 4
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end

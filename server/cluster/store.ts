@@ -13,7 +13,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PublicationInfo, Role, SubscriptionInfo } from '../../src/protocol';
-import { Room } from '../room';
+import { Room, type RoomChange } from '../room';
 import { MemoryRoomStore } from '../room-store';
 import { Session, type Privileges } from '../session';
 import { defineScripts, ownerRoomsKey, roomKeyList, roomKeys, type Scripts } from './keys';
@@ -84,7 +84,8 @@ export interface StoreHost {
 /** Rooms of one node of a cluster, written through to Redis. */
 export class RedisRoomStore extends MemoryRoomStore {
   private readonly written = new Map<string, Written>();
-  private readonly dirty = new Set<Room>();
+  /** Rooms to write at the end of this tick, and whether their state (not only their log) changed. */
+  private readonly dirty = new Map<Room, boolean>();
   private flushing = false;
   private readonly loading = new Map<string, Promise<boolean>>();
   /** Writes not yet answered by Redis; {@link RedisRoomStore.settled} waits for them. */
@@ -119,7 +120,7 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   private watch(room: Room, written: Written): void {
     this.written.set(room.id, written);
-    room.changed = (r) => this.markDirty(r);
+    room.changed = (r, what) => this.markDirty(r, what);
   }
 
   /** The room ended: forgotten here, and its keys deleted (if this node still owns it). */
@@ -226,47 +227,69 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   /** Waits until every write sent so far is answered. */
   async settled(): Promise<void> {
-    this.flush();
+    this.flush(false);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Gives up every room of this node, state written, so other nodes take them on (a stopping node). */
   async release(): Promise<void> {
+    // Everything, the sessions' push numbers included: the next home replays from the log.
+    this.flush(true);
     await this.settled();
     const ids = [...this.values()].map((r) => r.id);
     await Promise.all(ids.map((id) => this.scripts.release(roomKeys(id).owner, this.tag)));
     if (ids.length > 0) await this.redis.srem(ownerRoomsKey(this.tag), ...ids);
   }
 
-  private markDirty(room: Room): void {
-    this.dirty.add(room);
+  private markDirty(room: Room, what: RoomChange): void {
+    this.dirty.set(room, this.dirty.get(room) === true || what === 'state');
     if (this.flushing) return;
     this.flushing = true;
-    queueMicrotask(() => this.flush());
+    queueMicrotask(() => this.flush(false));
   }
 
-  private flush(): void {
+  /** Writes the rooms changed this tick; `all`: every room, whole (before handing them over). */
+  private flush(all: boolean): void {
     this.flushing = false;
-    const rooms = [...this.dirty];
+    const rooms: [Room, boolean][] = all ? [...this.values()].map((r) => [r, true]) : [...this.dirty];
     this.dirty.clear();
-    for (const room of rooms) if (this.get(room.id) === room) this.commit(room);
+    for (const [room, state] of rooms) if (this.get(room.id) === room) this.commit(room, state, all);
   }
 
-  private commit(room: Room): void {
+  /**
+   * Writes one room through: its new pushes always; its sessions and attributes when its state
+   * changed. A session's push number is written with its record, and for every session when `seqs`
+   * (a room handed over resumes by number; one taken over from a dead node answers with snapshots,
+   * which carry the number the store has).
+   */
+  private commit(room: Room, state: boolean, seqs: boolean): void {
     const written = this.written.get(room.id);
     if (!written) return;
+    const pushes = room.unsaved.splice(0).map((p) =>
+      JSON.stringify({
+        t: p.tail,
+        ...(p.except === undefined ? {} : { e: p.except }),
+        ...(p.to === undefined ? {} : { o: p.to }),
+      }),
+    );
+    if (!state) {
+      if (pushes.length === 0) return;
+      this.send(room, ['-', 0, 0, -1, 0, pushes.length, ...pushes]);
+      return;
+    }
     const upserts: string[] = [];
-    const seqs: (string | number)[] = [];
+    const numbers: (string | number)[] = [];
     const seen = new Set<string>();
     for (const s of room.sessions.values()) {
       seen.add(s.id);
       const text = JSON.stringify(recordOf(s));
-      if (written.sessions.get(s.id) !== text) {
+      const changed = written.sessions.get(s.id) !== text;
+      if (changed) {
         upserts.push(s.id, text);
         written.sessions.set(s.id, text);
       }
-      if (written.seqs.get(s.id) !== s.seq) {
-        seqs.push(s.id, s.seq);
+      if ((changed || seqs) && written.seqs.get(s.id) !== s.seq) {
+        numbers.push(s.id, s.seq);
         written.seqs.set(s.id, s.seq);
       }
     }
@@ -284,33 +307,27 @@ export class RedisRoomStore extends MemoryRoomStore {
       written.attrs = attrsText;
       attrs = [...room.attributes].flat();
     }
-    const pushes = room.unsaved.splice(0).map((p) =>
-      JSON.stringify({
-        t: p.tail,
-        ...(p.except === undefined ? {} : { e: p.except }),
-        ...(p.to === undefined ? {} : { o: p.to }),
-      }),
-    );
-    if (upserts.length === 0 && deletes.length === 0 && !attrs && seqs.length === 0 && pushes.length === 0)
+    if (upserts.length === 0 && deletes.length === 0 && !attrs && numbers.length === 0 && pushes.length === 0)
       return;
-    const meta = JSON.stringify({ createdAt: room.createdAt, node: this.node, ...room.counts() });
-    const args: (string | number)[] = [
-      this.tag,
-      this.replayLog,
-      meta,
+    this.send(room, [
+      JSON.stringify({ createdAt: room.createdAt, node: this.node, ...room.counts() }),
       upserts.length / 2,
       ...upserts,
       deletes.length,
       ...deletes,
       attrs ? attrs.length / 2 : -1,
       ...(attrs ?? []),
-      seqs.length / 2,
-      ...seqs,
+      numbers.length / 2,
+      ...numbers,
       pushes.length,
       ...pushes,
-    ];
+    ]);
+  }
+
+  /** Runs the commit script for `room` (meta JSON or `-`, then the counted lists). */
+  private send(room: Room, args: (string | number)[]): void {
     this.track(
-      this.scripts.commit(...roomKeyList(room.id), ...args).then((seq) => {
+      this.scripts.commit(...roomKeyList(room.id), this.tag, this.replayLog, ...args).then((seq) => {
         if (seq === -1 && this.get(room.id) === room) {
           this.log.warn({ room: room.id }, 'room is owned by another node now');
           this.host?.lost(room.id, 'the room moved to another node; reconnect');
