@@ -705,17 +705,19 @@ type Para = (...lines: string[]) => void;
  * after profiling; bench/sections/server-limit.ts says how to profile).
  */
 export const LIMIT_PROFILE_NOTE =
-  'CPU per delivered push is the target missed (×1.37–×1.49 over the runs so far). A CPU profile ' +
-  'of the rxroom node alone (inspector, 1,000 sockets in 100 rooms, 3,000 messages; 2026-11-27) ' +
-  'splits its busy time into socket writes (`writev` and the stream machinery around it, one ' +
-  'write per frame as in the bare server) 66 %, rxroom server code 12 % (the broadcast loop ' +
-  'first), Node internals (promises, ticks, timers) 8 %, protocol decoding and encoding ' +
-  '(valibot, envelope) 7 %, ws framing 4 %, GC 2 %. The gap to the bare server is the ' +
-  'per-request work around each message (validation, the serial request queue, the rate ' +
-  'limiter, the ack), spread over 9 deliveries, not the fan-out itself: pushes are encoded ' +
-  'once per room (issue 18) and GC is small. Join CPU is ×2.1 with the token MAC checked in ' +
-  'this thread (with the MAC still a WebCrypto job, and a bare server that did not announce ' +
-  'joins, a first run gave ×4.9).';
+  'CPU per delivered push is the closest target and the noisiest figure: ×1.37–×1.52 over the ' +
+  'runs before the serial request queue stopped chaining a promise per synchronous request ' +
+  '(2026-11-27, 20:00), ×1.12–×1.39 since (the one-node column of 4d measures the same node in ' +
+  'another run of the same session). A CPU profile of the rxroom node alone (inspector, 1,000 ' +
+  'sockets in 100 rooms, 3,000 messages; 2026-11-27, before that change) splits its busy time ' +
+  'into socket writes (`writev` and the stream machinery around it, one write per frame as in ' +
+  'the bare server) 66 %, rxroom server code 12 % (the broadcast loop first), Node internals ' +
+  '(promises, ticks, timers) 8 %, protocol decoding and encoding (valibot, envelope) 7 %, ws ' +
+  'framing 4 %, GC 2 %. The gap to the bare server is the per-request work around each message ' +
+  '(validation, the serial request queue, the rate limiter, the ack), spread over 9 deliveries, ' +
+  'not the fan-out itself: pushes are encoded once per room (issue 18). Join CPU is about ×2 ' +
+  'with the token MAC checked in this thread (with the MAC still a WebCrypto job, and a bare ' +
+  'server that did not announce joins, a first run gave ×4.9).';
 
 function renderLimit(p: Para, lm: LimitResult): void {
   const { load, bare, rxroom, ratios } = lm;
@@ -781,14 +783,16 @@ function renderLimit(p: Para, lm: LimitResult): void {
  */
 export const CLUSTER_PROFILE_NOTE =
   'Where the extra work goes: a CPU profile of the three nodes over the paced phase ' +
-  '(`--cpu-prof`, one run, 2026-11-27, the code measured here) gives ioredis 38 % of their busy ' +
-  'time (its socket writes to Redis 23 %, its own JavaScript 15 %), ws 25 % (the writes to the ' +
-  'clients 20 %), the cluster code 12 %, GC 11 %, the rest of the server 9 % (requests, ' +
-  'protocol, valibot). Per message, Redis reads about 2 KB and runs 17 commands (the row above), ' +
-  "most of them inside the commit script (the room's counter, its stream, its meta record, and " +
-  'the push number of each of the 9 recipients in the `seqs` hash), and up to three pub/sub ' +
-  'messages carry it (the sender’s door to the home, then the home to each other door). A ' +
-  'cluster node’s extra cost per push is this Redis traffic, on top of the one-node work.';
+  '(`--cpu-prof`, one run, 2026-11-27, before a push stopped rewriting its recipients’ numbers) ' +
+  'gave ioredis 38 % of their busy time (its socket writes to Redis 23 %, its own JavaScript ' +
+  '15 %), ws 25 % (the writes to the clients 20 %), the cluster code 12 %, GC 11 %, the rest of ' +
+  'the server 9 % (requests, protocol, valibot). Per message (the row above), Redis now runs ' +
+  'the commit script for the push (the room’s counter and one entry of its stream: the ' +
+  'recipients’ numbers are written when the room is handed over, and a room taken over from a ' +
+  'dead node answers resumes with snapshots) and up to three pub/sub messages carry it (the ' +
+  'sender’s door to the home, then the home to each other door); before that change it took ' +
+  '17 commands and 2.3 KB per message. A cluster node’s extra cost per push is this Redis ' +
+  'traffic and the relaying, on top of the one-node work.';
 
 function renderCluster(p: Para, cl: ClusterResult): void {
   const { load, bare, one, cluster, ratios } = cl;
