@@ -200,6 +200,12 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
     kind: 'string',
     help: 'redis://host:port: keep rooms in Redis, as one node of a cluster (docs/deploy.md)',
   },
+  {
+    flag: 'redis-cluster',
+    key: 'redisCluster',
+    kind: 'bool',
+    help: '--redis names one node of a Redis Cluster',
+  },
   { flag: 'node-id', key: 'nodeId', kind: 'string', help: "this node's id in a cluster (random)" },
   {
     flag: 'node-ttl',

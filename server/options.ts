@@ -95,6 +95,11 @@ export interface ServerOptions {
    * cluster (docs/deploy.md). Without it every room lives in this process (the embedded default).
    */
   readonly redis?: string;
+  /**
+   * `redis` is one node of a Redis Cluster (the others are found from it): every key of a room is
+   * in one hash slot, so its scripts run there. Default false (a single Redis).
+   */
+  readonly redisCluster?: boolean;
   /** This node's id in a cluster (letters, digits, `_.-`, at most 64). Default: a random one. */
   readonly nodeId?: string;
   /**
@@ -141,6 +146,7 @@ export interface ResolvedOptions {
   readonly duplicateUser: DuplicateUserPolicy;
   readonly devTokens: boolean;
   readonly redis: string | undefined;
+  readonly redisCluster: boolean;
   readonly nodeId: string;
   readonly nodeTtl: number;
   readonly logLevel: LogLevel;
@@ -159,6 +165,13 @@ function redisUrl(value: string | undefined): string | undefined {
     throw new TypeError(`option redis must be a redis:// or rediss:// URL, not ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function redisCluster(on: boolean, redis: string | undefined): boolean {
+  if (on && (redis === undefined || redis === '')) {
+    throw new RangeError('option redisCluster needs redis: the URL of one node of the Redis Cluster');
+  }
+  return on;
 }
 
 /** Node ids end up in Redis key and channel names: a safe alphabet, and random when not given. */
@@ -323,6 +336,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     duplicateUser,
     devTokens: o.devTokens ?? DEFAULTS.devTokens,
     redis: redisUrl(o.redis),
+    redisCluster: redisCluster(o.redisCluster ?? false, o.redis),
     nodeId: nodeId(o.nodeId),
     nodeTtl: integer('nodeTtl', o.nodeTtl ?? DEFAULTS.nodeTtl, 300, 600_000),
     logLevel,

@@ -4,7 +4,10 @@
  * Every key of one room carries the hash tag `{<room>}`, so the keys a script touches sit in one
  * hash slot and the scripts run on Redis Cluster as on a single Redis.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** A connection to a single Redis or to a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
 
 /** Prefix of every key and channel, so a cluster can share a Redis with other applications. */
 const P = 'rxroom:';
@@ -148,7 +151,7 @@ export interface Scripts {
 }
 
 /** Defines the scripts on `redis` (ioredis sends each by its SHA1 after the first use). */
-export function defineScripts(redis: Redis): Scripts {
+export function defineScripts(redis: RedisClient): Scripts {
   const define = (name: string, keys: number, lua: string): Script => {
     redis.defineCommand(name, { numberOfKeys: keys, lua });
     const command = (redis as unknown as Record<string, Script>)[name];

@@ -14,7 +14,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE } from '../close-codes';
@@ -22,6 +22,7 @@ import type { SocketLike } from '../connection';
 import type { ResolvedOptions } from '../options';
 import type { ServerTimers, TimerHandle } from '../timers';
 import {
+  type RedisClient,
   type Scripts,
   NODES_KEY,
   nodeChannel,
@@ -151,8 +152,27 @@ function joinRoom(data: RawData): string | undefined {
   }
 }
 
+/** How every connection to Redis behaves: connect when asked, wait through outages, pipeline. */
+const REDIS_OPTIONS = { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true } as const;
+
+/** A Redis Cluster client seeded with the node `url` names (its password and TLS for every node). */
+function clusterClient(url: string): Cluster {
+  const u = new URL(url);
+  const tls = u.protocol === 'rediss:' ? {} : undefined;
+  return new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    redisOptions: {
+      maxRetriesPerRequest: null,
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      ...(tls ? { tls } : {}),
+    },
+  });
+}
+
 /** Logs the first error of each outage of a Redis connection (it retries every few ms meanwhile). */
-function quietErrors(redis: Redis, log: Logger, what: string): void {
+function quietErrors(redis: RedisClient, log: Logger, what: string): void {
   let down = false;
   redis.on('error', (err: Error) => {
     if (!down) log.warn({ err: err.message }, what);
@@ -174,7 +194,7 @@ export class ClusterNode {
    */
   private incarnation = randomBytes(4).toString('hex');
   private host: NodeHost | undefined;
-  private readonly sub: Redis;
+  private readonly sub: RedisClient;
   private nextConn = 0;
   private readonly relays = new Map<string, Relay>();
   private readonly remotes = new Map<string, RemoteSocket>();
@@ -191,7 +211,7 @@ export class ClusterNode {
   private sweeping = false;
 
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: ResolvedOptions,
     private readonly log: Logger,
   ) {
@@ -199,7 +219,14 @@ export class ClusterNode {
     this.store = new RedisRoomStore(redis, this.node, this.tag, options.replayBuffer, log);
     this.sub = redis.duplicate();
     this.scripts = this.store.scripts;
+    this.countsReceivers = !options.redisCluster;
   }
+
+  /**
+   * Whether PUBLISH's answer counts every subscriber, so 0 means the node addressed is gone. On a
+   * Redis Cluster it counts those of one shard only, and only the liveness keys tell.
+   */
+  private readonly countsReceivers: boolean;
 
   private readonly scripts: Scripts;
 
@@ -211,11 +238,7 @@ export class ClusterNode {
   static async connect(options: ResolvedOptions, log: Logger): Promise<ClusterNode> {
     const url = options.redis;
     if (url === undefined) throw new TypeError('no redis URL');
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: null,
-      enableAutoPipelining: true,
-    });
+    const redis: RedisClient = options.redisCluster ? clusterClient(url) : new Redis(url, REDIS_OPTIONS);
     // ioredis reconnects by itself; errors while it does are logged once per outage, not thrown.
     quietErrors(redis, log, 'redis connection error');
     try {
@@ -442,7 +465,8 @@ export class ClusterNode {
     );
     void sent.then((receivers) => {
       // Nobody listens on the home's channel: it died. The client reconnects and finds the new home.
-      if (receivers === 0 && this.relays.get(id) === relay) relay.ws.close(CLOSE.restart, 'home node lost');
+      if (receivers === 0 && this.countsReceivers && this.relays.get(id) === relay)
+        relay.ws.close(CLOSE.restart, 'home node lost');
     });
   }
 
@@ -466,7 +490,8 @@ export class ClusterNode {
     for (const [door, list] of this.outbox) {
       this.outbox.delete(door);
       void this.publish(door, { k: 'S', f: this.node, l: list }).then((receivers) => {
-        if (receivers === 0) for (const r of [...this.remotes.values()]) if (r.door === door) r.gone();
+        if (receivers !== 0 || !this.countsReceivers) return;
+        for (const r of [...this.remotes.values()]) if (r.door === door) r.gone();
       });
     }
   }

@@ -10,13 +10,12 @@
  * - Pushes go to the room's stream with the room's sequence as entry id, bounded at the replay
  *   buffer; a room taken over replays from it, so a resume by `seq` works across nodes.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PublicationInfo, Role, SubscriptionInfo } from '../../src/protocol';
 import { Room, type RoomChange } from '../room';
 import { MemoryRoomStore } from '../room-store';
 import { Session, type Privileges } from '../session';
-import { defineScripts, ownerRoomsKey, roomKeyList, roomKeys, type Scripts } from './keys';
+import { defineScripts, ownerRoomsKey, roomKeyList, roomKeys, type RedisClient, type Scripts } from './keys';
 
 /** A session as written to its room's membership hash. */
 export interface SessionRecord {
@@ -97,7 +96,7 @@ export class RedisRoomStore extends MemoryRoomStore {
    * @param tag - this run's owner tag (`<node>/<incarnation>`); changes when the node rejoins.
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly node: string,
     public tag: string,
     replayLog: number,

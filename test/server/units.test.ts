@@ -252,6 +252,7 @@ describe('resolveOptions', () => {
       duplicateUser: 'kick',
       devTokens: false,
       redis: undefined,
+      redisCluster: false,
       nodeId: expect.stringMatching(/^n-[0-9a-f]{12}$/),
       nodeTtl: 5000,
       logLevel: 'silent',
@@ -293,5 +294,13 @@ describe('resolveOptions: cluster', () => {
   it('bounds the node TTL', () => {
     expect(resolveOptions({ nodeTtl: 1500 }).nodeTtl).toBe(1500);
     expect(() => resolveOptions({ nodeTtl: 100 })).toThrow(/nodeTtl/);
+  });
+});
+
+describe('resolveOptions: Redis Cluster', () => {
+  it('takes redisCluster with a seed URL only', () => {
+    expect(resolveOptions({ redis: 'redis://127.0.0.1:7000', redisCluster: true }).redisCluster).toBe(true);
+    expect(resolveOptions({ redis: 'redis://127.0.0.1:7000' }).redisCluster).toBe(false);
+    expect(() => resolveOptions({ redisCluster: true })).toThrow(/redisCluster needs redis/);
   });
 });

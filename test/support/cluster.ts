@@ -27,8 +27,8 @@ export interface ClusterOptions {
   readonly nodeTtl?: number;
   /** `--admin-secret` (default `cluster-admin`). */
   readonly adminSecret?: string;
-  /** More server flags, e.g. `{ 'heartbeat-interval': 400 }`. */
-  readonly flags?: Readonly<Record<string, string | number>>;
+  /** More server flags, e.g. `{ 'heartbeat-interval': 400 }` (`true`: a flag without a value). */
+  readonly flags?: Readonly<Record<string, string | number | true>>;
   /** Node ids; default `n1`, `n2`, … */
   readonly ids?: readonly string[];
 }
@@ -137,7 +137,7 @@ class Node implements ClusterNode {
   constructor(
     readonly id: string,
     private readonly redisUrl: string,
-    private readonly flags: Readonly<Record<string, string | number>>,
+    private readonly flags: Readonly<Record<string, string | number | true>>,
   ) {}
 
   get url(): string {
@@ -170,7 +170,9 @@ class Node implements ClusterNode {
       this.id,
       '--log-level',
       process.env.DEBUG ? 'info' : 'warn',
-      ...Object.entries(this.flags).flatMap(([flag, value]) => [`--${flag}`, String(value)]),
+      ...Object.entries(this.flags).flatMap(([flag, value]) =>
+        value === true ? [`--${flag}`] : [`--${flag}`, String(value)],
+      ),
     ];
     if (this.proc) this.earlier += `${this.proc.output()}\n--- restarted ---\n`;
     const proc = startProcess(process.execPath, args, {

@@ -61,10 +61,11 @@ function pong(port: number): Promise<boolean> {
   });
 }
 
-function launch(port: number, dir: string): TestProcess {
+function launch(port: number, dir: string, extra: readonly string[] = []): TestProcess {
   return startProcess(
     'redis-server',
     [
+      ...extra,
       '--port',
       String(port),
       '--bind',
@@ -87,8 +88,8 @@ function launch(port: number, dir: string): TestProcess {
 }
 
 /** Starts redis-server on `port` and resolves once it answers PING, or rejects if it ended first. */
-async function ready(port: number, dir: string): Promise<TestProcess> {
-  const proc = launch(port, dir);
+async function ready(port: number, dir: string, extra: readonly string[] = []): Promise<TestProcess> {
+  const proc = launch(port, dir, extra);
   await until(async () => {
     if (proc.done()) throw new Error(`redis-server on port ${port} ended at start:\n${proc.output()}`);
     return pong(port);
@@ -130,5 +131,84 @@ export async function startRedis(): Promise<TestRedis> {
       await current.stop('SIGTERM');
       current = await ready(port, dir);
     },
+  };
+}
+
+/**
+ * A throwaway Redis Cluster, usable wherever a {@link TestRedis} is: its URL and PID are the first
+ * shard's (the seed a client starts from); it cannot restart.
+ */
+export interface TestRedisCluster extends TestRedis {
+  readonly ports: readonly number[];
+}
+
+/**
+ * Starts `shards` redis-server processes in cluster mode on free ports (each with its bus port
+ * chosen free too), joins them with `redis-cli --cluster create` (redis-cli comes with
+ * redis-server's package) and resolves once every shard says `cluster_state:ok`.
+ */
+export async function startRedisCluster(shards = 3): Promise<TestRedisCluster> {
+  requireRedisServer();
+  const dir = mkdtempSync(join(tmpdir(), 'rxroom-redis-cluster-'));
+  const procs: TestProcess[] = [];
+  const ports: number[] = [];
+  const stop = async () => {
+    await Promise.all(procs.map((p) => p.stop('SIGTERM')));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < shards; i++) {
+      const port = await freePort();
+      const bus = await freePort();
+      const conf = join(dir, `nodes-${port}.conf`);
+      procs.push(
+        await ready(port, dir, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          conf,
+          '--cluster-port',
+          String(bus),
+        ]),
+      );
+      ports.push(port);
+    }
+    const create = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (create.status !== 0)
+      throw new Error(`redis-cli --cluster create failed:\n${create.stdout}${create.stderr}`);
+    await until(
+      async () =>
+        ports.every((port) =>
+          spawnSync('redis-cli', ['-p', String(port), 'cluster', 'info'], {
+            encoding: 'utf8',
+          }).stdout.includes('cluster_state:ok'),
+        ),
+      'the Redis Cluster to be ok',
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const first = procs[0];
+  if (!first || ports[0] === undefined) throw new Error('a Redis Cluster needs at least one shard');
+  return {
+    url: `redis://127.0.0.1:${ports[0]}`,
+    port: ports[0],
+    pid: first.pid,
+    ports,
+    output: () => procs.map((p) => p.output()).join('\n'),
+    stop,
+    restart: () => Promise.reject(new Error('a test Redis Cluster does not restart')),
   };
 }
