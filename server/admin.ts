@@ -122,7 +122,7 @@ export function nodeAdmin(hub: Hub, node: string, stats: () => ServerStats): Nod
 
 /** The admin API's operations, whatever the number of nodes: {@link NodeAdmin}'s, answered later, and stats of every node. */
 export type Admin = {
-  [K in Exclude<keyof NodeAdmin, 'stats'>]: (
+  [K in Exclude<keyof NodeAdmin, 'stats' | 'follows'>]: (
     ...args: Parameters<NodeAdmin[K]>
   ) => Promise<ReturnType<NodeAdmin[K]>>;
 } & { stats(): Promise<ClusterStats> };
@@ -155,7 +155,6 @@ export function singleAdmin(local: NodeAdmin): Admin {
     kick: (...a) => Promise.resolve(local.kick(...a)),
     failStream: (...a) => Promise.resolve(local.failStream(...a)),
     stats: () => Promise.resolve(gather([local.stats()])),
-    follows: (fields) => Promise.resolve(local.follows(fields)),
     mediaHook: (hook, fields) => Promise.resolve(local.mediaHook(hook, fields)),
   };
 }
@@ -191,10 +190,11 @@ export function answerCall(local: NodeAdmin, op: string, args: unknown[]): unkno
       );
     case 'stats':
       return local.stats();
-    case 'follows':
-      return local.follows(args[0] as [string, string][]);
-    case 'mediaHook':
-      return local.mediaHook(args[0] as MediaHook, args[1] as [string, string][]);
+    case 'mediaHook': {
+      // Answered only by the node whose room follows the stream; the others say null.
+      const fields = args[1] as [string, string][];
+      return local.follows(fields) ? local.mediaHook(args[0] as MediaHook, fields) : null;
+    }
     default:
       throw new Error(`unknown admin call ${op}`);
   }
@@ -224,15 +224,12 @@ export function clusterAdmin(cluster: ClusterNode, local: NodeAdmin): Admin {
       onHome(room, 'failStream', [room, stream, direction, reason, user], false),
     stats: async () =>
       gather((await everyNode<NodeStats>('stats')).sort((a, b) => (a.node < b.node ? -1 : 1))),
-    follows: async (fields) => (await everyNode<boolean>('follows', [fields])).includes(true),
-    // The media server calls any node; the node whose room holds the stream answers.
+    // The media server calls any node; the node whose room holds the stream answers (in one
+    // call to every node), and this one refuses when none does.
     mediaHook: async (hook, fields) => {
       if (local.follows(fields)) return local.mediaHook(hook, fields);
-      for (const node of await cluster.nodes()) {
-        if (node !== cluster.node && (await cluster.call(node, 'follows', [fields])) === true)
-          return (await cluster.call(node, 'mediaHook', [hook, fields])) as HookVerdict;
-      }
-      return local.mediaHook(hook, fields);
+      const verdicts = await everyNode<HookVerdict | null>('mediaHook', [hook, fields]);
+      return verdicts.find((v) => v !== null) ?? local.mediaHook(hook, fields);
     },
   };
 }

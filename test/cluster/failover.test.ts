@@ -10,6 +10,7 @@
 import { Redis } from 'ioredis';
 import { DEV_SECRET } from '../../server';
 import type { JoinAckData } from '../../src/protocol';
+import { nginxForm, postForm, split } from '../server/media-forms';
 import { Client, closeClients, token } from '../server/support';
 import { startCluster, withClusterLogs, type Cluster } from '../support/cluster';
 
@@ -19,7 +20,7 @@ jest.setTimeout(120_000);
 let cluster: Cluster | undefined;
 
 beforeAll(async () => {
-  cluster = await startCluster({ nodes: 3, grace: 3000, nodeTtl: 1000 });
+  cluster = await startCluster({ nodes: 3, grace: 3000, nodeTtl: 1000, flags: { 'media-hooks': true } });
 }, 120_000);
 
 afterEach(async () => {
@@ -234,6 +235,25 @@ async function until(check: () => Promise<boolean>): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+scenario("a media hook may reach any node: the node serving the stream's room answers it", async () => {
+  const c = cluster!;
+  const [n1, n2, n3] = c.nodes;
+  const room = 'failover-hooks';
+  const a = await join(n1!.url, room, 'a');
+  const b = await join(n2!.url, room, 'b');
+  const pub = await a.client.ok('publish', { audio: true, video: true });
+  expect((await b.client.next('stream-added')).stream.media).toBe('pending');
+  const { name, args } = split(pub.url);
+  // nginx-rtmp calls n3, which neither serves the room nor holds a client of it.
+  expect(await postForm(n3!, '/media/on_publish', nginxForm('publish', name, args))).toMatchObject({
+    status: 200,
+  });
+  expect((await b.client.next('stream-updated')).stream.media).toBe('live');
+  // A stream no node follows is refused, wherever the hook lands.
+  const unknown = nginxForm('publish', `${name}0`, args);
+  expect((await postForm(n2!, '/media/on_publish', unknown)).status).toBe(403);
+});
 
 scenario('a room whose clients all left is gone from Redis', async () => {
   const c = cluster!;

@@ -3,19 +3,12 @@
  * allows, and the hook checks answered over HTTP exactly as nginx-rtmp posts them (its own form
  * fields, then the client's query arguments). The real pair is in test/integration/media.test.ts.
  */
-import { request } from 'node:http';
 import type { RunningServer } from '../../server';
 import { LIMITS } from '../../src/protocol';
+import { afterApp, nginxForm, postForm, split } from './media-forms';
 import { Client, closeClients, startTestServer } from './support';
 
 afterEach(closeClients);
-
-/** What follows the application path `rtmp://host/live/`: the stream name and the query. */
-function afterApp(url: string): string {
-  const m = /^rtmp:\/\/[^/]+\/live\/(.*)$/.exec(url);
-  if (!m) throw new Error(`not an rtmp URL of application live: ${url}`);
-  return m[1] as string;
-}
 
 describe('media URLs for the longest ids', () => {
   let server: RunningServer;
@@ -40,55 +33,6 @@ describe('media URLs for the longest ids', () => {
     }
   });
 });
-
-/** Posts a form as nginx-rtmp does (`notify_method post`). */
-function postForm(
-  server: RunningServer,
-  path: string,
-  fields: [string, string][],
-): Promise<{ status: number; text: string }> {
-  const body = fields.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${server.httpUrl}${path}`,
-      {
-        method: 'POST',
-        agent: false,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** The fields nginx-rtmp posts for `call` on stream `name`, then the client's query `args`. */
-function nginxForm(call: string, name: string, args: [string, string][], clientid = '7'): [string, string][] {
-  return [
-    ['app', 'live'],
-    ['flashver', 'FMLE/3.0'],
-    ['swfurl', ''],
-    ['tcurl', 'rtmp://127.0.0.1/live'],
-    ['pageurl', ''],
-    ['addr', '127.0.0.1'],
-    ['clientid', clientid],
-    ['call', call],
-    ['name', name],
-    ...(call === 'publish' ? ([['type', 'live']] as [string, string][]) : []),
-    ...args,
-  ];
-}
-
-function split(url: string): { name: string; args: [string, string][] } {
-  const rest = afterApp(url);
-  const [name = '', query = ''] = rest.split('?');
-  return { name, args: [...new URLSearchParams(query)] };
-}
 
 describe('media hooks over HTTP', () => {
   let server: RunningServer;
