@@ -304,15 +304,7 @@ export class Hub {
     const room = this.rooms.get(id);
     if (!room) return;
     room.changed = undefined;
-    for (const session of room.sessions.values()) {
-      session.clearTimers(this.timers);
-      const link = session.link;
-      session.link = null;
-      this.sessions.delete(session.id);
-      link?.close(code, reason);
-      for (const p of session.publications.values()) this.mediaWatch.untrack(id, p.stream.id);
-      this.mediaWatch.dropPlayers(id, session.user);
-    }
+    for (const session of room.sessions.values()) this.endHere(session, code, reason);
     this.rooms.forget(id);
     this.log.warn({ room: id, reason }, 'room evicted');
   }
@@ -386,17 +378,25 @@ export class Hub {
     const sessions = [...room.sessions.values()];
     for (const session of sessions) {
       session.push({ t: 'kicked', reason: 'room-closed' });
-      const link = session.link;
-      session.link = null;
-      session.clearTimers(this.timers);
-      this.sessions.delete(session.id);
-      link?.close(4001, 'room closed');
-      for (const p of session.publications.values()) this.mediaWatch.untrack(id, p.stream.id);
-      this.mediaWatch.dropPlayers(id, session.user);
+      this.endHere(session, CLOSE.kicked, 'room closed');
     }
     this.rooms.drop(id);
     this.log.info({ room: id, sessions: sessions.length }, 'room closed');
     return sessions.length;
+  }
+
+  /**
+   * Ends a session of a room that is going away as a whole (closed, or moved to another node):
+   * its timers, its socket (closed with `code`) and its media go; nobody is told.
+   */
+  private endHere(session: Session, code: number, reason: string): void {
+    session.clearTimers(this.timers);
+    const link = session.link;
+    session.link = null;
+    this.sessions.delete(session.id);
+    link?.close(code, reason);
+    for (const p of session.publications.values()) this.mediaWatch.untrack(session.room, p.stream.id);
+    this.mediaWatch.dropPlayers(session.room, session.user);
   }
 
   // ── streams ──────────────────────────────────────────────────────────
