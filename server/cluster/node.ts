@@ -162,6 +162,8 @@ function clusterClient(url: string): Cluster {
   return new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
     lazyConnect: true,
     enableAutoPipelining: true,
+    // Node channels are sharded (SPUBLISH / SSUBSCRIBE): see `ClusterNode.publish`.
+    shardedSubscribers: true,
     redisOptions: {
       maxRetriesPerRequest: null,
       ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
@@ -220,7 +222,17 @@ export class ClusterNode {
     this.sub = redis.duplicate();
     this.scripts = this.store.scripts;
     this.countsReceivers = !options.redisCluster;
+    this.sharded = options.redisCluster;
   }
+
+  /**
+   * Whether node channels are sharded channels (on a Redis Cluster). Classic PUBLISH there goes to
+   * any shard and spreads over the cluster bus, so two frames published one after the other may
+   * reach a subscriber in the other order (a room's pushes arrived out of `seq` order). A sharded
+   * channel lives on the one shard of its slot: what one connection publishes there arrives in
+   * order.
+   */
+  private readonly sharded: boolean;
 
   /**
    * Whether PUBLISH's answer counts every subscriber, so 0 means the node addressed is gone. On a
@@ -267,10 +279,11 @@ export class ClusterNode {
   async start(host: NodeHost): Promise<void> {
     this.host = host;
     this.store.host = host;
-    this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) =>
+    this.sub.on(this.sharded ? 'smessageBuffer' : 'messageBuffer', (_channel: Buffer, message: Buffer) =>
       this.onMessage(message.toString('utf8')),
     );
-    await this.sub.subscribe(nodeChannel(this.node));
+    if (this.sharded) await this.sub.ssubscribe(nodeChannel(this.node));
+    else await this.sub.subscribe(nodeChannel(this.node));
     const earlier = await this.redis.hget(NODES_KEY, this.node);
     await this.announce();
     // A node restarted under the same id sweeps its earlier run (if no survivor did): its rooms come
@@ -622,7 +635,12 @@ export class ClusterNode {
   /** Publishes on the channel of a node, named by its id or an owner tag. */
   private publish(target: string, msg: Message): Promise<number> {
     const { node } = parseTag(target);
-    const sent = this.redis.publish(nodeChannel(node), JSON.stringify(msg)).catch((e: unknown) => {
+    const channel = nodeChannel(node);
+    const frame = JSON.stringify(msg);
+    const published: Promise<number> = this.sharded
+      ? (this.redis.spublish(channel, frame) as Promise<number>)
+      : this.redis.publish(channel, frame);
+    const sent = published.catch((e: unknown) => {
       this.log.warn({ err: (e as Error).message, node }, 'cluster publish failed');
       return -1;
     });
