@@ -69,7 +69,10 @@ export function parseTag(tag: string): { node: string; incarnation: string } {
   const [node = '', incarnation = ''] = tag.split('/');
   return { node, incarnation };
 }
-/** The rooms an owner (one run of a node) is or was home of (set), for the takeover once it dies. */
+/**
+ * The rooms an owner (one run of a node) is or was home of (set), for the takeover once it dies. A
+ * room is added before the claim, so the set may also list a room the run tried and failed to get.
+ */
 export const ownerRoomsKey = (tag: string): string => `${P}owner:${tag}:rooms`;
 /** Every node that announced itself and has not been swept, with its incarnation (hash). */
 export const NODES_KEY = `${P}nodes`;

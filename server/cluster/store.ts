@@ -171,12 +171,19 @@ export class RedisRoomStore extends MemoryRoomStore {
 
   private async claimAndLoad(id: string, expected: string, forJoin: boolean): Promise<boolean> {
     const keys = roomKeys(id);
+    // The room goes into this run's index before the claim, not after: the index and the owner key
+    // are in different hash slots, so no script can write both, and a node dying between the two
+    // commands must leave a listed room it may not own (its sweep then finds the owner is someone
+    // else, or nobody and claims it), never an owned room that no sweep lists.
+    await this.redis.sadd(ownerRoomsKey(this.tag), id);
     const [won, previous] = (await this.scripts.claim(keys.owner, this.tag, expected)) as [number, string];
-    if (won !== 1) return false;
+    if (won !== 1) {
+      if (!this.get(id)) await this.redis.srem(ownerRoomsKey(this.tag), id);
+      return false;
+    }
     // A room given up by a stopping node was written through before it let go: resumes may replay
     // from its log. One whose node died (or restarted) may have lost its last changes: snapshots.
     const handedOver = previous === '';
-    await this.redis.sadd(ownerRoomsKey(this.tag), id);
     const [members, attrs, log, meta, seqs] = await Promise.all([
       this.redis.hgetall(keys.members),
       this.redis.hgetall(keys.attrs),

@@ -269,3 +269,37 @@ scenario('a room whose clients all left is gone from Redis', async () => {
     redis.disconnect();
   }
 });
+
+scenario(
+  "a dead run's index may list rooms it never owned: its sweep leaves a live home's room alone and forgets an ownerless one",
+  async () => {
+    const c = cluster!;
+    const [n1, n2] = c.nodes;
+    const live = 'failover-index-live';
+    const ownerless = 'failover-index-ownerless';
+    const a = await join(n1!.url, live, 'a');
+    const b = await join(n2!.url, live, 'b');
+    const redis = new Redis(c.redis.url);
+    try {
+      // A run that listed both rooms in its index and died before its claims (a room goes into the
+      // index first): it is in the node hash, its liveness key is gone.
+      await redis.sadd('rxroom:owner:ghost/0dead0:rooms', live, ownerless);
+      await redis.set(`rxroom:room:{${ownerless}}:meta`, JSON.stringify({ createdAt: Date.now() }));
+      await redis.hset('rxroom:nodes', 'ghost', '0dead0');
+      await until(async () => (await redis.hget('rxroom:nodes', 'ghost')) === null);
+      expect(await redis.keys('rxroom:owner:ghost/*')).toEqual([]);
+      // The live room keeps its home and its members; the ownerless one's leftovers are gone.
+      expect(await redis.get(`rxroom:room:{${live}}:owner`)).toMatch(/^n1\//);
+      expect(await redis.keys(`rxroom:room:{${ownerless}}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+    await a.client.ok('message', { name: 'chat', content: 'still here' });
+    expect((await b.client.next('message')).content).toBe('still here');
+    await b.client.sync();
+    expect(b.client.pushes('peer-left')).toEqual([]);
+    expect(await roomsNamed(live)).toEqual([
+      expect.objectContaining({ node: 'n1', sessions: 2, connected: 2 }),
+    ]);
+  },
+);
