@@ -204,7 +204,7 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
     flag: 'redis-cluster',
     key: 'redisCluster',
     kind: 'bool',
-    help: '--redis names one node of a Redis Cluster',
+    help: '--redis names one node of a Redis Cluster (Redis 7+)',
   },
   { flag: 'node-id', key: 'nodeId', kind: 'string', help: "this node's id in a cluster (random)" },
   {

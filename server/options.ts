@@ -97,7 +97,8 @@ export interface ServerOptions {
   readonly redis?: string;
   /**
    * `redis` is one node of a Redis Cluster (the others are found from it): every key of a room is
-   * in one hash slot, so its scripts run there. Default false (a single Redis).
+   * in one hash slot, so its scripts run there; nodes talk over sharded pub/sub, so it needs Redis
+   * 7 or later. Default false (a single Redis).
    */
   readonly redisCluster?: boolean;
   /** This node's id in a cluster (letters, digits, `_.-`, at most 64). Default: a random one. */

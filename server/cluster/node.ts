@@ -282,8 +282,18 @@ export class ClusterNode {
     this.sub.on(this.sharded ? 'smessageBuffer' : 'messageBuffer', (_channel: Buffer, message: Buffer) =>
       this.onMessage(message.toString('utf8')),
     );
-    if (this.sharded) await this.sub.ssubscribe(nodeChannel(this.node));
-    else await this.sub.subscribe(nodeChannel(this.node));
+    if (this.sharded) {
+      await this.sub.ssubscribe(nodeChannel(this.node)).catch((e: unknown) => {
+        const message = (e as Error).message;
+        throw new Error(
+          /unknown command/i.test(message)
+            ? `a Redis Cluster needs Redis 7 or later here (sharded pub/sub, SSUBSCRIBE): ${message}`
+            : message,
+        );
+      });
+    } else {
+      await this.sub.subscribe(nodeChannel(this.node));
+    }
     const earlier = await this.redis.hget(NODES_KEY, this.node);
     await this.announce();
     // A node restarted under the same id sweeps its earlier run (if no survivor did): its rooms come
