@@ -43,6 +43,34 @@ async function join(url: string, room: string, user: string): Promise<{ client: 
 }
 
 it(
+  "a burst of pushes reaches the clients of other doors in the room's order",
+  withClusterLogs(
+    () => cluster,
+    async () => {
+      const [n1, n2, n3] = cluster!.nodes;
+      const room = 'hotel';
+      // a's door n1 is the home; b and c are relayed to it by n2 and n3.
+      const a = await join(n1!.url, room, 'a');
+      const b = await join(n2!.url, room, 'b');
+      const c = await join(n3!.url, room, 'c');
+      // 80 messages each from a and c, sent without waiting (within the rate limiter's burst).
+      const sent = (from: string) => Array.from({ length: 80 }, (_, i) => `${from}${i}`);
+      await Promise.all([
+        ...sent('a').map((content) => a.client.ok('message', { name: 'n', content })),
+        ...sent('c').map((content) => c.client.ok('message', { name: 'n', content })),
+      ]);
+      await b.client.next('message', (m) => m.content === 'a79');
+      await b.client.next('message', (m) => m.content === 'c79');
+      const got = b.client.pushes('message').map((m) => m.content as string);
+      // b's pushes came in the home's order (their seqs are checked when the clients close), and
+      // each sender's messages in the order it sent them.
+      expect(got.filter((t) => t.startsWith('a'))).toEqual(sent('a'));
+      expect(got.filter((t) => t.startsWith('c'))).toEqual(sent('c'));
+    },
+  ),
+);
+
+it(
   'rooms on every shard: joins, pushes and messages cross the nodes, and a dead home is taken over',
   withClusterLogs(
     () => cluster,
