@@ -211,6 +211,7 @@ export class ClusterNode {
   private ticker: TimerHandle | undefined;
   private stopping = false;
   private sweeping = false;
+  private announced = false;
 
   private constructor(
     private readonly redis: RedisClient,
@@ -279,6 +280,7 @@ export class ClusterNode {
   async start(host: NodeHost): Promise<void> {
     this.host = host;
     this.store.host = host;
+    await this.checkIdFree();
     this.sub.on(this.sharded ? 'smessageBuffer' : 'messageBuffer', (_channel: Buffer, message: Buffer) =>
       this.onMessage(message.toString('utf8')),
     );
@@ -302,7 +304,39 @@ export class ClusterNode {
     this.tick();
   }
 
+  /**
+   * Refuses to start when a running process already serves this node id: two nodes under one id
+   * would overwrite each other's liveness key, and the others would take their rooms over again
+   * and again. An earlier run that died is no obstacle: its connections closed with its process,
+   * so nobody listens on the node's channel and the start goes on at once. If somebody does listen
+   * (a live run, or the lingering connection of a host that vanished), this waits up to one TTL: a
+   * live run refreshes its key within a third of it, a dead one's key expires.
+   *
+   * @throws Error naming the node id when another live run holds it.
+   */
+  private async checkIdFree(): Promise<void> {
+    const key = nodeKey(this.node);
+    const holder = await this.redis.get(key);
+    if (holder === null) return;
+    // A no-op frame (it names no connection): the answer counts who listens on the channel.
+    if ((await this.publish(this.node, { k: 'x', c: '' })) === 0) return;
+    const ttl = this.options.nodeTtl;
+    let last = await this.redis.pttl(key);
+    for (let waited = 0; waited <= ttl && last > 0; waited += ttl / 10) {
+      await new Promise<void>((resolve) => this.host?.timers.after('cluster', ttl / 10, resolve));
+      const [value, left] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+      if (value !== holder) return;
+      if (left > last) {
+        throw new Error(
+          `node id ${this.node} is in use by a running node (run ${holder}): give each node its own --node-id`,
+        );
+      }
+      last = left;
+    }
+  }
+
   private async announce(): Promise<void> {
+    this.announced = true;
     await this.redis.set(nodeKey(this.node), this.incarnation, 'PX', this.options.nodeTtl);
     await this.redis.hset(NODES_KEY, this.node, this.incarnation);
   }
@@ -688,6 +722,9 @@ export class ClusterNode {
       (async () => {
         await Promise.allSettled([...this.sends]);
         await this.store.settled();
+        // A node that never announced itself (its start was refused) leaves the keys alone: they
+        // may be another run's.
+        if (!this.announced) return;
         await this.redis.del(nodeKey(this.node));
         await this.scripts.forgetNode(NODES_KEY, this.node, this.incarnation);
       })(),

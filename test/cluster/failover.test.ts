@@ -9,6 +9,7 @@
  */
 import { Redis } from 'ioredis';
 import { DEV_SECRET } from '../../server';
+import { main, type CliIo } from '../../server/cli-main';
 import type { JoinAckData } from '../../src/protocol';
 import { nginxForm, postForm, split } from '../server/media-forms';
 import { Client, closeClients, token } from '../server/support';
@@ -300,6 +301,45 @@ scenario(
     expect(b.client.pushes('peer-left')).toEqual([]);
     expect(await roomsNamed(live)).toEqual([
       expect.objectContaining({ node: 'n1', sessions: 2, connected: 2 }),
+    ]);
+  },
+);
+
+scenario(
+  'a second node started under the id of a running one is refused; the running one is untouched',
+  async () => {
+    const c = cluster!;
+    const [, n2, n3] = c.nodes;
+    const room = 'failover-duplicate-id';
+    const a = await join(n2!.url, room, 'a');
+    const b = await join(n3!.url, room, 'b');
+    const redis = new Redis(c.redis.url);
+    try {
+      const run = await redis.get('rxroom:node:n2');
+      expect(run).not.toBeNull();
+      const err: string[] = [];
+      const io: CliIo = {
+        stdout: () => undefined,
+        stderr: (t) => void err.push(t),
+        env: {},
+        onSignal: () => () => undefined,
+        exit: () => undefined,
+      };
+      const args = ['--host', '127.0.0.1', '--port', '0', '--redis', c.redis.url, '--node-id', 'n2'];
+      const outcome = await main([...args, '--node-ttl', '1000', '--log-level', 'silent'], io);
+      await outcome.stop?.(); // were it started after all
+      expect(outcome.exitCode).toBe(1);
+      expect(err.join('')).toMatch(/node id n2 is in use by a running node/);
+      // n2 keeps its run, its room and its clients.
+      expect(await redis.get('rxroom:node:n2')).toBe(run);
+      expect(await redis.hget('rxroom:nodes', 'n2')).toBe(run);
+    } finally {
+      redis.disconnect();
+    }
+    await b.client.ok('message', { name: 'chat', content: 'after' });
+    expect((await a.client.next('message')).content).toBe('after');
+    expect(await roomsNamed(room)).toEqual([
+      expect.objectContaining({ node: 'n2', sessions: 2, connected: 2 }),
     ]);
   },
 );
