@@ -212,6 +212,7 @@ export class ClusterNode {
   private stopping = false;
   private sweeping = false;
   private announced = false;
+  private rejoining: Promise<void> | undefined;
 
   private constructor(
     private readonly redis: RedisClient,
@@ -362,16 +363,7 @@ export class ClusterNode {
         this.options.nodeTtl,
         'XX',
       );
-      if (kept === null && !this.stopping) {
-        // Redis lost our key: it restarted without its data, or we were silent past the TTL and
-        // our rooms moved. Either way what we hold is no longer the truth: let every client reconnect.
-        this.log.warn('this node was dropped from the cluster; its clients reconnect');
-        this.dropEverything('the node rejoins the cluster; reconnect');
-        // A new run: whatever a survivor does with the old one's rooms cannot touch the new ones.
-        this.incarnation = randomBytes(4).toString('hex');
-        this.store.tag = this.tag;
-        await this.announce();
-      }
+      if (kept === null) await this.rejoin();
       if (!this.sweeping) {
         this.sweeping = true;
         try {
@@ -383,6 +375,27 @@ export class ClusterNode {
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, 'cluster heartbeat failed');
     }
+  }
+
+  /**
+   * Redis lost this node's key: it restarted without its data, or the node was silent past the TTL
+   * and its rooms moved. Either way what it holds is no longer the truth: every client reconnects,
+   * and the node comes back as a new run (whatever a survivor does with the old run's rooms cannot
+   * touch the new ones). Found by the heartbeat or by a join's routing, whichever looks first; both
+   * share one rejoin.
+   */
+  private rejoin(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    this.rejoining ??= (async () => {
+      this.log.warn('this node was dropped from the cluster; its clients reconnect');
+      this.dropEverything('the node rejoins the cluster; reconnect');
+      this.incarnation = randomBytes(4).toString('hex');
+      this.store.tag = this.tag;
+      await this.announce();
+    })().finally(() => {
+      this.rejoining = undefined;
+    });
+    return this.rejoining;
   }
 
   private dropEverything(reason: string): void {
@@ -502,7 +515,14 @@ export class ClusterNode {
   async route(room: string): Promise<string> {
     for (let attempt = 0; attempt < 5; attempt++) {
       if (this.store.get(room)) return this.tag;
-      const owner = await this.store.owner(room);
+      // This node's own key is read with the owner: a node that Redis forgot (restarted empty)
+      // must not take rooms under its old run before its heartbeat notices, or their clients
+      // would be sent away a second time when it does.
+      const [owner, run] = await Promise.all([this.store.owner(room), this.redis.get(nodeKey(this.node))]);
+      if (run !== this.incarnation && !this.stopping) {
+        await this.rejoin();
+        continue;
+      }
       if (owner !== null && owner !== this.tag && (await this.alive(owner))) return owner;
       if (await this.store.prepare(room, owner ?? '')) return this.tag;
     }
