@@ -108,6 +108,8 @@ export function createHttpHandler(
   admin: Admin,
   options: ResolvedOptions,
   log: Logger,
+  /** Why the node cannot serve, if it cannot (a cluster node that stepped down): `/health` is 503. */
+  unhealthy: () => string | undefined = () => undefined,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -116,6 +118,11 @@ export function createHttpHandler(
 
     if (path === '/health') {
       if (method !== 'GET') throw new HttpError(405, 'use GET');
+      const reason = unhealthy();
+      if (reason !== undefined) {
+        sendJson(res, 503, { ok: false, node: options.nodeId, reason });
+        return;
+      }
       sendJson(res, 200, {
         ok: true,
         node: options.nodeId,

@@ -214,7 +214,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       headersTimeout: resolved.headersTimeout,
       connectionsCheckingInterval: Math.min(1000, resolved.headersTimeout),
     },
-    createHttpHandler(hub, admin, resolved, log),
+    createHttpHandler(hub, admin, resolved, log, () => cluster?.retired),
   );
   const releasePending = limitPending(http, resolved.maxPendingPerIp, log);
   // Sockets per remote address: one client opening sockets without end is refused at the door.

@@ -81,6 +81,17 @@ export const sweepKey = (tag: string): string => `${P}sweep:${tag}`;
 /** The pub/sub channel of a node: relayed frames and admin calls addressed to it. */
 export const nodeChannel = (node: string): string => `${P}node:${node}`;
 
+/**
+ * Refreshes a node's liveness key (TTL ARGV[2] ms) if it still holds this run's incarnation
+ * ARGV[1]. Returns 1 when refreshed, 0 when the key is gone, -1 when another run of the same node
+ * id holds it.
+ */
+export const REFRESH_NODE = `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if cur then return -1 end
+return 0`;
+
 /** Removes node ARGV[1] from the node hash if its incarnation there is still ARGV[2]. */
 export const FORGET_NODE = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) return 1 end
@@ -151,6 +162,7 @@ export interface Scripts {
   readonly drop: Script;
   readonly release: Script;
   readonly forgetNode: Script;
+  readonly refreshNode: Script;
 }
 
 /** Defines the scripts on `redis` (ioredis sends each by its SHA1 after the first use). */
@@ -167,5 +179,6 @@ export function defineScripts(redis: RedisClient): Scripts {
     drop: define('rxroomDrop', ROOM_KEY_ORDER.length, DROP),
     release: define('rxroomRelease', 1, RELEASE),
     forgetNode: define('rxroomForgetNode', 1, FORGET_NODE),
+    refreshNode: define('rxroomRefreshNode', 1, REFRESH_NODE),
   };
 }

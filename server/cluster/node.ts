@@ -152,6 +152,9 @@ function joinRoom(data: RawData): string | undefined {
   }
 }
 
+/** The close reason of the sockets of a run that stepped down (see `ClusterNode.retired`). */
+const CLOSE_RETIRED = 'node retired; reconnect';
+
 /** How every connection to Redis behaves: connect when asked, wait through outages, pipeline. */
 const REDIS_OPTIONS = { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true } as const;
 
@@ -343,7 +346,7 @@ export class ClusterNode {
   }
 
   private tick(): void {
-    if (this.stopping || !this.host) return;
+    if (this.stopping || this.retired || !this.host) return;
     this.ticker = this.host.timers.after(
       'cluster',
       Math.max(100, Math.floor(this.options.nodeTtl / 3)),
@@ -356,14 +359,16 @@ export class ClusterNode {
 
   private async heartbeat(): Promise<void> {
     try {
-      const kept = await this.redis.set(
+      const kept = (await this.scripts.refreshNode(
         nodeKey(this.node),
         this.incarnation,
-        'PX',
         this.options.nodeTtl,
-        'XX',
-      );
-      if (kept === null) await this.rejoin();
+      )) as number;
+      if (kept === -1) {
+        this.retire((await this.redis.get(nodeKey(this.node))) ?? '?');
+        return;
+      }
+      if (kept === 0) await this.rejoin();
       if (!this.sweeping) {
         this.sweeping = true;
         try {
@@ -385,7 +390,7 @@ export class ClusterNode {
    * share one rejoin.
    */
   private rejoin(): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+    if (this.stopping || this.retired) return Promise.resolve();
     this.rejoining ??= (async () => {
       this.log.warn('this node was dropped from the cluster; its clients reconnect');
       this.dropEverything('the node rejoins the cluster; reconnect');
@@ -396,6 +401,28 @@ export class ClusterNode {
       this.rejoining = undefined;
     });
     return this.rejoining;
+  }
+
+  /**
+   * Why this run stepped down, if it did: another process took its node id while it was away
+   * (frozen or cut off past its TTL, then the id reused). Two runs under one id would each
+   * overwrite the other's key and share one channel, so the older one serves nothing more: its
+   * clients reconnect elsewhere, new sockets are closed, `/health` answers 503 with this text.
+   */
+  retired: string | undefined;
+
+  private retire(holder: string): void {
+    if (this.retired) return;
+    this.retired = `node id ${this.node} was taken by another process (run ${holder}) while this one was away; this one serves nothing more: stop it, or give it its own --node-id`;
+    this.log.error(this.retired);
+    this.ticker = this.host?.timers.cancel(this.ticker);
+    // The key, the node hash and the channel are the other run's now.
+    this.announced = false;
+    const channel = nodeChannel(this.node);
+    void (this.sharded ? this.sub.sunsubscribe(channel) : this.sub.unsubscribe(channel)).catch(
+      () => undefined,
+    );
+    this.dropEverything(CLOSE_RETIRED);
   }
 
   private dropEverything(reason: string): void {
@@ -455,6 +482,10 @@ export class ClusterNode {
       ws.terminate();
       return;
     }
+    if (this.retired) {
+      ws.close(CLOSE.restart, CLOSE_RETIRED);
+      return;
+    }
     const id = `${this.node}/${this.incarnation}/${++this.nextConn}`;
     const local = new DoorSocket(ws);
     const conn = host.accept(local, id);
@@ -492,6 +523,10 @@ export class ClusterNode {
           for (const [d, b] of held.splice(0)) this.forward(id, d, b);
         },
         (e: unknown) => {
+          if (this.retired) {
+            ws.close(CLOSE.restart, CLOSE_RETIRED);
+            return;
+          }
           this.log.warn({ err: (e as Error).message, room }, 'routing a join failed; served here');
           replayLocally();
         },
@@ -520,6 +555,10 @@ export class ClusterNode {
       // would be sent away a second time when it does.
       const [owner, run] = await Promise.all([this.store.owner(room), this.redis.get(nodeKey(this.node))]);
       if (run !== this.incarnation && !this.stopping) {
+        if (run !== null) {
+          this.retire(run);
+          throw new Error(this.retired);
+        }
         await this.rejoin();
         continue;
       }
@@ -578,6 +617,7 @@ export class ClusterNode {
   }
 
   private onMessage(text: string): void {
+    if (this.retired) return;
     let msg: Message;
     try {
       msg = JSON.parse(text) as Message;

@@ -343,3 +343,58 @@ scenario(
     ]);
   },
 );
+
+scenario(
+  'a node frozen while a new process took its id steps down when it wakes: 1012 to its clients, /health 503',
+  async () => {
+    const c = cluster!;
+    const [n1, n2] = c.nodes;
+    const room = 'failover-retired';
+    const a = await join(n1!.url, room, 'a');
+    const b = await join(n2!.url, room, 'b');
+    const redis = new Redis(c.redis.url);
+    let replacement: Awaited<ReturnType<typeof main>> | undefined;
+    try {
+      process.kill(n1!.pid, 'SIGSTOP');
+      try {
+        // n1 is silent past its TTL: a survivor takes the room over, b resumes there; then a new
+        // process starts under n1's id (its key is gone).
+        expect((await b.client.waitClose(WAIT)).code).toBe(1012);
+        await resume(b, n2!.url);
+        await until(async () => (await redis.get('rxroom:node:n1')) === null);
+        const io: CliIo = {
+          stdout: () => undefined,
+          stderr: () => undefined,
+          env: {},
+          onSignal: () => () => undefined,
+          exit: () => undefined,
+        };
+        const args = ['--host', '127.0.0.1', '--port', '0', '--redis', c.redis.url, '--node-id', 'n1'];
+        replacement = await main([...args, '--node-ttl', '1000', '--log-level', 'silent'], io);
+        expect(replacement.exitCode).toBe(0);
+      } finally {
+        process.kill(n1!.pid, 'SIGCONT');
+      }
+      const run = await redis.get('rxroom:node:n1');
+      expect(run).not.toBeNull();
+      // The old n1 wakes, finds its key held by the new run, and steps down.
+      expect(await a.client.waitClose(WAIT)).toMatchObject({ code: 1012 });
+      await until(async () => (await fetch(`${n1!.httpUrl}/health`)).status === 503);
+      const health = (await (await fetch(`${n1!.httpUrl}/health`)).json()) as { ok: boolean; reason: string };
+      expect(health).toMatchObject({ ok: false, reason: expect.stringMatching(/node id n1 was taken/) });
+      const late = await Client.open(n1!.url);
+      expect((await late.waitClose(WAIT)).code).toBe(1012);
+      // The new run keeps its key; b's room lives on, and a resumes through the new n1.
+      expect(await redis.get('rxroom:node:n1')).toBe(run);
+      const again = await resume(a, replacement.server!.url);
+      expect(again.session).toBe(a.ack.session);
+      await a.client.ok('message', { name: 'chat', content: 'back' });
+      expect((await b.client.next('message')).content).toBe('back');
+    } finally {
+      redis.disconnect();
+      await replacement?.stop?.();
+      // The old n1 process is of no use any more: afterEach starts n1 again.
+      await n1!.kill();
+    }
+  },
+);
