@@ -47,6 +47,34 @@ interface Member {
   ack: JoinAckData;
 }
 
+/**
+ * Runs `rxroom-server` in this process (the CLI's `main`) as node `id` of the cluster; its stderr
+ * goes to `err`. Stop what it returns (`stop`) if it serves.
+ */
+function cliNode(id: string, err: string[] = []): ReturnType<typeof main> {
+  const io: CliIo = {
+    stdout: () => undefined,
+    stderr: (t) => void err.push(t),
+    env: {},
+    onSignal: () => () => undefined,
+    exit: () => undefined,
+  };
+  const redis = cluster!.redis.url;
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--redis',
+    redis,
+    '--node-id',
+    id,
+    '--node-ttl',
+    '1000',
+  ];
+  return main([...args, '--log-level', 'silent'], io);
+}
+
 async function join(url: string, room: string, user: string): Promise<Member> {
   const client = await Client.open(url);
   const ack = await client.ok('join', { token: await token(room, user, { secret: DEV_SECRET }), room, user });
@@ -318,15 +346,7 @@ scenario(
       const run = await redis.get('rxroom:node:n2');
       expect(run).not.toBeNull();
       const err: string[] = [];
-      const io: CliIo = {
-        stdout: () => undefined,
-        stderr: (t) => void err.push(t),
-        env: {},
-        onSignal: () => () => undefined,
-        exit: () => undefined,
-      };
-      const args = ['--host', '127.0.0.1', '--port', '0', '--redis', c.redis.url, '--node-id', 'n2'];
-      const outcome = await main([...args, '--node-ttl', '1000', '--log-level', 'silent'], io);
+      const outcome = await cliNode('n2', err);
       await outcome.stop?.(); // were it started after all
       expect(outcome.exitCode).toBe(1);
       expect(err.join('')).toMatch(/node id n2 is in use by a running node/);
@@ -362,15 +382,7 @@ scenario(
         expect((await b.client.waitClose(WAIT)).code).toBe(1012);
         await resume(b, n2!.url);
         await until(async () => (await redis.get('rxroom:node:n1')) === null);
-        const io: CliIo = {
-          stdout: () => undefined,
-          stderr: () => undefined,
-          env: {},
-          onSignal: () => () => undefined,
-          exit: () => undefined,
-        };
-        const args = ['--host', '127.0.0.1', '--port', '0', '--redis', c.redis.url, '--node-id', 'n1'];
-        replacement = await main([...args, '--node-ttl', '1000', '--log-level', 'silent'], io);
+        replacement = await cliNode('n1');
         expect(replacement.exitCode).toBe(0);
       } finally {
         process.kill(n1!.pid, 'SIGCONT');
