@@ -83,13 +83,13 @@ export const nodeChannel = (node: string): string => `${P}node:${node}`;
 
 /**
  * Refreshes a node's liveness key (TTL ARGV[2] ms) if it still holds this run's incarnation
- * ARGV[1]. Returns 1 when refreshed, 0 when the key is gone, -1 when another run of the same node
- * id holds it.
+ * ARGV[1]. Returns 1 when refreshed, 0 when the key is gone, or the incarnation of the other run of
+ * the same node id that holds it (a string).
  */
 export const REFRESH_NODE = `
 local cur = redis.call('GET', KEYS[1])
 if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if cur then return -1 end
+if cur then return cur end
 return 0`;
 
 /** Removes node ARGV[1] from the node hash if its incarnation there is still ARGV[2]. */

@@ -226,7 +226,6 @@ export class ClusterNode {
     this.store = new RedisRoomStore(redis, this.node, this.tag, options.replayBuffer, log);
     this.sub = redis.duplicate();
     this.scripts = this.store.scripts;
-    this.countsReceivers = !options.redisCluster;
     this.sharded = options.redisCluster;
   }
 
@@ -240,10 +239,13 @@ export class ClusterNode {
   private readonly sharded: boolean;
 
   /**
-   * Whether PUBLISH's answer counts every subscriber, so 0 means the node addressed is gone. On a
-   * Redis Cluster it counts those of one shard only, and only the liveness keys tell.
+   * Whether a publish's answer may be read as "the node addressed is gone" when it is 0. On one
+   * Redis it counts every subscriber. A sharded channel's count is exact too, but drops to 0 for a
+   * moment while its slot moves between shards: there only the liveness keys tell.
    */
-  private readonly countsReceivers: boolean;
+  private get countsReceivers(): boolean {
+    return !this.sharded;
+  }
 
   private readonly scripts: Scripts;
 
@@ -363,9 +365,9 @@ export class ClusterNode {
         nodeKey(this.node),
         this.incarnation,
         this.options.nodeTtl,
-      )) as number;
-      if (kept === -1) {
-        this.retire((await this.redis.get(nodeKey(this.node))) ?? '?');
+      )) as number | string;
+      if (typeof kept === 'string') {
+        this.retire(kept);
         return;
       }
       if (kept === 0) await this.rejoin();
